@@ -1,0 +1,103 @@
+/**
+ * Public API of the explanation engine (main process, worker-backed). The Electron app, the browser-mode
+ * bridge and the CLI all talk to the engine through this interface only; the IPC contract
+ * (preload/contract.ts) mirrors these DTOs. Pure types: no Node, no Electron, no ORT.
+ */
+
+export type ExecutionProvider = 'cuda' | 'dml' | 'webgpu' | 'cpu'
+
+/** A model known to the registry (from a `models/*.json` card). */
+export interface ModelInfo {
+  readonly id: string
+  readonly name: string
+  readonly classes: readonly string[]
+  readonly inputSize: readonly [number, number]
+  readonly layers: number
+  readonly tokens: number
+  readonly clsIndex: number
+  readonly grid: readonly [number, number]
+  readonly patchSize: number
+  readonly gradFirstLayer: number
+  readonly sha256: string
+  readonly isDefault: boolean
+  /** The model card as written by the exporter (shown to the user). */
+  readonly card: Readonly<Record<string, unknown>>
+}
+
+/** One explanation method as the UI lists it. */
+export interface MethodInfo {
+  readonly id: string
+  readonly label: string
+  readonly classSpecific: boolean
+  /** Spec section, e.g. 'ALGORITHMS.md §3.3'. */
+  readonly spec: string
+  /** true for variants that deliberately reproduce the official code's quirks. */
+  readonly official: boolean
+  readonly description: string
+}
+
+export interface ClassScore { readonly index: number; readonly label: string; readonly logit: number; readonly probability: number }
+
+/** How the original image was turned into the model input (to map the overlay back). */
+export interface InputTransform {
+  readonly originalWidth: number
+  readonly originalHeight: number
+  /** Crop rectangle in original pixels that was resized to the model input. */
+  readonly crop: { readonly x: number; readonly y: number; readonly width: number; readonly height: number }
+  readonly modelWidth: number
+  readonly modelHeight: number
+  readonly resize: string
+  readonly mean: readonly number[]
+  readonly std: readonly number[]
+}
+
+export interface ExplainOptions {
+  readonly modelId?: string
+  /** Method ids; default: all methods the model supports. */
+  readonly methods?: readonly string[]
+  /** Class to explain; default: the top-1 class. */
+  readonly targetClass?: number
+  readonly startLayer?: number
+  readonly endLayer?: number
+  readonly topK?: number
+}
+
+export interface MethodResult {
+  readonly methodId: string
+  /** Per-patch relevance, row-major grid (CLS removed), as the method defines it. */
+  readonly patchRelevance: Float32Array
+  /** Heatmap at model-input resolution (e.g. 224×224), bilinear per spec §3.1. */
+  readonly heatmap: Float32Array
+  readonly heatmapWidth: number
+  readonly heatmapHeight: number
+  /** Flagged when a min-max had max == min (spec §5.11). */
+  readonly degenerate: boolean
+  readonly durationMs: number
+}
+
+export interface ExplainResult {
+  /** Id under which the engine caches this run's factors (for drill-down). */
+  readonly runId: string
+  readonly modelId: string
+  readonly provider: ExecutionProvider
+  readonly targetClass: number
+  readonly topK: readonly ClassScore[]
+  readonly methods: readonly MethodResult[]
+  readonly transform: InputTransform
+  /** "What the model saw": the RGB8 image after crop/resize, modelWidth × modelHeight. */
+  readonly modelInputPreview: Uint8Array
+  readonly timings: Readonly<Record<string, number>>
+}
+
+/** Hidden-attention row (what the token attends to) and column (who attends to it), channel mean. */
+export interface DrilldownResult {
+  readonly runId: string
+  readonly token: number
+  readonly patch: number
+  /** [layer][direction] → Float32Array(L), in original token order. */
+  readonly rows: readonly (readonly [Float32Array, Float32Array])[]
+  readonly cols: readonly (readonly [Float32Array, Float32Array])[]
+  /** Per layer: the patch's value in each method's per-layer vector, if any (contribution profile). */
+  readonly profile: Readonly<Record<string, Float32Array>>
+  readonly durationMs: number
+}
