@@ -101,3 +101,32 @@ export interface DrilldownResult {
   readonly profile: Readonly<Record<string, Float32Array>>
   readonly durationMs: number
 }
+
+/** Pixels handed to the engine: an 8-bit RGB image (already windowed for scans) plus provenance. */
+export interface EngineImage {
+  readonly width: number
+  readonly height: number
+  /** Interleaved RGB, width*height*3. */
+  readonly rgb: Uint8Array
+  /** SHA-256 of the source file (never its path). */
+  readonly sourceSha256: string
+}
+
+export interface ProgressEvent { readonly stage: string; readonly fraction: number }
+
+/**
+ * The engine as the app, the browser bridge and the CLI use it. Implemented in `main/engine/`
+ * (inference in a worker thread; never blocks the caller's event loop).
+ */
+export interface Engine {
+  listModels(): readonly ModelInfo[]
+  listMethods(modelId?: string): readonly MethodInfo[]
+  /** Decode any common raster format (PNG, JPEG, WebP, TIFF, ...) into an EngineImage. */
+  explain(image: EngineImage, options: ExplainOptions, signal?: AbortSignal, onProgress?: (p: ProgressEvent) => void): Promise<ExplainResult>
+  /** Re-run the methods for another class/layer range on the cached run (class-specific taps need a graph run). */
+  drilldown(runId: string, token: number, signal?: AbortSignal): Promise<DrilldownResult>
+  /** All channel-mean L×L matrices of one run: [layer][direction] row-major Float32Array(L*L). */
+  matrices(runId: string, signal?: AbortSignal): Promise<readonly (readonly [Float32Array, Float32Array])[]>
+  provider(): ExecutionProvider
+  close(): Promise<void>
+}
