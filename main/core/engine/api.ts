@@ -121,9 +121,9 @@ export interface ProgressEvent { readonly stage: string; readonly fraction: numb
 export interface Engine {
   listModels(): readonly ModelInfo[]
   listMethods(modelId?: string): readonly MethodInfo[]
-  /** Decode any common raster format (PNG, JPEG, WebP, TIFF, ...) into an EngineImage. */
+  /** Pre-process, run the explainer graph once (for `targetClass`, default top-1) and compute every requested method. */
   explain(image: EngineImage, options: ExplainOptions, signal?: AbortSignal, onProgress?: (p: ProgressEvent) => void): Promise<ExplainResult>
-  /** Re-run the methods for another class/layer range on the cached run (class-specific taps need a graph run). */
+  /** Hidden-attention row and column of one token, every layer and direction, from the run's cached factors. */
   drilldown(runId: string, token: number, signal?: AbortSignal): Promise<DrilldownResult>
   /** All channel-mean L×L matrices of one run: [layer][direction] row-major Float32Array(L*L). */
   matrices(runId: string, signal?: AbortSignal): Promise<readonly (readonly [Float32Array, Float32Array])[]>
