@@ -1,0 +1,112 @@
+"""Export a Vim checkpoint as the Mamba Lens explainer graph + model card.
+
+    python -m vimlens.export CHECKPOINT --name NAME [--out-dir models] [--grad-first-layer 15]
+        [--labels labels.json] [--card-extra extra.json] [--default]
+
+Writes `<out-dir>/<name>.onnx` and `<out-dir>/<name>.json` atomically: on any error nothing is left
+behind (temporary files are removed), and an existing pair is only replaced once both are complete.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import onnx
+
+from .checkpoint import CheckpointError, load_vim, sha256_file
+from .config import VimConfig
+from .graph.explainer import build_explainer, output_shapes
+
+MEANINGS = {
+    "logits": "class scores", "hma_mean": "official H-MA CLS vector a_l (with its off-by-one), mean over E",
+    "hma_pos_mean": "mean over E of a_l clamped at 0", "hma_range": "[min a, max a, min a+, max a+] over (E, L)",
+    "true_mean": "true CLS row alpha[c*,:] fwd+flip(bwd), mean over E", "true_pos_mean": "mean over E of the true row clamped",
+    "true_range": "[min, max, min+, max+] of the true row", "uia_mean": "UIA CLS vector u_f+flip(u_r), mean over E",
+    "uia_pos_mean": "mean over E of the UIA vector clamped", "uia_range": "[min, max, min+, max+] of the UIA vector",
+    "grad_max_pos": "max_k (dT/dh_l)+ for layers gradFirstLayer..depth-1", "grad": "dT/dh_l (mixer output) for those layers",
+    "delta": "Delta per layer, direction (scan order)", "B": "B per layer, direction (scan order)",
+    "C": "C per layer, direction (scan order)", "A": "A = -exp(A_log)", "conv_sigmoid": "sigmoid of the conv output (UIA)",
+    "gate": "SiLU(Z) in original token order",
+}
+IMAGENET = {"mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225]}
+
+
+def make_card(name: str, cfg: VimConfig, ckpt: Path, onnx_sha: str, grad_first: int, labels: list[str], extra: dict) -> dict:
+    shapes = output_shapes(cfg, grad_first)
+    card = {
+        "name": name, "file": f"{name}.onnx", "sha256": onnx_sha, "format": "mamba-lens-explainer/1",
+        "architecture": {"family": "Vim (bimamba v2, middle CLS, div2)", **cfg.to_dict()},
+        "input": {"name": "image", "shape": [1, cfg.in_chans, cfg.img_size, cfg.img_size], "resize": "resize-shorter-center-crop",
+                  "colorSpace": "RGB", "scale": "1/255", **IMAGENET},
+        "target": {"name": "target", "shape": [cfg.num_classes], "meaning": "one-hot weights of the explained logit"},
+        "classes": labels, "layers": cfg.depth, "tokens": cfg.seq_len, "clsIndex": cfg.cls_index,
+        "grid": [cfg.grid, cfg.grid], "patchSize": cfg.patch_size, "gradFirstLayer": grad_first,
+        "outputs": {k: {"shape": v, "meaning": MEANINGS[k]} for k, v in shapes.items()},
+        "source": {"checkpoint": ckpt.name, "checkpointSha256": sha256_file(ckpt)},
+        "default": False,
+    }
+    card.update(extra)
+    return card
+
+
+def export(ckpt: Path, name: str, out_dir: Path, grad_first: int, labels: list[str] | None, extra: dict) -> tuple[Path, Path]:
+    model, cfg, sd = load_vim(ckpt)
+    del model
+    labels = labels or [f"class {i}" for i in range(cfg.num_classes)]
+    if len(labels) != cfg.num_classes:
+        raise CheckpointError(f"{len(labels)} labels given for {cfg.num_classes} classes")
+    proto = build_explainer({k: v.numpy() for k, v in sd.items()}, cfg, grad_first,
+                            metadata={"mamba_lens_model": name, "source_sha256": sha256_file(ckpt)})
+    onnx.checker.check_model(proto)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tmp_onnx = tmp_card = None
+    try:
+        fd, tmp_onnx = tempfile.mkstemp(dir=out_dir, suffix=".onnx.part"); os.close(fd)  # noqa: E702
+        onnx.save(proto, tmp_onnx)
+        digest = hashlib.sha256(Path(tmp_onnx).read_bytes()).hexdigest()
+        card = make_card(name, cfg, ckpt, digest, grad_first, labels, extra)
+        fd, tmp_card = tempfile.mkstemp(dir=out_dir, suffix=".json.part"); os.close(fd)  # noqa: E702
+        Path(tmp_card).write_text(json.dumps(card, indent=1) + "\n")
+        onnx_path, card_path = out_dir / f"{name}.onnx", out_dir / f"{name}.json"
+        os.replace(tmp_onnx, onnx_path); tmp_onnx = None  # noqa: E702
+        os.replace(tmp_card, card_path); tmp_card = None  # noqa: E702
+        return onnx_path, card_path
+    finally:
+        for p in (tmp_onnx, tmp_card):
+            if p and os.path.exists(p):
+                os.unlink(p)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="vimlens.export", description=__doc__.split("\n\n")[0])
+    ap.add_argument("checkpoint", type=Path)
+    ap.add_argument("--name", required=True)
+    ap.add_argument("--out-dir", type=Path, default=Path("models"))
+    ap.add_argument("--grad-first-layer", type=int, default=None, help="lowest layer with gradients (default: depth*5/8, 15 for 24 layers)")
+    ap.add_argument("--labels", type=Path, help="JSON array of class labels")
+    ap.add_argument("--card-extra", type=Path, help="JSON object merged into the model card (data, licence, metrics)")
+    ap.add_argument("--default", action="store_true", help="mark as the app's default model")
+    a = ap.parse_args(argv)
+    try:
+        labels = json.loads(a.labels.read_text()) if a.labels else None
+        extra = json.loads(a.card_extra.read_text()) if a.card_extra else {}
+        if a.default:
+            extra["default"] = True
+        from .checkpoint import infer_config, read_state_dict
+        depth = infer_config(read_state_dict(a.checkpoint)).depth
+        gf = a.grad_first_layer if a.grad_first_layer is not None else (depth * 5) // 8
+        onnx_path, card_path = export(a.checkpoint, a.name, a.out_dir, gf, labels, extra)
+    except (CheckpointError, ValueError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {onnx_path} ({onnx_path.stat().st_size / 1e6:.1f} MB) and {card_path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,90 @@
+"""Assemble the explainer graph: logits + every tap of docs/GRAPH_CONTRACT.md in one run."""
+from __future__ import annotations
+
+import numpy as np
+import onnx
+
+from ..config import VimConfig
+from .backward import head_backward, layer_backward
+from .builder import GraphBuilder, tensor_info
+from .forward import cls_vectors, combine_directions, layer_forward, rms_norm
+from .weights import layer_weights
+
+FAMILIES = ("hma", "true", "uia")
+
+
+def output_shapes(cfg: VimConfig, grad_first_layer: int, debug: bool = False) -> dict[str, list[int]]:
+    lam, L, D, E, N = cfg.depth, cfg.seq_len, cfg.embed_dim, cfg.d_inner, cfg.d_state
+    G = lam - grad_first_layer
+    shapes = {"logits": [cfg.num_classes]}
+    for f in FAMILIES:
+        shapes.update({f"{f}_mean": [lam, L], f"{f}_pos_mean": [lam, L], f"{f}_range": [lam, 4]})
+    shapes.update({"grad_max_pos": [G, L], "grad": [G, L, D], "delta": [lam, 2, L, E], "B": [lam, 2, L, N],
+                   "C": [lam, 2, L, N], "A": [lam, 2, E, N], "conv_sigmoid": [lam, 2, L, E], "gate": [lam, L, E]})
+    if debug:
+        shapes.update({f"{f}_full": [lam, L, E] for f in FAMILIES})
+    return shapes
+
+
+def _embed(g: GraphBuilder, cfg: VimConfig, sd: dict[str, np.ndarray], image: str) -> str:
+    gr, P, C, D, c = cfg.grid, cfg.patch_size, cfg.in_chans, cfg.embed_dim, cfg.cls_index
+    # Patch embedding as reshape + matmul (a Conv's gradient would not export, spec EXPORT_NOTES).
+    patches = g.reshape(g.transpose(g.reshape(image, [C, gr, P, gr, P]), [1, 3, 0, 2, 4]), [gr * gr, C * P * P])
+    w = g.init("patch_w", sd["patch_embed.proj.weight"].reshape(D, C * P * P))
+    p = g.op("Gemm", [patches, w, g.init("patch_b", sd["patch_embed.proj.bias"])], transB=1)
+    cls = g.init("cls_token", sd["cls_token"].reshape(1, D))
+    tokens = g.concat([g.slice(p, 0, c, 0), cls, g.slice(p, c, cfg.num_patches, 0)], 0)   # middle CLS (§1.3)
+    return g.add(tokens, g.init("pos_embed", sd["pos_embed"].reshape(cfg.seq_len, D)))
+
+
+def _stats(g: GraphBuilder, v: str):
+    """mean over E, and [min v, max v, min v⁺, max v⁺] over the whole (L, E) array."""
+    pos = g.relu(v)
+    rng = g.concat([g.reshape(g.rmin(v), [1]), g.reshape(g.rmax(v), [1]),
+                    g.reshape(g.rmin(pos), [1]), g.reshape(g.rmax(pos), [1])], 0)
+    return g.rmean(v, [1]), g.rmean(pos, [1]), rng
+
+
+def build_explainer(sd: dict[str, np.ndarray], cfg: VimConfig, grad_first_layer: int, debug: bool = False,
+                    metadata: dict | None = None) -> onnx.ModelProto:
+    if not 0 <= grad_first_layer < cfg.depth:
+        raise ValueError(f"grad_first_layer must be in [0, {cfg.depth - 1}]")
+    sd = {k: np.asarray(v, dtype=np.float32) for k, v in sd.items()}
+    g = GraphBuilder("mamba_lens_explainer")
+    x = _embed(g, cfg, sd, "image")
+    taps: dict[str, list[str]] = {}
+    collect = lambda k, v, axis=0: taps.setdefault(k, []).append(g.unsqueeze(v, [axis]))  # noqa: E731
+    layers = []
+    for i in range(cfg.depth):
+        t = layer_forward(g, cfg, layer_weights(sd, i), x, i, needs_backward=i > grad_first_layer)
+        layers.append(t)
+        for fam, vec in zip(FAMILIES, cls_vectors(g, cfg, t)):
+            combined = combine_directions(g, vec)
+            mean, pos_mean, rng = _stats(g, combined)
+            collect(f"{fam}_mean", mean); collect(f"{fam}_pos_mean", pos_mean); collect(f"{fam}_range", rng)  # noqa: E702
+            if debug:
+                collect(f"{fam}_full", combined)
+        collect("delta", t.delta); collect("B", t.B); collect("C", t.C); collect("A", t.A)  # noqa: E702
+        collect("conv_sigmoid", g.sigmoid(t.U))
+        collect("gate", g.squeeze(g.slice(t.gate, 0, 1, 0), [0]))
+        x = g.add(x, t.out)
+    norm_f, head_w = g.init("norm_f", sd["norm_f.weight"]), g.init("head_w", sd["head.weight"])
+    f, _ = rms_norm(g, g.slice(x, cfg.cls_index, cfg.cls_index + 1, 0), norm_f, cfg.rms_eps)
+    g.output("logits", g.reshape(g.op("Gemm", [f, head_w, g.init("head_b", sd["head.bias"])], transB=1), [cfg.num_classes]))
+
+    # Backward: G_{Λ−1} = ∂T/∂x_Λ; G_{l−1} = G_l + (norm+mixer of layer l)ᵀ·G_l, down to grad_first_layer.
+    grads = [head_backward(g, cfg, x, norm_f, head_w, "target")]
+    for i in range(cfg.depth - 1, grad_first_layer, -1):
+        grads.append(g.add(grads[-1], layer_backward(g, cfg, layers[i], grads[-1])))
+    grads.reverse()
+    for gl in grads:
+        collect("grad", gl)
+        collect("grad_max_pos", g.relu(g.rmax(gl, [1])))
+
+    shapes = output_shapes(cfg, grad_first_layer, debug)
+    for name in shapes:
+        if name != "logits":
+            g.output(name, g.concat(taps[name], 0))
+    inputs = [tensor_info("image", [1, cfg.in_chans, cfg.img_size, cfg.img_size]), tensor_info("target", [cfg.num_classes])]
+    outputs = [tensor_info(n, s) for n, s in shapes.items()]
+    return g.model(inputs, outputs, doc="Mamba Lens explainer graph (docs/GRAPH_CONTRACT.md)", metadata=metadata)

@@ -1,0 +1,122 @@
+"""Forward pass of one Vim layer and the CLS attention vectors, as ONNX nodes (spec §1.5, §2.1–2.4, §3.6).
+
+Token tensors carry no batch axis: [L, D]. Per-direction tensors are stacked on a leading axis of 2
+(0 = forward scan, 1 = backward scan), each in its own scan order.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..config import VimConfig
+from .builder import GraphBuilder
+from .scan import selective_scan
+from .weights import LayerWeights
+
+
+@dataclass
+class LayerTensors:
+    """Names of the intermediate tensors the backward pass and the outputs need."""
+    x_in: str; inv_rms: str; norm_w: str; in_proj: str; out_proj: str  # noqa: E702
+    conv_w: list; x_proj: str; dt_w: str; A: str; Dskip: str  # noqa: E702
+    Zd: str; U: str; u: str; pre: str; delta: str; B: str; C: str  # noqa: E702
+    dA: str; dBu: str; decayed: str | None; y: str; gate: str; out: str  # noqa: E702
+
+
+def rms_norm(g: GraphBuilder, x: str, weight: str, eps: float):
+    """x · 1/sqrt(mean(x²)+eps) · w, returning (normed, inverse rms) (spec §1.4)."""
+    inv = g.op("Reciprocal", [g.op("Sqrt", [g.add(g.rmean(g.mul(x, x), [-1], keep=1), g.f32(eps))])])
+    return g.mul(g.mul(x, inv), weight), inv
+
+
+def softplus20(g: GraphBuilder, x: str) -> str:
+    """softplus = relu(x) + log1p(exp(−|x|)), with an accurate log1p: ONNX Softplus is unthresholded
+    and log(1+exp(x)) loses all precision for x ≪ 0 (spec §5.4). Equals PyTorch's threshold-20 form
+    to fp32 rounding (for x > 20 the log1p term is below half an ulp of x)."""
+    t = g.exp(g.op("Neg", [g.op("Abs", [x])]))
+    w = g.add(t, g.f32(1.0))
+    # log1p(t) = log(w)·t/(w−1) is exact-to-rounding where w ≠ 1; where w rounds to 1, log1p(t) = t.
+    wm1 = g.sub(w, g.f32(1.0))
+    is_one = g.op("Equal", [wm1, g.f32(0.0)])
+    safe = g.op("Where", [is_one, g.f32(1.0), wm1])
+    log1p = g.op("Where", [is_one, t, g.div(g.mul(g.op("Log", [w]), t), safe)])
+    return g.add(g.relu(x), log1p)
+
+
+def causal_conv(g: GraphBuilder, x: str, w_shifts: list, bias: str, length: int, k: int) -> str:
+    """U_t = b + Σ_k w[:,k]·X_{t−K+1+k} on [2, L, E] via pad + shifted multiply-adds (spec §1.5): the
+    gradient of Conv has no ONNX decomposition, and this form is trivially differentiable by hand."""
+    xp = g.pad_axis(x, 3, 1, k - 1, 0)
+    acc = bias
+    for i in range(k):
+        acc = g.add(acc, g.mul(g.slice(xp, i, i + length, 1), w_shifts[i]))
+    return acc
+
+
+def layer_forward(g: GraphBuilder, cfg: VimConfig, lw: LayerWeights, x: str, idx: int, needs_backward: bool) -> LayerTensors:
+    L, E, N, R, K = cfg.seq_len, cfg.d_inner, cfg.d_state, cfg.dt_rank, cfg.d_conv
+    norm_w, in_proj, out_proj = g.init(f"l{idx}_norm", lw.norm), g.init(f"l{idx}_in_proj", lw.in_proj), g.init(f"l{idx}_out_proj", lw.out_proj)
+    conv_w = [g.init(f"l{idx}_conv_w{i}", lw.conv_w[:, None, :, i]) for i in range(K)]  # each [2, 1, E]
+    conv_b = g.init(f"l{idx}_conv_b", lw.conv_b[:, None, :])
+    x_proj, dt_w = g.init(f"l{idx}_x_proj", lw.x_proj), g.init(f"l{idx}_dt_w", lw.dt_w)
+    dt_b = g.init(f"l{idx}_dt_b", lw.dt_b[:, None, :])
+    A, Dskip = g.init(f"l{idx}_A", lw.A), g.init(f"l{idx}_D", lw.Dskip[:, None, :])
+
+    yn, inv = rms_norm(g, x, norm_w, cfg.rms_eps)
+    xz = g.op("Gemm", [yn, in_proj], transB=1)                     # [L, 2E]
+    X, Z = g.slice(xz, 0, E, 1), g.slice(xz, E, 2 * E, 1)
+    Xd = g.concat([g.unsqueeze(X, [0]), g.unsqueeze(g.flip(X, 0), [0])], 0)   # [2, L, E]
+    Zd = g.concat([g.unsqueeze(Z, [0]), g.unsqueeze(g.flip(Z, 0), [0])], 0)
+    U = causal_conv(g, Xd, conv_w, conv_b, L, K)
+    u = g.silu(U)
+    dbc = g.matmul(u, g.transpose(x_proj, [0, 2, 1]))                # [2, L, R+2N]
+    dt, B, C = g.slice(dbc, 0, R, 2), g.slice(dbc, R, R + N, 2), g.slice(dbc, R + N, R + 2 * N, 2)
+    pre = g.add(g.matmul(dt, g.transpose(dt_w, [0, 2, 1])), dt_b)     # [2, L, E]
+    delta = softplus20(g, pre)
+    dA = g.exp(g.mul(g.unsqueeze(delta, [3]), g.unsqueeze(A, [1])))   # [2, L, E, N]
+    dBu = g.mul(g.unsqueeze(g.mul(delta, u), [3]), g.unsqueeze(B, [2]))
+    y_ssm, decayed = selective_scan(g, dA, dBu, C, (2, E, N), keep_decayed=needs_backward)
+    y = g.add(y_ssm, g.mul(u, Dskip))
+    gate = g.silu(Zd)
+    od = g.mul(y, gate)
+    o = g.mul(g.add(g.squeeze(g.slice(od, 0, 1, 0), [0]), g.flip(g.squeeze(g.slice(od, 1, 2, 0), [0]), 0)), g.f32(0.5))
+    h = g.op("Gemm", [o, out_proj], transB=1)                         # [L, D]
+    return LayerTensors(x_in=x, inv_rms=inv, norm_w=norm_w, in_proj=in_proj, out_proj=out_proj, conv_w=conv_w,
+                        x_proj=x_proj, dt_w=dt_w, A=A, Dskip=Dskip, Zd=Zd, U=U, u=u, pre=pre, delta=delta, B=B, C=C,
+                        dA=dA, dBu=dBu, decayed=decayed, y=y, gate=gate, out=h)
+
+
+def combine_directions(g: GraphBuilder, v: str) -> str:
+    """[2, L, E] per-direction vectors → [L, E] in original order: v_fwd + flip(v_bwd) (spec §2.4, §3.6)."""
+    return g.add(g.squeeze(g.slice(v, 0, 1, 0), [0]), g.flip(g.squeeze(g.slice(v, 1, 2, 0), [0]), 0))
+
+
+def cls_vectors(g: GraphBuilder, cfg: VimConfig, t: LayerTensors):
+    """Per-direction CLS rows (scan order, [2, L, E]): (official H-MA vector, true α row, UIA vector).
+
+    Products of Ā are formed from suffix sums of Δ that start at the CLS token, never as differences of
+    long cumulative sums (spec §2.3 "stable computation", §5.5).
+    """
+    L, c, K = cfg.seq_len, cfg.cls_index, cfg.d_conv
+    d_before = g.slice(t.delta, 0, c, 1)                                   # Δ_0..Δ_{c*-1}
+    # Σ_{k=j+1}^{c*-1} Δ_k for j < c*: exclusive reverse cumulative sum.
+    suffix = g.op("CumSum", [d_before, g.i64(1)], exclusive=1, reverse=1)
+    p_off = g.exp(g.mul(g.unsqueeze(suffix, [3]), g.unsqueeze(t.A, [1])))   # [2, c*, E, N]
+    w = g.mul(g.slice(t.B, 0, c + 1, 1), g.slice(t.C, c, c + 1, 1))          # C_{c*}[n]·B_j[n], [2, c*+1, N]
+    # Quirk: the official vector omits Ā_{c*} and the diagonal term (spec §2.3).
+    off = g.mul(g.squeeze(g.matmul(p_off, g.unsqueeze(g.slice(w, 0, c, 1), [3])), [3]), d_before)
+    official = g.pad_axis(off, 3, 1, 0, L - c)
+    # True row α[c*, j] (spec §2.1): one more factor Ā_{c*} for j < c*, plus the diagonal term
+    # α[c*, c*] = Δ_{c*}·Σ_n C_{c*}·B_{c*} (empty product), appended as a small [2, 1, E] slice.
+    below = g.mul(g.squeeze(g.matmul(g.mul(p_off, g.slice(t.dA, c, c + 1, 1)), g.unsqueeze(g.slice(w, 0, c, 1), [3])), [3]), d_before)
+    diag = g.mul(g.rsum(g.slice(w, c, c + 1, 1), [2], keep=1), g.slice(t.delta, c, c + 1, 1))
+    row = g.concat([below, diag], 1)                                                   # [2, c*+1, E]
+    true_row = g.pad_axis(row, 3, 1, 0, L - c - 1)
+    # UIA (spec §3.6): t_j = α_row[j]·σ(U_j); q_j = Σ_m w[K−1−m]·t_{j+m}; u = SiLU(Z_{c*})·q.
+    tvec = g.pad_axis(g.mul(row, g.sigmoid(g.slice(t.U, 0, c + 1, 1))), 3, 1, 0, L - c - 1 + K - 1)
+    q = None
+    for m in range(K):
+        term = g.mul(g.slice(tvec, m, m + L, 1), t.conv_w[K - 1 - m])
+        q = term if q is None else g.add(q, term)
+    uia = g.mul(q, g.slice(t.gate, c, c + 1, 1))
+    return official, true_row, uia
+
