@@ -73,10 +73,10 @@ def test_export_writes_graph_and_card(tmp_path):
     assert export_main([str(src), "--name", "s", "--out-dir", str(tmp_path / "out"), "--labels", str(labels)]) == 0
     card = json.loads((tmp_path / "out" / "s.json").read_text())
     assert card["classes"][3] == "c3" and card["clsIndex"] == 8 and card["gradFirstLayer"] == 2
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["s.json", "s.onnx"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["s.json", "s.matrices.onnx", "s.onnx"]
     # Wrong label count: error, and the existing pair is left untouched.
     labels.write_text(json.dumps(["a", "b"]))
     before = (tmp_path / "out" / "s.onnx").stat().st_mtime_ns
     assert export_main([str(src), "--name", "s", "--out-dir", str(tmp_path / "out"), "--labels", str(labels)]) == 2
     assert (tmp_path / "out" / "s.onnx").stat().st_mtime_ns == before
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["s.json", "s.onnx"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["s.json", "s.matrices.onnx", "s.onnx"]

@@ -133,3 +133,17 @@ def test_gradients_all_layers_small(small, small_runs, small_golden):
         assert rel(small_runs[0]["grad"][layer], h.grad[0].numpy()) < 1e-4
     # ∂T/∂h_l, not the stream entering block l (= ∂T/∂h_{l−1}, the spec §3.4 pitfall): they differ.
     assert rel(small_runs[0]["grad"][1], hs[0].grad[0].numpy()) > 1e-3
+
+
+def test_matrices_graph(small, small_runs, small_golden, tmp_path):
+    """The weight-free matrices graph == channel mean of the official full matrices (all layers, both directions)."""
+    from vimlens.graph.matrices import build_matrices
+    _, cfg, _ = small
+    path = tmp_path / "m.onnx"
+    onnx.save(build_matrices(cfg.seq_len, cfg.d_inner, cfg.d_state, chunk=4), path)   # small chunk: several blocks at L=17
+    for i, out in enumerate(small_runs):
+        feeds = {k: out[k].reshape(-1, *out[k].shape[2:]) for k in ("delta", "B", "C", "A")}
+        m = ort_runner.run(path, feeds)["matrices"].reshape(cfg.depth, 2, cfg.seq_len, cfg.seq_len)
+        for layer in range(cfg.depth):
+            assert rel(m[layer, 0], small_golden[f"attn_fwd_{i}"][layer].mean(0)) < 2e-3
+            assert rel(m[layer, 1][::-1, ::-1], small_golden[f"attn_bwd_flipped_{i}"][layer].mean(0)) < 2e-3

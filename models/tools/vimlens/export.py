@@ -21,6 +21,7 @@ import onnx
 from .checkpoint import CheckpointError, load_vim, sha256_file
 from .config import VimConfig
 from .graph.explainer import build_explainer, output_shapes
+from .graph.matrices import build_matrices
 
 MEANINGS = {
     "logits": "class scores", "hma_mean": "official H-MA CLS vector a_l (with its off-by-one), mean over E",
@@ -48,6 +49,7 @@ def make_card(name: str, cfg: VimConfig, ckpt: Path, onnx_sha: str, grad_first: 
         "grid": [cfg.grid, cfg.grid], "patchSize": cfg.patch_size, "gradFirstLayer": grad_first,
         "outputs": {k: {"shape": v, "meaning": MEANINGS[k]} for k, v in shapes.items()},
         "source": {"checkpoint": ckpt.name, "checkpointSha256": sha256_file(ckpt)},
+        "matricesGraph": f"{name}.matrices.onnx",
         "default": False,
     }
     card.update(extra)
@@ -64,7 +66,7 @@ def export(ckpt: Path, name: str, out_dir: Path, grad_first: int, labels: list[s
                             metadata={"mamba_lens_model": name, "source_sha256": sha256_file(ckpt)})
     onnx.checker.check_model(proto)
     out_dir.mkdir(parents=True, exist_ok=True)
-    tmp_onnx = tmp_card = None
+    tmp_onnx = tmp_card = tmp_mat = None
     try:
         fd, tmp_onnx = tempfile.mkstemp(dir=out_dir, suffix=".onnx.part"); os.close(fd)  # noqa: E702
         onnx.save(proto, tmp_onnx)
@@ -73,11 +75,16 @@ def export(ckpt: Path, name: str, out_dir: Path, grad_first: int, labels: list[s
         fd, tmp_card = tempfile.mkstemp(dir=out_dir, suffix=".json.part"); os.close(fd)  # noqa: E702
         Path(tmp_card).write_text(json.dumps(card, indent=1) + "\n")
         onnx_path, card_path = out_dir / f"{name}.onnx", out_dir / f"{name}.json"
-        os.replace(tmp_onnx, onnx_path); tmp_onnx = None  # noqa: E702
-        os.replace(tmp_card, card_path); tmp_card = None  # noqa: E702
+        fd, tmp_mat = tempfile.mkstemp(dir=out_dir, suffix=".onnx.part"); os.close(fd)  # noqa: E702
+        onnx.save(build_matrices(cfg.seq_len, cfg.d_inner, cfg.d_state), tmp_mat)
+        # Publish only once all three files are complete (mkstemp files are 0600: make them readable).
+        for tmp, dest in ((tmp_mat, out_dir / f"{name}.matrices.onnx"), (tmp_onnx, onnx_path), (tmp_card, card_path)):
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, dest)
+        tmp_onnx = tmp_card = tmp_mat = None
         return onnx_path, card_path
     finally:
-        for p in (tmp_onnx, tmp_card):
+        for p in (tmp_onnx, tmp_card, tmp_mat):
             if p and os.path.exists(p):
                 os.unlink(p)
 

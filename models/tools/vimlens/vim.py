@@ -47,9 +47,10 @@ def selective_scan_ref(u, delta, A, B, C, D):
 class Mixer(nn.Module):
     """bimamba-v2 mixer (spec §1.5); parameter names exactly as the official checkpoint."""
 
-    def __init__(self, cfg: VimConfig):
+    def __init__(self, cfg: VimConfig, scan=None):
         super().__init__()
         self.cfg = cfg
+        self.scan = scan or selective_scan_ref  # optional drop-in (e.g. fast_scan.selective_scan_fast for training)
         e, n, r, k = cfg.d_inner, cfg.d_state, cfg.dt_rank, cfg.d_conv
         self.in_proj = nn.Linear(cfg.embed_dim, 2 * e, bias=False)
         self.out_proj = nn.Linear(e, cfg.embed_dim, bias=False)
@@ -81,7 +82,7 @@ class Mixer(nn.Module):
     def branch(self, x: torch.Tensor, z: torch.Tensor, direction: int) -> torch.Tensor:
         delta, Bm, Cm, u, _ = self.factors(x, direction)
         _, _, _, A, Dskip = self.params(direction)
-        return selective_scan_ref(u, delta, A, Bm, Cm, Dskip) * F.silu(z)
+        return self.scan(u, delta, A, Bm, Cm, Dskip) * F.silu(z)
 
     def split_xz(self, y: torch.Tensor):
         return torch.chunk(y @ self.in_proj.weight.t(), 2, dim=-1)
@@ -94,9 +95,9 @@ class Mixer(nn.Module):
 
 
 class Block(nn.Module):
-    def __init__(self, cfg: VimConfig):
+    def __init__(self, cfg: VimConfig, scan=None):
         super().__init__()
-        self.mixer = Mixer(cfg)
+        self.mixer = Mixer(cfg, scan)
         self.norm = nn.Module()
         self.norm.weight = nn.Parameter(torch.ones(cfg.embed_dim))
 
@@ -110,13 +111,13 @@ class PatchEmbed(nn.Module):
 class Vim(nn.Module):
     """Pre-norm residual stack of bimamba-v2 mixers with a middle CLS token (spec §1.4)."""
 
-    def __init__(self, cfg: VimConfig):
+    def __init__(self, cfg: VimConfig, scan=None):
         super().__init__()
         self.cfg = cfg
         self.patch_embed = PatchEmbed(cfg)
         self.cls_token = nn.Parameter(torch.zeros(1, 1, cfg.embed_dim))
         self.pos_embed = nn.Parameter(torch.zeros(1, cfg.seq_len, cfg.embed_dim))
-        self.layers = nn.ModuleList(Block(cfg) for _ in range(cfg.depth))
+        self.layers = nn.ModuleList(Block(cfg, scan) for _ in range(cfg.depth))
         self.norm_f = nn.Module()
         self.norm_f.weight = nn.Parameter(torch.ones(cfg.embed_dim))
         self.head = nn.Linear(cfg.embed_dim, cfg.num_classes)
