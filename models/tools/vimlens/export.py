@@ -33,11 +33,13 @@ MEANINGS = {
     "delta": "Delta per layer, direction (scan order)", "B": "B per layer, direction (scan order)",
     "C": "C per layer, direction (scan order)", "A": "A = -exp(A_log)", "conv_sigmoid": "sigmoid of the conv output (UIA)",
     "gate": "SiLU(Z) in original token order",
+    "lrp": "MambaLRP relevance per token embedding (Gradient x Input with LRP rules), incl. CLS",
 }
 IMAGENET = {"mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225]}
 
 
-def make_card(name: str, cfg: VimConfig, ckpt: Path, onnx_sha: str, grad_first: int, labels: list[str], extra: dict) -> dict:
+def make_card(name: str, cfg: VimConfig, ckpt: Path, onnx_sha: str, grad_first: int, labels: list[str], extra: dict,
+              proto: onnx.ModelProto | None = None) -> dict:
     shapes = output_shapes(cfg, grad_first)
     card = {
         "name": name, "file": f"{name}.onnx", "sha256": onnx_sha, "format": "mamba-lens-explainer/1",
@@ -50,6 +52,7 @@ def make_card(name: str, cfg: VimConfig, ckpt: Path, onnx_sha: str, grad_first: 
         "outputs": {k: {"shape": v, "meaning": MEANINGS[k]} for k, v in shapes.items()},
         "source": {"checkpoint": ckpt.name, "checkpointSha256": sha256_file(ckpt)},
         "matricesGraph": f"{name}.matrices.onnx",
+        "graph": {"nodes": len(proto.graph.node) if proto else None, "opset": 17, "builder": "models/tools/vimlens/graph"},
         "default": False,
     }
     card.update(extra)
@@ -71,7 +74,7 @@ def export(ckpt: Path, name: str, out_dir: Path, grad_first: int, labels: list[s
         fd, tmp_onnx = tempfile.mkstemp(dir=out_dir, suffix=".onnx.part"); os.close(fd)  # noqa: E702
         onnx.save(proto, tmp_onnx)
         digest = hashlib.sha256(Path(tmp_onnx).read_bytes()).hexdigest()
-        card = make_card(name, cfg, ckpt, digest, grad_first, labels, extra)
+        card = make_card(name, cfg, ckpt, digest, grad_first, labels, extra, proto)
         fd, tmp_card = tempfile.mkstemp(dir=out_dir, suffix=".json.part"); os.close(fd)  # noqa: E702
         Path(tmp_card).write_text(json.dumps(card, indent=1) + "\n")
         onnx_path, card_path = out_dir / f"{name}.onnx", out_dir / f"{name}.json"

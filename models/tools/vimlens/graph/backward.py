@@ -61,15 +61,24 @@ def layer_backward(g: GraphBuilder, cfg: VimConfig, t: LayerTensors, dh: str) ->
     d_dt = g.matmul(d_pre, t.dt_w)                                      # [2, L, R]
     du = g.add(du, g.matmul(g.concat([d_dt, dB, dC], 2), t.x_proj))
     dU = g.mul(du, dsilu(g, t.U))
-    # Adjoint of the causal conv: dX_s = Σ_k w[k]·dU_{s+K−1−k}.
-    dUp = g.pad_axis(dU, 3, 1, 0, K - 1)
-    dXd = None
-    for k in range(K):
-        term = g.mul(g.slice(dUp, K - 1 - k, K - 1 - k + L, 1), t.conv_w[k])
-        dXd = term if dXd is None else g.add(dXd, term)
-    first = lambda v: g.squeeze(g.slice(v, 0, 1, 0), [0])  # noqa: E731
-    second = lambda v: g.flip(g.squeeze(g.slice(v, 1, 2, 0), [0]), 0)  # noqa: E731
-    dX = g.add(first(dXd), second(dXd))
-    dZ = g.add(first(dZd), second(dZd))
+    dX, dZ = split_directions(g, conv_adjoint(g, cfg, t, dU), dZd)
     dyn = g.matmul(g.concat([dX, dZ], 1), t.in_proj)                    # [L, D]
     return rms_norm_backward(g, t.x_in, t.inv_rms, t.norm_w, dyn, cfg.embed_dim)
+
+
+def conv_adjoint(g: GraphBuilder, cfg: VimConfig, t: LayerTensors, dU: str) -> str:
+    """Adjoint of the causal depthwise conv: dX_s = Σ_k w[k]·dU_{s+K−1−k} ([2, L, E], scan order)."""
+    L, K = cfg.seq_len, cfg.d_conv
+    dUp = g.pad_axis(dU, 3, 1, 0, K - 1)
+    acc = None
+    for k in range(K):
+        term = g.mul(g.slice(dUp, K - 1 - k, K - 1 - k + L, 1), t.conv_w[k])
+        acc = term if acc is None else g.add(acc, term)
+    return acc
+
+
+def split_directions(g: GraphBuilder, dXd: str, dZd: str) -> tuple[str, str]:
+    """Per-direction [2, L, E] gradients → original token order, both directions summed."""
+    first = lambda v: g.squeeze(g.slice(v, 0, 1, 0), [0])  # noqa: E731
+    second = lambda v: g.flip(g.squeeze(g.slice(v, 1, 2, 0), [0]), 0)  # noqa: E731
+    return g.add(first(dXd), second(dXd)), g.add(first(dZd), second(dZd))

@@ -33,6 +33,13 @@ class GraphBuilder:
             self._consts[key] = self.init("c", np.asarray(values, dtype=np.int64))
         return self._consts[key]
 
+    def zeros(self, shape: tuple[int, ...]) -> str:
+        """Shared all-zero float32 tensor, materialised at load time (ConstantOfShape keeps the file small)."""
+        key = ("zeros", tuple(shape))
+        if key not in self._consts:
+            self._consts[key] = self.op("ConstantOfShape", [self.i64(list(shape))], hint="zeros")
+        return self._consts[key]
+
     def f32(self, value: float) -> str:
         key = ("f32", float(value))
         if key not in self._consts:

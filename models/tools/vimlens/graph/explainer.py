@@ -8,12 +8,13 @@ from ..config import VimConfig
 from .backward import head_backward, layer_backward
 from .builder import GraphBuilder, tensor_info
 from .forward import cls_vectors, combine_directions, layer_forward, rms_norm
+from .lrp import lrp_relevance
 from .weights import layer_weights
 
 FAMILIES = ("hma", "true", "uia")
 
 
-def output_shapes(cfg: VimConfig, grad_first_layer: int, debug: bool = False) -> dict[str, list[int]]:
+def output_shapes(cfg: VimConfig, grad_first_layer: int, debug: bool = False, lrp: bool = True) -> dict[str, list[int]]:
     lam, L, D, E, N = cfg.depth, cfg.seq_len, cfg.embed_dim, cfg.d_inner, cfg.d_state
     G = lam - grad_first_layer
     shapes = {"logits": [cfg.num_classes]}
@@ -21,6 +22,8 @@ def output_shapes(cfg: VimConfig, grad_first_layer: int, debug: bool = False) ->
         shapes.update({f"{f}_mean": [lam, L], f"{f}_pos_mean": [lam, L], f"{f}_range": [lam, 4]})
     shapes.update({"grad_max_pos": [G, L], "grad": [G, L, D], "delta": [lam, 2, L, E], "B": [lam, 2, L, N],
                    "C": [lam, 2, L, N], "A": [lam, 2, E, N], "conv_sigmoid": [lam, 2, L, E], "gate": [lam, L, E]})
+    if lrp:
+        shapes["lrp"] = [L]
     if debug:
         shapes.update({f"{f}_full": [lam, L, E] for f in FAMILIES})
     return shapes
@@ -46,12 +49,12 @@ def _stats(g: GraphBuilder, v: str):
 
 
 def build_explainer(sd: dict[str, np.ndarray], cfg: VimConfig, grad_first_layer: int, debug: bool = False,
-                    metadata: dict | None = None) -> onnx.ModelProto:
+                    metadata: dict | None = None, lrp: bool = True) -> onnx.ModelProto:
     if not 0 <= grad_first_layer < cfg.depth:
         raise ValueError(f"grad_first_layer must be in [0, {cfg.depth - 1}]")
     sd = {k: np.asarray(v, dtype=np.float32) for k, v in sd.items()}
     g = GraphBuilder("mamba_lens_explainer")
-    x = _embed(g, cfg, sd, "image")
+    x = x0 = _embed(g, cfg, sd, "image")
     taps: dict[str, list[str]] = {}
     collect = lambda k, v, axis=0: taps.setdefault(k, []).append(g.unsqueeze(v, [axis]))  # noqa: E731
     layers = []
@@ -81,9 +84,11 @@ def build_explainer(sd: dict[str, np.ndarray], cfg: VimConfig, grad_first_layer:
         collect("grad", gl)
         collect("grad_max_pos", g.relu(g.rmax(gl, [1])))
 
-    shapes = output_shapes(cfg, grad_first_layer, debug)
+    if lrp:
+        g.output("lrp", lrp_relevance(g, cfg, layers, x0, x, norm_f, head_w, "target"))
+    shapes = output_shapes(cfg, grad_first_layer, debug, lrp)
     for name in shapes:
-        if name != "logits":
+        if name not in ("logits", "lrp"):
             g.output(name, g.concat(taps[name], 0))
     inputs = [tensor_info("image", [1, cfg.in_chans, cfg.img_size, cfg.img_size]), tensor_info("target", [cfg.num_classes])]
     outputs = [tensor_info(n, s) for n, s in shapes.items()]

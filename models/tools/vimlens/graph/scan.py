@@ -9,7 +9,6 @@ the per-token output y_t (a small matmul with C_t inside the body) instead of ev
 """
 from __future__ import annotations
 
-import numpy as np
 from onnx import TensorProto, helper
 
 from .builder import GraphBuilder
@@ -29,7 +28,7 @@ def selective_scan(g: GraphBuilder, dA: str, dBu: str, C: str, state_shape: tupl
              helper.make_node("MatMul", [f"{name}_h", c_t], [f"{name}_y"])]   # [2, E, N] @ [2, N, 1]
     outs = [_vi(f"{name}_h"), _vi(f"{name}_y")] + ([_vi(f"{name}_ah")] if keep_decayed else [])
     body = helper.make_graph(nodes, name, [_vi(h_prev), _vi(a_t), _vi(x_t), _vi(c_t)], outs)
-    h0 = g.init("scan_h0", np.zeros(state_shape, dtype=np.float32))
+    h0 = g.zeros(state_shape)
     n_scan_out = 2 if keep_decayed else 1
     res = g.op("Scan", [h0, dA, dBu, g.unsqueeze(C, [3])], hint="scan", n_out=1 + n_scan_out, body=body,
                num_scan_inputs=3, scan_input_axes=[1, 1, 1], scan_output_axes=[1] * n_scan_out)
@@ -47,7 +46,7 @@ def adjoint_scan(g: GraphBuilder, dA: str, dyC: str, state_shape: tuple[int, ...
     nodes = [helper.make_node("Add", [x_t, s_prev], [f"{name}_g"]),
              helper.make_node("Mul", [a_t, f"{name}_g"], [f"{name}_s"])]
     body = helper.make_graph(nodes, name, [_vi(s_prev), _vi(a_t), _vi(x_t)], [_vi(f"{name}_s"), _vi(f"{name}_g")])
-    s0 = g.init("scan_s0", np.zeros(state_shape, dtype=np.float32))
+    s0 = g.zeros(state_shape)
     _, states = g.op("Scan", [s0, dA, dyC], hint="scan", n_out=2, body=body, num_scan_inputs=2,
                      scan_input_axes=[1, 1], scan_output_axes=[1], scan_input_directions=[1, 1], scan_output_directions=[1])
     return states
