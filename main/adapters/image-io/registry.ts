@@ -1,0 +1,75 @@
+/**
+ * The loader registry and the public entry point `loadImageFile`. Loaders are an explicit array (STYLE.md
+ * §1.5: no registration by import side effect). Choice is by content first: every loader is asked for a
+ * 'signature' match in order, and only if none claims the file is the extension (or a weaker content
+ * heuristic) consulted. DICOM comes first because a Part 10 preamble may itself look like a TIFF header
+ * (dual-personality files). gzip input (.nii.gz, also gzipped DICOM) is inflated, with a cap, and probed again.
+ */
+import { gunzipSync } from 'node:zlib'
+import { ImageIoError, throwIfAborted } from './errors'
+import type { ImageLoader, LoadOptions, Probe } from './loader'
+import { MAX_INFLATED_BYTES } from './limits'
+import { dicomLoader } from './dicom/dicom-loader'
+import { niftiLoader } from './nifti-loader'
+import { rasterLoader } from './raster-loader'
+import type { LoadedScan } from '../../core/image/scan-types'
+
+/** Every loader, in the order they are asked. */
+export const IMAGE_LOADERS: readonly ImageLoader[] = [dicomLoader, niftiLoader, rasterLoader]
+
+const HEAD_BYTES = 1024
+
+/** The loader for a probe: first signature match, else first extension match, else undefined. */
+export function pickLoader(probe: Probe, loaders: readonly ImageLoader[] = IMAGE_LOADERS): ImageLoader | undefined {
+  const matches = loaders.map((l) => ({ loader: l, match: l.match(probe) }))
+  return (matches.find((m) => m.match === 'signature') ?? matches.find((m) => m.match === 'extension'))?.loader
+}
+
+function isGzip(bytes: Uint8Array): boolean {
+  return bytes[0] === 0x1f && bytes[1] === 0x8b
+}
+
+function gunzip(bytes: Uint8Array): Uint8Array {
+  try {
+    const out = gunzipSync(bytes, { maxOutputLength: MAX_INFLATED_BYTES })
+    return new Uint8Array(out.buffer, out.byteOffset, out.length)
+  } catch (cause) {
+    // zlib reports the output cap as a RangeError; anything else is a damaged archive.
+    if (cause instanceof RangeError) throw new ImageIoError('image/too-large', { detail: { reason: 'gzip content larger than 1 GiB' }, cause })
+    throw new ImageIoError('image/unsupported-format', { detail: { reason: 'damaged gzip data' }, cause })
+  }
+}
+
+/**
+ * Loads any supported image file from its bytes (never from a path: main reads files, this stays testable).
+ * `opts.name` is used only as the extension hint; `frame` picks a frame/page, `slice` a NIfTI slice.
+ * Throws ImageIoError with a code from IMAGE_IO_MESSAGES; `bytes` is not modified.
+ */
+export async function loadImageFile(bytes: Uint8Array, opts: LoadOptions = {}): Promise<LoadedScan> {
+  throwIfAborted(opts.signal)
+  const name = opts.name ?? ''
+  const gzipped = isGzip(bytes)
+  const data = gzipped ? gunzip(bytes) : bytes
+  // 'scan.dcm.gz' is probed as 'scan.dcm'; '.nii.gz' stays, it is NIfTI's own compound extension.
+  const hint = gzipped && /\.gz$/i.test(name) && !/\.nii\.gz$/i.test(name) ? name.slice(0, -3) : name
+  const probe: Probe = { name: hint, head: data.subarray(0, HEAD_BYTES) }
+  const loader = pickLoader(probe)
+  const log = opts.log?.child('image-io')
+  if (!loader) {
+    log?.warn('no loader matched', { bytes: bytes.length, code: 'image/unsupported-format' })
+    throw new ImageIoError('image/unsupported-format')
+  }
+  const started = Date.now()
+  try {
+    const scan = await loader.load(data, opts)
+    // Technical fields only (STYLE.md §2.6): no file name, no path, no tag values beyond the allow-listed meta.
+    log?.debug('loaded', {
+      loader: loader.id, width: scan.width, height: scan.height, frame: scan.frame.index, frames: scan.frame.count,
+      modality: scan.modality, transferSyntax: scan.meta.transferSyntax ?? scan.meta.format ?? '', durationMs: Date.now() - started,
+    })
+    return scan
+  } catch (e) {
+    log?.warn('load failed', { loader: loader.id, code: e instanceof ImageIoError ? e.imageCode : 'unexpected', durationMs: Date.now() - started })
+    throw e
+  }
+}

@@ -1,0 +1,77 @@
+// @vitest-environment node
+/** Loader choice by content first, extension second; gzip; abort; unknown input. */
+import { gzipSync } from 'node:zlib'
+import sharp from 'sharp'
+import { describe, expect, it } from 'vitest'
+import { ImageIoError, imageIoMessage, isImageIoError } from '../../../../main/adapters/image-io/errors'
+import { isAppError } from '../../../../main/core/errors'
+import { IMAGE_LOADERS, loadImageFile, pickLoader } from '../../../../main/adapters/image-io/registry'
+import { multiFrame8, signedCtRescale } from '../../../fixtures/dicom-gen/cases'
+
+async function codeOf(p: Promise<unknown>): Promise<string | undefined> {
+  const e = await p.then(() => undefined, (err: unknown) => err)
+  return isImageIoError(e) ? e.imageCode : String(e)
+}
+
+describe('pickLoader', () => {
+  it('has one loader per kind, in the documented order', () => {
+    expect(IMAGE_LOADERS.map((l) => l.id)).toEqual(['dicom', 'nifti', 'raster'])
+  })
+
+  it('magic bytes beat a misleading extension', async () => {
+    const png = new Uint8Array(await sharp({ create: { width: 2, height: 2, channels: 3, background: '#000' } }).png().toBuffer())
+    expect(pickLoader({ name: 'scan.dcm', head: png })?.id).toBe('raster')
+    expect(pickLoader({ name: 'photo.png', head: signedCtRescale().bytes.subarray(0, 1024) })?.id).toBe('dicom')
+  })
+
+  it('a DICOM preamble that looks like TIFF still loads as DICOM', async () => {
+    const bytes = signedCtRescale().bytes.slice()
+    bytes.set([0x49, 0x49, 0x2a, 0x00], 0) // "II*\0" in the 128-byte preamble (dual-personality files)
+    expect(pickLoader({ name: 'x.tif', head: bytes })?.id).toBe('dicom')
+    expect((await loadImageFile(bytes, { name: 'x.tif' })).kind).toBe('dicom')
+  })
+
+  it('falls back to the extension when no signature matches', () => {
+    expect(pickLoader({ name: 'volume.nii', head: new Uint8Array(400) })?.id).toBe('nifti')
+    expect(pickLoader({ name: 'notes.txt', head: new TextEncoder().encode('hello') })).toBeUndefined()
+  })
+})
+
+describe('loadImageFile', () => {
+  it('unknown content is image/unsupported-format with user text', async () => {
+    expect(await codeOf(loadImageFile(new TextEncoder().encode('just text'), { name: 'a.txt' }))).toBe('image/unsupported-format')
+    expect(imageIoMessage('image/unsupported-format')).toMatch(/not an image/)
+  })
+
+  it('inflates gzip input and probes the content (gzipped DICOM)', async () => {
+    const scan = await loadImageFile(new Uint8Array(gzipSync(multiFrame8().bytes)), { name: 'series.dcm.gz', frame: 1 })
+    expect([scan.kind, scan.frame.index]).toEqual(['dicom', 1])
+  })
+
+  it('a damaged gzip stream is a clear error', async () => {
+    const gz = new Uint8Array(gzipSync(new Uint8Array(5000)))
+    expect(await codeOf(loadImageFile(gz.subarray(0, 30)))).toBe('image/unsupported-format')
+  })
+
+  it('an aborted signal stops the load with image/aborted', async () => {
+    const ctl = new AbortController()
+    ctl.abort()
+    expect(await codeOf(loadImageFile(signedCtRescale().bytes, { signal: ctl.signal }))).toBe('image/aborted')
+  })
+
+  it('error messages fill only safe detail keys', () => {
+    const text = imageIoMessage('image/dicom-unsupported-transfer-syntax', { transferSyntax: 'JPEG XL', PatientName: 'Doe^Jane' })
+    expect(text).toContain('JPEG XL')
+    expect(text).not.toContain('Doe')
+  })
+})
+
+describe('ImageIoError is an AppError', () => {
+  it('carries the nearest core code for the presenter and the specific code and sentence of the loader', async () => {
+    const err = await loadImageFile(new TextEncoder().encode('x'), { name: 'a.txt' }).then(() => undefined, (e: unknown) => e)
+    expect(isAppError(err)).toBe(true)
+    expect(isImageIoError(err) && [err.code, err.imageCode]).toEqual(['image/unsupported-format', 'image/unsupported-format'])
+    const aborted = new ImageIoError('image/aborted')
+    expect([aborted.code, aborted.imageCode, aborted.message]).toEqual(['run/cancelled', 'image/aborted', 'Opening the image was cancelled.'])
+  })
+})
