@@ -285,7 +285,7 @@ def main(argv=None) -> int:
         opt.load_state_dict(s["opt"])
         st = s["st"]
         g.set_state(s["gen"].cpu() if dev.type == "cpu" else s["gen"].cpu())
-        torch.set_rng_state(s["cpu_rng"])
+        torch.set_rng_state(s["cpu_rng"].cpu())
         resumed = f"full state, epoch {st['epoch']}"
     elif a.init_from is not None:
         s = _load(a.init_from, "cpu")

@@ -147,3 +147,16 @@ def test_matrices_graph(small, small_runs, small_golden, tmp_path):
         for layer in range(cfg.depth):
             assert rel(m[layer, 0], small_golden[f"attn_fwd_{i}"][layer].mean(0)) < 2e-3
             assert rel(m[layer, 1][::-1, ::-1], small_golden[f"attn_bwd_flipped_{i}"][layer].mean(0)) < 2e-3
+
+
+def test_zero_target_explains_the_predicted_class(small, small_golden, tmp_path):
+    _, cfg, sd = small
+    path = tmp_path / "s.onnx"
+    onnx.save(build_explainer({k: v.numpy() for k, v in sd.items()}, cfg, 0), path)
+    img = small_golden["images"][:1]
+    zero = ort_runner.run(path, {"image": img, "target": np.zeros(cfg.num_classes, np.float32)})
+    top1 = _run(path, img, cfg.num_classes, int(zero["logits"].argmax()))
+    other = _run(path, img, cfg.num_classes, (int(zero["logits"].argmax()) + 1) % cfg.num_classes)
+    for key in ("grad", "lrp"):
+        assert rel(zero[key], top1[key]) < 1e-6
+        assert rel(zero[key], other[key]) > 1e-3

@@ -73,10 +73,15 @@ def build_explainer(sd: dict[str, np.ndarray], cfg: VimConfig, grad_first_layer:
         x = g.add(x, t.out)
     norm_f, head_w = g.init("norm_f", sd["norm_f.weight"]), g.init("head_w", sd["head.weight"])
     f, _ = rms_norm(g, g.slice(x, cfg.cls_index, cfg.cls_index + 1, 0), norm_f, cfg.rms_eps)
-    g.output("logits", g.reshape(g.op("Gemm", [f, head_w, g.init("head_b", sd["head.bias"])], transB=1), [cfg.num_classes]))
+    logits = g.reshape(g.op("Gemm", [f, head_w, g.init("head_b", sd["head.bias"])], transB=1), [cfg.num_classes])
+    g.output("logits", logits)
+    # An all-zero `target` means "explain the predicted class": one run serves the default top-1 case.
+    top1 = g.squeeze(g.op("OneHot", [g.op("ArgMax", [logits], axis=0, keepdims=1), g.i64(cfg.num_classes),
+                                     g.init("onehot_values", np.array([0, 1], np.float32))], axis=-1), [0])
+    target = g.op("Where", [g.op("Equal", [g.rsum(g.op("Abs", ["target"]), [0]), g.f32(0.0)]), top1, "target"], hint="target_eff")
 
     # Backward: G_{Λ−1} = ∂T/∂x_Λ; G_{l−1} = G_l + (norm+mixer of layer l)ᵀ·G_l, down to grad_first_layer.
-    grads = [head_backward(g, cfg, x, norm_f, head_w, "target")]
+    grads = [head_backward(g, cfg, x, norm_f, head_w, target)]
     for i in range(cfg.depth - 1, grad_first_layer, -1):
         grads.append(g.add(grads[-1], layer_backward(g, cfg, layers[i], grads[-1])))
     grads.reverse()
@@ -85,7 +90,7 @@ def build_explainer(sd: dict[str, np.ndarray], cfg: VimConfig, grad_first_layer:
         collect("grad_max_pos", g.relu(g.rmax(gl, [1])))
 
     if lrp:
-        g.output("lrp", lrp_relevance(g, cfg, layers, x0, x, norm_f, head_w, "target"))
+        g.output("lrp", lrp_relevance(g, cfg, layers, x0, x, norm_f, head_w, target))
     shapes = output_shapes(cfg, grad_first_layer, debug, lrp)
     for name in shapes:
         if name not in ("logits", "lrp"):

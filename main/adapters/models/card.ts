@@ -1,0 +1,107 @@
+/**
+ * Model card (`models/<id>.json`, STYLE.md §1.4): parsed at the boundary with a schema, then checked for
+ * internal consistency (token layout, class count). Unknown fields are kept (shown to the user) but
+ * never interpreted. A malformed card is `model/manifest-invalid`.
+ */
+import { z } from 'zod'
+import { AppError } from '../../core/errors'
+import { assertLayout, makeLayout } from '../../core/layout'
+import { RESIZE_POLICIES } from '../../core/preprocess/resize-plan'
+
+const dim = z.number().int().nonnegative()
+const fileName = z.string().min(1).refine((s) => !/[\\/]/.test(s) && s !== '..' && s !== '.', 'must be a file name in the models folder')
+
+const outputSpec = z.looseObject({ shape: z.array(dim), meaning: z.string().optional() })
+
+const matricesGraph = z.union([
+  fileName,
+  z.looseObject({
+    file: fileName,
+    sha256: z.string().regex(/^[0-9a-f]{64}$/i).optional(),
+    /** Token order of the output's direction-1 matrices: 'scan' (GRAPH_CONTRACT default) or 'original'. */
+    order: z.enum(['scan', 'original']).optional(),
+    output: z.string().optional(),
+  }),
+])
+
+const cardSchema = z.looseObject({
+  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/).optional(),
+  name: z.string().min(1),
+  file: fileName,
+  sha256: z.string().regex(/^[0-9a-f]{64}$/i),
+  input: z.looseObject({
+    name: z.string().min(1),
+    shape: z.tuple([z.literal(1), z.literal(3), dim.positive(), dim.positive()]),
+    mean: z.array(z.number()).length(3),
+    std: z.array(z.number().positive()).length(3),
+    resize: z.enum(RESIZE_POLICIES),
+  }),
+  target: z.looseObject({
+    name: z.string().min(1),
+    /** The graph explains its own argmax when `target` is all zeros (lets one run do top-1). */
+    zeroMeansArgmax: z.boolean().optional(),
+  }).optional(),
+  classes: z.array(z.string()).min(1),
+  layers: dim.positive(),
+  tokens: dim.positive(),
+  clsIndex: dim,
+  grid: z.tuple([dim.positive(), dim.positive()]),
+  patchSize: dim.positive(),
+  gradFirstLayer: dim,
+  outputs: z.record(z.string(), outputSpec),
+  default: z.boolean().optional(),
+  matricesGraph: matricesGraph.optional(),
+})
+
+/** A parsed, checked model card. */
+export type ModelCard = z.infer<typeof cardSchema>
+
+/** Normalised description of the optional weight-free matrices graph. */
+export interface MatricesGraphSpec {
+  readonly file: string
+  readonly sha256?: string
+  readonly order: 'scan' | 'original'
+  readonly output?: string
+}
+
+/** The matrices graph of a card, if any, with defaults applied. */
+export function matricesGraphOf(card: ModelCard): MatricesGraphSpec | undefined {
+  const m = card.matricesGraph
+  if (m === undefined) return undefined
+  if (typeof m === 'string') return { file: m, order: 'scan' }
+  return { file: m.file, order: m.order ?? 'scan', ...(m.sha256 !== undefined ? { sha256: m.sha256 } : {}), ...(m.output !== undefined ? { output: m.output } : {}) }
+}
+
+/** Name of the class-weights input (GRAPH_CONTRACT: `target`). */
+export function targetInputName(card: ModelCard): string {
+  return card.target?.name ?? 'target'
+}
+
+function consistency(card: ModelCard): string[] {
+  const problems: string[] = []
+  try {
+    assertLayout(makeLayout(card.grid[0], card.grid[1]), card.tokens, card.clsIndex)
+  } catch (e) {
+    // Re-reported below as one manifest problem; the layout error's detail goes with it.
+    problems.push(`token layout: ${e instanceof Error ? e.message : String(e)}`)
+  }
+  if (card.gradFirstLayer > card.layers) problems.push('gradFirstLayer exceeds layers')
+  const logits = card.outputs['logits']
+  if (logits === undefined) problems.push('outputs.logits missing')
+  else if (logits.shape.length !== 1 || logits.shape[0] !== card.classes.length) problems.push('outputs.logits shape must be [classes.length]')
+  return problems
+}
+
+/**
+ * Parses one card (the registry supplies the id when the card has none). Throws `model/manifest-invalid` with the schema issues (field paths only, no values) in `detail`.
+ */
+export function parseCard(json: unknown): ModelCard {
+  const parsed = cardSchema.safeParse(json)
+  if (!parsed.success) {
+    const issues = parsed.error.issues.slice(0, 10).map((i) => `${i.path.join('.')}: ${i.message}`)
+    throw new AppError('model/manifest-invalid', { detail: { issues } })
+  }
+  const problems = consistency(parsed.data)
+  if (problems.length > 0) throw new AppError('model/manifest-invalid', { detail: { issues: problems } })
+  return parsed.data
+}

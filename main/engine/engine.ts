@@ -1,0 +1,229 @@
+/**
+ * The engine (core/engine/api.ts `Engine`), backed by one inference worker. Main-thread work is limited
+ * to validation and bookkeeping; runs are remembered by `runId` (bounded LRU) together with their
+ * normalised input, so a drill-down still works after the worker was restarted (the factors are rebuilt
+ * by re-running the graph, which is deterministic for the same feeds).
+ */
+import { randomUUID } from 'node:crypto'
+import type {
+  DrilldownResult, Engine, EngineImage, ExecutionProvider, ExplainOptions, ExplainResult, MethodInfo, ModelInfo, ProgressEvent,
+} from '../core/engine/api'
+import { AppError } from '../core/errors'
+import type { Logger } from '../core/log'
+import { loadCardFile, resolveModel, type ModelEntry } from '../adapters/models/registry'
+import { Lru } from '../worker/lru'
+import { RunNotCached, type WorkerHost } from '../worker/host'
+import type { ExplainRes, LoadRes, WorkerInput, WorkerMethodOptions, WorkerModelSpec } from '../worker/protocol'
+import { methodInfos, resolveMethods, shouldPrecompute, workerSpec, type MatricesPolicy } from './model-specs'
+
+/** What the engine remembers per run (main thread). */
+interface RunRecord {
+  readonly entry: ModelEntry
+  readonly tensor: Float32Array
+  readonly targetClass: number
+  readonly graphTarget: number | null
+  readonly options: WorkerMethodOptions
+  matrices?: Float32Array
+}
+
+/** Engine settings fixed at creation. */
+export interface EngineSettings {
+  readonly preferProviders?: readonly ExecutionProvider[]
+  readonly optimizedCacheDir?: string
+  readonly matrices: MatricesPolicy
+  readonly runRecords: number
+}
+
+/** Extras beyond `Engine` used by the CLI, the bench and tests. */
+export interface LensEngine extends Engine {
+  /** Explains an already-normalised `[3, H, W]` float32 tensor (conformance, `--input-tensor`). */
+  explainTensor(tensor: Float32Array, options: ExplainOptions, signal?: AbortSignal, onProgress?: (p: ProgressEvent) => void): Promise<ExplainResult>
+  /** Adds a model from a card path (CLI `--model path/to/card.json`); returns its info. */
+  addModel(cardPath: string): ModelInfo
+  /** Loads a model now (default: the default model); resolves with the provider used and timings. */
+  load(modelId?: string, signal?: AbortSignal): Promise<ModelLoadInfo>
+  /** Worker restarts so far (cancellations and crashes), for tests and diagnostics. */
+  readonly workerSpawns: number
+}
+
+/** How a model load went (worker side). `wasLoaded`: it was already open (timings 0). */
+export type ModelLoadInfo = LoadRes
+
+/**
+ * Structured clone copies a typed array's WHOLE buffer, so a small view into a big buffer would drag
+ * the rest along: such views are copied first and the copy is transferred (moved, not copied again).
+ * A caller's whole-buffer array is cloned as is and never detached.
+ */
+function forTransfer<T extends Uint8Array | Float32Array>(a: T): { value: T; transfer: ArrayBuffer[] } {
+  if (a.byteOffset === 0 && a.byteLength === a.buffer.byteLength) return { value: a, transfer: [] }
+  const copy = a.slice() as T
+  return { value: copy, transfer: [copy.buffer as ArrayBuffer] }
+}
+
+function layerOptions(o: ExplainOptions): WorkerMethodOptions {
+  return {
+    ...(o.startLayer !== undefined ? { startLayer: o.startLayer } : {}),
+    ...(o.endLayer !== undefined ? { endLayer: o.endLayer } : {}),
+  }
+}
+
+/** Implementation of {@link LensEngine}. */
+export class WorkerEngine implements LensEngine {
+  private readonly runs: Lru<string, RunRecord>
+  private lastProvider: ExecutionProvider = 'cpu'
+
+  constructor(
+    private readonly entries: ModelEntry[],
+    private readonly host: WorkerHost,
+    private readonly settings: EngineSettings,
+    private readonly log: Logger,
+  ) {
+    this.runs = new Lru(settings.runRecords)
+  }
+
+  get workerSpawns(): number {
+    return this.host.spawned
+  }
+
+  listModels(): readonly ModelInfo[] {
+    return this.entries.map((e) => e.info)
+  }
+
+  listMethods(modelId?: string): readonly MethodInfo[] {
+    return methodInfos(modelId === undefined ? undefined : this.entry(modelId))
+  }
+
+  provider(): ExecutionProvider {
+    return this.lastProvider
+  }
+
+  addModel(cardPath: string): ModelInfo {
+    const entry = loadCardFile(cardPath)
+    const i = this.entries.findIndex((e) => e.id === entry.id)
+    if (i >= 0) this.entries.splice(i, 1, entry)
+    else this.entries.push(entry)
+    return entry.info
+  }
+
+  private entry(modelId: string | undefined): ModelEntry {
+    return resolveModel(this.entries, modelId)
+  }
+
+  private spec(entry: ModelEntry): WorkerModelSpec {
+    return workerSpec(entry, this.settings)
+  }
+
+  async load(modelId?: string, signal?: AbortSignal): Promise<ModelLoadInfo> {
+    const res = await this.host.request<'load'>({ kind: 'load', model: this.spec(this.entry(modelId)) }, signal !== undefined ? { signal } : {})
+    this.lastProvider = res.provider
+    return res
+  }
+
+  async explain(image: EngineImage, options: ExplainOptions, signal?: AbortSignal, onProgress?: (p: ProgressEvent) => void): Promise<ExplainResult> {
+    if (!(image.width >= 1 && image.height >= 1)) throw new AppError('image/empty', { detail: { width: image.width, height: image.height } })
+    if (image.rgb.length !== image.width * image.height * 3) {
+      throw new AppError('image/decode-failed', { detail: { reason: 'rgb length mismatch', length: image.rgb.length } })
+    }
+    const rgb = forTransfer(image.rgb)
+    return this.run({ kind: 'image', width: image.width, height: image.height, rgb: rgb.value }, rgb.transfer, options, signal, onProgress)
+  }
+
+  async explainTensor(tensor: Float32Array, options: ExplainOptions, signal?: AbortSignal, onProgress?: (p: ProgressEvent) => void): Promise<ExplainResult> {
+    const data = forTransfer(tensor)
+    return this.run({ kind: 'tensor', data: data.value }, data.transfer, options, signal, onProgress)
+  }
+
+  private async run(input: WorkerInput, transfer: ArrayBuffer[], options: ExplainOptions, signal?: AbortSignal, onProgress?: (p: ProgressEvent) => void): Promise<ExplainResult> {
+    const t0 = performance.now()
+    const entry = this.entry(options.modelId)
+    const classes = entry.card.classes.length
+    const target = options.targetClass
+    if (target !== undefined && !(Number.isInteger(target) && target >= 0 && target < classes)) {
+      throw new AppError('explain/target-class', { detail: { targetClass: target, classes } })
+    }
+    const methods = resolveMethods(entry, options.methods)
+    const topK = Math.max(1, Math.min(classes, Math.floor(options.topK ?? 5)))
+    const runId = randomUUID()
+    const wo = layerOptions(options)
+    const res: ExplainRes = await this.host.request<'explain'>(
+      { kind: 'explain', model: this.spec(entry), runId, input, methods, options: wo, topK, ...(target !== undefined ? { targetClass: target } : {}) },
+      { transfer, ...(signal !== undefined ? { signal } : {}), ...(onProgress !== undefined ? { onProgress } : {}) },
+    )
+    this.lastProvider = res.provider
+    this.runs.set(runId, { entry, tensor: res.tensor, targetClass: res.targetClass, graphTarget: res.graphTarget, options: wo })
+    if (shouldPrecompute(entry, this.settings.matrices)) this.precompute(runId)
+    const timings = { ...res.timings, graphRuns: res.graphRuns, engineTotal: performance.now() - t0 }
+    this.log.debug('explain done', { runId, model: entry.id, methods: methods.length, graphRuns: res.graphRuns, totalMs: Math.round(timings.engineTotal) })
+    return {
+      runId, modelId: entry.id, provider: res.provider, targetClass: res.targetClass, topK: res.topK, methods: res.methods,
+      transform: res.transform, modelInputPreview: res.preview, timings,
+    }
+  }
+
+  private record(runId: string): RunRecord {
+    const r = this.runs.get(runId)
+    // No dedicated code yet: an expired run means "run the explanation again", like a missing image.
+    if (r === undefined) throw new AppError('image/not-loaded', { detail: { reason: 'run not found or expired', runId } })
+    return r
+  }
+
+  /** Sends a run-cache job; on a cache miss rebuilds the run in the worker, then retries once. */
+  private async withRun<T>(runId: string, job: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    const r = this.record(runId)
+    try {
+      return await job()
+    } catch (e) {
+      if (!(e instanceof RunNotCached)) throw e
+      this.log.debug('run not cached in the worker; rebuilding', { runId })
+      await this.host.request<'restore'>(
+        { kind: 'restore', model: this.spec(r.entry), runId, tensor: r.tensor, graphTarget: r.graphTarget, targetClass: r.targetClass, options: r.options },
+        signal !== undefined ? { signal } : {},
+      )
+      return job()
+    }
+  }
+
+  private precompute(runId: string): void {
+    this.matricesData(runId, undefined, true).catch((e: unknown) => {
+      // Background work only: a failure (e.g. the run was evicted or the engine closed) is not an error.
+      this.log.debug('background matrices skipped', { runId, reason: e instanceof Error ? e.message : String(e) })
+    })
+  }
+
+  async drilldown(runId: string, token: number, signal?: AbortSignal): Promise<DrilldownResult> {
+    const t0 = performance.now()
+    const r = this.record(runId)
+    if (!(Number.isInteger(token) && token >= 0 && token < r.entry.card.tokens)) {
+      throw new AppError('explain/invalid-token', { detail: { token, tokens: r.entry.card.tokens } })
+    }
+    const res = await this.withRun(runId, () => this.host.request<'drilldown'>({ kind: 'drilldown', runId, token }, signal !== undefined ? { signal } : {}), signal)
+    return { runId, token, patch: res.patch, rows: res.rows, cols: res.cols, profile: res.profile, durationMs: performance.now() - t0 }
+  }
+
+  private async matricesData(runId: string, signal: AbortSignal | undefined, background = false): Promise<Float32Array> {
+    const r = this.record(runId)
+    if (r.matrices !== undefined) return r.matrices
+    const opts = { ...(signal !== undefined ? { signal } : {}), background }
+    const res = await this.withRun(runId, () => this.host.request<'matrices'>({ kind: 'matrices', runId, model: this.spec(r.entry) }, opts), signal)
+    r.matrices = res.data
+    this.log.debug('matrices computed', { runId, source: res.source, ms: Math.round(res.durationMs) })
+    return res.data
+  }
+
+  async matrices(runId: string, signal?: AbortSignal): Promise<readonly (readonly [Float32Array, Float32Array])[]> {
+    const r = this.record(runId)
+    const data = await this.matricesData(runId, signal)
+    const L = r.entry.card.tokens
+    const out: (readonly [Float32Array, Float32Array])[] = []
+    for (let l = 0; l < r.entry.card.layers; l++) {
+      const base = l * 2 * L * L
+      out.push([data.subarray(base, base + L * L), data.subarray(base + L * L, base + 2 * L * L)])
+    }
+    return out
+  }
+
+  async close(): Promise<void> {
+    this.runs.clear()
+    await this.host.close()
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * The worker's explain pipeline: pre-process → graph run(s) → every requested method → cache the
+ * factors. Target rule (docs/BENCHMARKS.md): the target only changes the class-specific outputs, and ORT
+ * executes the whole graph whatever is fetched, so
+ * - a given `targetClass`, or only class-agnostic methods: ONE run;
+ * - class-specific methods without `targetClass`: a logits run to find top-1, then the real run (TWO),
+ *   unless the card says the graph explains its own argmax for an all-zero target (`zeroMeansArgmax`).
+ */
+import type { MethodResult } from '../core/engine/api'
+import { AppError } from '../core/errors'
+import type { ExplanationMethod, MethodOptions, Tap, TapSet } from '../core/explain/method'
+import { getMethod, methods as allMethods } from '../core/explain/registry'
+import { runMethod } from '../core/explain/run'
+import { denormalizeChwToRgb8 } from '../core/preprocess/normalize'
+import type { F32Tensor } from '../core/tensor/f32'
+import { ownedF32 } from '../adapters/onnx/from-ort'
+import { prepareModelInput } from '../adapters/preprocess/model-input'
+import type { LoadedModel, ModelPool } from './model-pool'
+import { runExplainer } from './model-pool'
+import type { ExplainReq, ExplainRes, RestoreReq, RestoreRes, WorkerInput, WorkerMethodOptions } from './protocol'
+import { transferablesOf } from './protocol'
+import type { RunCache } from './run-cache'
+import { argmaxOf, topKSoftmax } from './topk'
+
+/** What a job may use. */
+export interface JobContext {
+  readonly pool: ModelPool
+  readonly runs: RunCache
+  progress(stage: string, fraction: number): void
+}
+
+/** A job's value plus the buffers to move (not copy) to the main thread. */
+export interface JobOutput<T> {
+  readonly value: T
+  readonly transfer: ArrayBuffer[]
+}
+
+const FACTORS: readonly Tap[] = ['delta', 'B', 'C', 'A']
+
+/** Outputs to copy out of ORT: logits, the methods' taps, the profile taps and the factors. */
+export function fetchList(model: LoadedModel, requested: readonly ExplanationMethod[]): string[] {
+  const outputs = model.spec.card.outputs
+  const want = new Set<string>(['logits'])
+  for (const m of requested) for (const t of m.needs) want.add(t)
+  for (const m of allMethods) {
+    if (m.layerVectors !== undefined && m.needs.every((t) => t in outputs)) for (const t of m.needs) want.add(t)
+  }
+  for (const t of FACTORS) want.add(t)
+  return [...want].filter((n) => n in outputs)
+}
+
+function tapSet(model: LoadedModel, outs: Record<string, F32Tensor>): TapSet {
+  const card = model.spec.card
+  const tensors: Partial<Record<Tap, F32Tensor>> = {}
+  for (const [name, t] of Object.entries(outs)) if (name !== 'logits') tensors[name as Tap] = t
+  return { layout: model.layout, layers: card.layers, gradFirstLayer: card.gradFirstLayer, tensors }
+}
+
+function methodOptions(o: WorkerMethodOptions): MethodOptions {
+  return {
+    ...(o.startLayer !== undefined ? { startLayer: o.startLayer } : {}),
+    ...(o.endLayer !== undefined ? { endLayer: o.endLayer } : {}),
+    ...(o.seed !== undefined ? { seed: o.seed } : {}),
+  }
+}
+
+async function modelInput(model: LoadedModel, input: WorkerInput): Promise<Pick<ExplainRes, 'tensor' | 'preview' | 'transform'>> {
+  const card = model.spec.card
+  const [, , height, width] = card.input.shape
+  if (input.kind === 'image') {
+    const r = await prepareModelInput({ width: input.width, height: input.height, data: input.rgb }, { width, height, resize: card.input.resize, mean: card.input.mean, std: card.input.std })
+    return { tensor: r.tensor, preview: r.preview.slice(), transform: r.transform }
+  }
+  if (input.data.length !== 3 * width * height) {
+    throw new AppError('image/decode-failed', { detail: { reason: 'tensor size does not match the model input', length: input.data.length, expected: [1, 3, height, width] } })
+  }
+  return {
+    tensor: input.data,
+    preview: denormalizeChwToRgb8(input.data, width, height, card.input),
+    transform: {
+      originalWidth: width, originalHeight: height, crop: { x: 0, y: 0, width, height },
+      modelWidth: width, modelHeight: height, resize: 'none (normalised tensor input)', mean: [...card.input.mean], std: [...card.input.std],
+    },
+  }
+}
+
+function oneHot(classes: number, target: number | null): Float32Array {
+  const v = new Float32Array(classes)
+  if (target !== null) v[target] = 1
+  return v
+}
+
+/** Runs the explain pipeline for one image. */
+export async function explainJob(req: ExplainReq, ctx: JobContext): Promise<JobOutput<ExplainRes>> {
+  const t0 = performance.now()
+  const timings: Record<string, number> = {}
+  const requested = req.methods.map((id) => getMethod(id))
+  const { model, load } = await ctx.pool.ensure(req.model)
+  if (!load.wasLoaded) timings['load'] = load.createMs + load.verifyMs
+  ctx.progress('preprocess', 0.05)
+  let t = performance.now()
+  const input = await modelInput(model, req.input)
+  timings['preprocess'] = performance.now() - t
+  const card = model.spec.card
+  const classes = card.classes.length
+  if (req.targetClass !== undefined && !(Number.isInteger(req.targetClass) && req.targetClass >= 0 && req.targetClass < classes)) {
+    throw new AppError('explain/target-class', { detail: { targetClass: req.targetClass, classes } })
+  }
+  let graphTarget: number | null = req.targetClass ?? null
+  let graphRuns = 0
+  const classSpecific = requested.some((m) => m.classSpecific)
+  ctx.progress('graph', 0.15)
+  if (graphTarget === null && classSpecific && card.target?.zeroMeansArgmax !== true) {
+    t = performance.now()
+    const first = await runExplainer(model, input.tensor, oneHot(classes, null), ['logits'])
+    graphTarget = argmaxOf(first['logits']!.data)
+    timings['graph.top1'] = performance.now() - t
+    graphRuns++
+  }
+  t = performance.now()
+  const outs = await runExplainer(model, input.tensor, oneHot(classes, graphTarget), fetchList(model, requested))
+  timings['graph'] = performance.now() - t
+  graphRuns++
+  const logits = outs['logits']!.data
+  const targetClass = graphTarget ?? argmaxOf(logits)
+  // zeroMeansArgmax graphs explained their own argmax: record it so a restore reproduces the taps.
+  if (graphTarget === null && classSpecific) graphTarget = targetClass
+  const taps = tapSet(model, outs)
+  const opts = methodOptions(req.options)
+  const [, , height, width] = card.input.shape
+  const results: MethodResult[] = []
+  const tm = performance.now()
+  for (const [i, m] of requested.entries()) {
+    ctx.progress(`method:${m.id}`, 0.5 + (0.5 * i) / requested.length)
+    t = performance.now()
+    const o = runMethod(m, taps, opts, { width, height })
+    const durationMs = performance.now() - t
+    timings[`method.${m.id}`] = durationMs
+    results.push({ methodId: m.id, patchRelevance: o.patchRelevance, heatmap: o.heatmap, heatmapWidth: o.heatmapWidth, heatmapHeight: o.heatmapHeight, degenerate: o.degenerate, durationMs })
+  }
+  timings['methods'] = performance.now() - tm
+  ctx.runs.set(req.runId, { modelId: model.spec.id, taps, targetClass, graphTarget, options: opts })
+  const topK = topKSoftmax(logits, card.classes, req.topK)
+  timings['total'] = performance.now() - t0
+  ctx.progress('done', 1)
+  const tensor = ownedF32(input.tensor)
+  const value: ExplainRes = { provider: model.provider, targetClass, topK, methods: results, transform: input.transform, preview: input.preview, tensor, timings, graphRuns, graphTarget }
+  return { value, transfer: transferablesOf([input.preview, tensor, ...results.flatMap((r) => [r.patchRelevance, r.heatmap])]) }
+}
+
+/** Rebuilds a lost cache entry from the stored input (deterministic: same graph, same feeds). */
+export async function restoreJob(req: RestoreReq, ctx: JobContext): Promise<JobOutput<RestoreRes>> {
+  const t0 = performance.now()
+  const { model } = await ctx.pool.ensure(req.model)
+  const outs = await runExplainer(model, req.tensor, oneHot(model.spec.card.classes.length, req.graphTarget), fetchList(model, []))
+  ctx.runs.set(req.runId, { modelId: model.spec.id, taps: tapSet(model, outs), targetClass: req.targetClass, graphTarget: req.graphTarget, options: methodOptions(req.options) })
+  return { value: { durationMs: performance.now() - t0 }, transfer: [] }
+}

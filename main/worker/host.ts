@@ -1,0 +1,257 @@
+/**
+ * Main-thread side of the inference worker: a serial job queue, progress, cancellation and restarts.
+ *
+ * Cancellation: ORT's `run` (and session creation) is a synchronous native call inside the worker
+ * (STYLE.md §1.4), so a running job cannot be interrupted from JS. Terminating the thread meanwhile is
+ * NOT safe: measured with onnxruntime-node 1.30, when the native call later returns into the terminated
+ * environment the binding throws a C++ `Napi::Error` and the whole process aborts. So a cancelled job is
+ * rejected at once with `run/cancelled`, its worker is *retired* (it finishes the call, its answer is
+ * dropped, then it releases its sessions and is terminated while idle in JS), and the next job starts on
+ * a fresh worker. Models reload lazily there: every model job carries its spec.
+ */
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { Worker } from 'node:worker_threads'
+import type { ProgressEvent } from '../core/engine/api'
+import { AppError } from '../core/errors'
+import { noopLogger, type Logger } from '../core/log'
+import type { JobKind, JobMap, ResponseOf, WorkerMessage } from './protocol'
+
+/** The run is not in the worker's cache (evicted, or the worker was restarted). */
+export class RunNotCached extends Error {
+  constructor() {
+    super('run not cached in the worker')
+    this.name = 'RunNotCached'
+  }
+}
+
+/** Options of {@link WorkerHost}. */
+export interface WorkerHostOptions {
+  readonly logger?: Logger
+  /** Runs whose factors the worker keeps (LRU). */
+  readonly runCacheSize?: number
+  /** Built worker entry (e.g. electron-vite output); default: `entry.js` next to this file, else tsx. */
+  readonly workerUrl?: URL
+}
+
+/** Per-request options. */
+export interface RequestOptions {
+  readonly signal?: AbortSignal
+  readonly onProgress?: (p: ProgressEvent) => void
+  readonly transfer?: ArrayBuffer[]
+  /** Background jobs (matrix pre-computation) wait behind every user job. */
+  readonly background?: boolean
+}
+
+interface Job {
+  readonly id: number
+  readonly req: JobMap[JobKind][0]
+  readonly opts: RequestOptions
+  readonly resolve: (v: unknown) => void
+  readonly reject: (e: unknown) => void
+  detach?: () => void
+}
+
+/** A worker thread; `retiring` ones finish their last native call and are then ended. */
+interface Slot {
+  readonly worker: Worker
+  state: 'active' | 'retiring' | 'ended'
+  /** Job id whose answer marks a retiring worker as back in JS (safe to terminate). */
+  awaitJob?: number
+  ended: Promise<void>
+  markEnded: () => void
+}
+
+const RELEASE_JOB = -1
+
+function spawn(o: WorkerHostOptions): Worker {
+  const workerData = { runCacheSize: o.runCacheSize ?? 6 }
+  if (o.workerUrl !== undefined) return new Worker(o.workerUrl, { workerData })
+  const built = new URL('./entry.js', import.meta.url)
+  if (existsSync(fileURLToPath(built))) return new Worker(built, { workerData })
+  const entry = new URL('./entry.ts', import.meta.url).href
+  return new Worker(new URL('./bootstrap.mjs', import.meta.url), { workerData: { ...workerData, entry } })
+}
+
+/** Owns the inference worker (one active at a time, plus retiring ones). */
+export class WorkerHost {
+  private active: Slot | null = null
+  private readonly slots = new Set<Slot>()
+  private readonly queue: Job[] = []
+  private current: Job | null = null
+  private nextId = 1
+  private closed = false
+  private readonly log: Logger
+  /** Workers started so far (1 + restarts after cancellation or crash). */
+  spawned = 0
+
+  constructor(private readonly options: WorkerHostOptions = {}) {
+    this.log = (options.logger ?? noopLogger).child('worker')
+  }
+
+  /** Sends one job; resolves with its typed response. Rejects with AppError or {@link RunNotCached}. */
+  request<K extends JobKind>(req: JobMap[K][0], opts: RequestOptions = {}): Promise<ResponseOf<K>> {
+    return new Promise<ResponseOf<K>>((resolve, reject) => {
+      if (this.closed) return reject(new AppError('run/cancelled', { detail: { reason: 'engine closed' } }))
+      if (opts.signal?.aborted === true) return reject(new AppError('run/cancelled'))
+      const job: Job = { id: this.nextId++, req, opts, resolve: resolve as (v: unknown) => void, reject }
+      if (opts.signal !== undefined) {
+        const signal = opts.signal
+        const onAbort = (): void => this.cancel(job)
+        signal.addEventListener('abort', onAbort, { once: true })
+        job.detach = () => signal.removeEventListener('abort', onAbort)
+      }
+      const firstBackground = this.queue.findIndex((j) => j.opts.background === true)
+      if (opts.background === true || firstBackground < 0) this.queue.push(job)
+      else this.queue.splice(firstBackground, 0, job)
+      this.pump()
+    })
+  }
+
+  /** Worker threads alive now (active + retiring), for tests and diagnostics. */
+  get liveWorkers(): number {
+    return [...this.slots].filter((s) => s.state !== 'ended').length
+  }
+
+  private settle(job: Job, fn: () => void): void {
+    job.detach?.()
+    fn()
+  }
+
+  private cancel(job: Job): void {
+    const i = this.queue.indexOf(job)
+    if (i >= 0) {
+      this.queue.splice(i, 1)
+      this.settle(job, () => job.reject(new AppError('run/cancelled')))
+      return
+    }
+    if (this.current !== job) return
+    this.log.info('cancelling a running job: retiring its worker', { kind: job.req.kind })
+    this.current = null
+    if (this.active !== null) this.retire(this.active, job.id)
+    this.settle(job, () => job.reject(new AppError('run/cancelled')))
+    this.pump()
+  }
+
+  /** Stops routing work to `slot`; it is ended once it answers `jobId` (i.e. its native call returned). */
+  private retire(slot: Slot, jobId: number | undefined): void {
+    if (this.active === slot) this.active = null
+    slot.state = 'retiring'
+    if (jobId === undefined) this.release(slot)
+    else slot.awaitJob = jobId
+  }
+
+  /** Asks an idle worker to release its sessions, then terminates it. */
+  private release(slot: Slot): void {
+    slot.awaitJob = RELEASE_JOB
+    try {
+      slot.worker.postMessage({ jobId: RELEASE_JOB, req: { kind: 'release' } })
+    } catch (e) {
+      this.log.debug('release message failed; terminating', { reason: String(e) })
+      this.end(slot)
+    }
+  }
+
+  private end(slot: Slot): void {
+    if (slot.state === 'ended') return
+    slot.state = 'ended'
+    slot.worker.terminate().then(
+      () => slot.markEnded(),
+      (e: unknown) => {
+        this.log.debug('terminate failed', { reason: String(e) })
+        slot.markEnded()
+      },
+    )
+  }
+
+  private ensureWorker(): Slot {
+    if (this.active !== null) return this.active
+    const worker = spawn(this.options)
+    this.spawned++
+    let markEnded = (): void => undefined
+    const ended = new Promise<void>((resolve) => { markEnded = resolve })
+    const slot: Slot = { worker, state: 'active', ended, markEnded }
+    this.slots.add(slot)
+    void ended.then(() => this.slots.delete(slot))
+    worker.on('message', (m: WorkerMessage) => this.onMessage(slot, m))
+    worker.on('error', (e: Error) => this.onExit(slot, e))
+    worker.on('exit', (code: number) => this.onExit(slot, new Error(`worker exited with code ${code}`)))
+    this.active = slot
+    return slot
+  }
+
+  private pump(): void {
+    if (this.current !== null || this.closed) return
+    const job = this.queue.shift()
+    if (job === undefined) return
+    this.current = job
+    try {
+      this.ensureWorker().worker.postMessage({ jobId: job.id, req: job.req }, job.opts.transfer ?? [])
+    } catch (e) {
+      this.current = null
+      this.settle(job, () => job.reject(new AppError('internal', { cause: e })))
+      this.pump()
+    }
+  }
+
+  private forwardLog(m: Extract<WorkerMessage, { type: 'log' }>): void {
+    const { level, category, message, fields } = m.record
+    const logger = category === '' ? this.log : this.log.child(category.replace(/^worker\.?/, '') || 'main')
+    logger[level](message, fields)
+  }
+
+  private onMessage(slot: Slot, m: WorkerMessage): void {
+    if (m.type === 'log') return this.forwardLog(m)
+    if (m.type === 'ready') return
+    if (slot.state !== 'active') {
+      // A retiring worker is back in JS once it answers its last job (or our release request).
+      if (m.type !== 'progress' && m.jobId === slot.awaitJob) {
+        if (m.jobId === RELEASE_JOB) this.end(slot)
+        else this.release(slot)
+      }
+      return
+    }
+    const job = this.current
+    if (job === null || m.jobId !== job.id) return
+    if (m.type === 'progress') {
+      job.opts.onProgress?.(m.progress)
+      return
+    }
+    this.current = null
+    if (m.type === 'ok') this.settle(job, () => job.resolve(m.value))
+    else if (m.type === 'miss') this.settle(job, () => job.reject(new RunNotCached()))
+    else {
+      const detail = m.error.detail
+      this.settle(job, () => job.reject(new AppError(m.error.code, { ...(detail !== undefined ? { detail } : {}), ...(m.error.cause !== undefined ? { cause: m.error.cause } : {}) })))
+    }
+    this.pump()
+  }
+
+  private onExit(slot: Slot, e: Error): void {
+    const wasActive = slot.state === 'active'
+    slot.state = 'ended'
+    slot.markEnded()
+    if (!wasActive) return
+    this.log.error('worker stopped unexpectedly; it will be restarted', { reason: e.message })
+    if (this.active === slot) this.active = null
+    const job = this.current
+    this.current = null
+    if (job !== null) this.settle(job, () => job.reject(new AppError('internal', { detail: { reason: 'worker stopped' }, cause: e })))
+    this.pump()
+  }
+
+  /**
+   * Cancels queued and running jobs, releases the sessions and ends every worker. Waits for a worker
+   * that is inside a native call to return from it (see the file comment: terminating earlier aborts).
+   */
+  async close(): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    for (const job of this.queue.splice(0)) this.settle(job, () => job.reject(new AppError('run/cancelled', { detail: { reason: 'engine closed' } })))
+    const job = this.current
+    this.current = null
+    if (this.active !== null) this.retire(this.active, job?.id)
+    if (job !== null) this.settle(job, () => job.reject(new AppError('run/cancelled', { detail: { reason: 'engine closed' } })))
+    await Promise.all([...this.slots].map((s) => s.ended))
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * The worker's open models: one explainer session per model (on the provider that worked), plus the
+ * optional matrices graph, opened on first use. Loading = read → sha256 → session → card check.
+ */
+import { readFileSync } from 'node:fs'
+import * as ort from 'onnxruntime-node'
+import type { ExecutionProvider } from '../core/engine/api'
+import { AppError } from '../core/errors'
+import type { Logger } from '../core/log'
+import { makeLayout, type TokenLayout } from '../core/layout'
+import { matricesGraphOf } from '../adapters/models/card'
+import { checkGraphAgainstCard, verifySha256 } from '../adapters/models/verify'
+import { fromOrt } from '../adapters/onnx/from-ort'
+import { openSession, type OrtSession } from '../adapters/onnx/session'
+import type { F32Tensor } from '../core/tensor/f32'
+import type { LoadRes, WorkerModelSpec } from './protocol'
+
+/** A model ready to run. */
+export interface LoadedModel {
+  readonly spec: WorkerModelSpec
+  readonly session: OrtSession
+  readonly provider: ExecutionProvider
+  readonly layout: TokenLayout
+  matrices?: OrtSession
+}
+
+function readModelFile(path: string, id: string): Uint8Array {
+  try {
+    return readFileSync(path)
+  } catch (e) {
+    throw new AppError('model/not-found', { detail: { id }, cause: e })
+  }
+}
+
+/** Open models of this worker. */
+export class ModelPool {
+  private readonly models = new Map<string, LoadedModel>()
+
+  constructor(private readonly log: Logger) {}
+
+  get size(): number {
+    return this.models.size
+  }
+
+  /** The loaded model, loading it first when needed. */
+  async ensure(spec: WorkerModelSpec): Promise<{ model: LoadedModel; load: LoadRes }> {
+    const have = this.models.get(spec.id)
+    if (have !== undefined) {
+      return { model: have, load: { provider: have.provider, attempts: [], createMs: 0, verifyMs: 0, optimizedCache: 'off', wasLoaded: true } }
+    }
+    const t0 = performance.now()
+    const bytes = readModelFile(spec.onnxPath, spec.id)
+    verifySha256(bytes, spec.card.sha256, 'graph')
+    const verifyMs = performance.now() - t0
+    const opened = await openSession(bytes, {
+      logger: this.log.child('onnx'),
+      modelSha256: spec.card.sha256.toLowerCase(),
+      ...(spec.preferProviders !== undefined ? { preferProviders: spec.preferProviders } : {}),
+      ...(spec.optimizedCacheDir !== undefined ? { optimizedCacheDir: spec.optimizedCacheDir } : {}),
+    })
+    try {
+      checkGraphAgainstCard(spec.card, opened.session)
+    } catch (e) {
+      await opened.session.release()
+      throw e
+    }
+    const model: LoadedModel = {
+      spec, session: opened.session, provider: opened.provider, layout: makeLayout(spec.card.grid[0], spec.card.grid[1]),
+    }
+    this.models.set(spec.id, model)
+    this.log.info('model loaded', { id: spec.id, provider: opened.provider, createMs: Math.round(opened.createMs), verifyMs: Math.round(verifyMs) })
+    return {
+      model,
+      load: { provider: opened.provider, attempts: opened.attempts, createMs: opened.createMs, verifyMs, optimizedCache: opened.optimizedCache, wasLoaded: false },
+    }
+  }
+
+  /** The matrices-graph session of a model (opened once, same provider preference), or undefined. */
+  async matricesSession(model: LoadedModel): Promise<OrtSession | undefined> {
+    const m = matricesGraphOf(model.spec.card)
+    if (m === undefined || model.spec.matricesPath === undefined) return undefined
+    if (model.matrices !== undefined) return model.matrices
+    const bytes = readModelFile(model.spec.matricesPath, model.spec.id)
+    if (m.sha256 !== undefined) verifySha256(bytes, m.sha256, 'matrices graph')
+    // No arena: measured on Vim-T, the arena kept the graph's ≈1.6 GB peak after each run (3.5 GB after two).
+    const opened = await openSession(bytes, { logger: this.log.child('onnx'), preferProviders: [model.provider], memoryArena: false })
+    model.matrices = opened.session
+    return opened.session
+  }
+
+  /** Releases one model (or all); returns how many sessions were released. */
+  async release(id?: string): Promise<number> {
+    let n = 0
+    for (const [key, m] of [...this.models]) {
+      if (id !== undefined && key !== id) continue
+      this.models.delete(key)
+      await m.session.release()
+      n++
+      if (m.matrices !== undefined) {
+        await m.matrices.release()
+        n++
+      }
+    }
+    return n
+  }
+}
+
+/**
+ * Runs the explainer graph once. `fetches` limits what is copied out (ORT still executes every node:
+ * measured, it does not prune by fetch list). Outputs are converted once by `fromOrt` against the card.
+ */
+export async function runExplainer(model: LoadedModel, image: Float32Array, target: Float32Array, fetches: readonly string[]): Promise<Record<string, F32Tensor>> {
+  const card = model.spec.card
+  const feeds: Record<string, ort.Tensor> = {
+    [card.input.name]: new ort.Tensor('float32', image, [...card.input.shape]),
+    [card.target?.name ?? 'target']: new ort.Tensor('float32', target, [target.length]),
+  }
+  let results: ort.InferenceSession.ReturnType
+  try {
+    results = await model.session.run(feeds, [...fetches])
+  } catch (e) {
+    throw new AppError('model/inference-failed', { cause: e })
+  }
+  const out: Record<string, F32Tensor> = {}
+  for (const name of fetches) {
+    const t = results[name]
+    if (t === undefined) throw new AppError('model/output-missing', { detail: { output: name } })
+    out[name] = fromOrt(name, t, card.outputs[name]?.shape)
+  }
+  return out
+}

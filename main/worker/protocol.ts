@@ -1,0 +1,152 @@
+/**
+ * Message protocol between the engine (main thread) and the inference worker (STYLE.md §1.4).
+ * One request kind ↔ one response type (`JobMap`), so both ends are checked by the compiler.
+ * Big arrays travel as transferables; nothing here holds a path except the model spec's file paths,
+ * which never leave main + worker (no logging of them).
+ */
+import type { ClassScore, InputTransform, MethodResult, ProgressEvent } from '../core/engine/api'
+import type { ErrorCode } from '../core/errors'
+import type { LogRecord } from '../core/log'
+import type { ExecutionProvider } from '../core/engine/api'
+import type { ModelCard } from '../adapters/models/card'
+import type { ProviderAttempt } from '../adapters/onnx/session'
+
+/** Everything the worker needs to open a model (sent with every model job: the worker loads lazily). */
+export interface WorkerModelSpec {
+  readonly id: string
+  readonly onnxPath: string
+  readonly matricesPath?: string
+  readonly card: ModelCard
+  readonly preferProviders?: readonly ExecutionProvider[]
+  readonly optimizedCacheDir?: string
+}
+
+/** Pixels (RGB8, copied) or an already-normalised CHW tensor (conformance / `--input-tensor`). */
+export type WorkerInput =
+  | { readonly kind: 'image'; readonly width: number; readonly height: number; readonly rgb: Uint8Array }
+  | { readonly kind: 'tensor'; readonly data: Float32Array }
+
+/** Layer range and seed passed to every method. */
+export interface WorkerMethodOptions {
+  readonly startLayer?: number
+  readonly endLayer?: number
+  readonly seed?: number
+}
+
+export interface LoadReq { readonly kind: 'load'; readonly model: WorkerModelSpec }
+export interface LoadRes {
+  readonly provider: ExecutionProvider
+  readonly attempts: readonly ProviderAttempt[]
+  readonly createMs: number
+  readonly verifyMs: number
+  readonly optimizedCache: 'hit' | 'stored' | 'off'
+  readonly wasLoaded: boolean
+}
+
+export interface ExplainReq {
+  readonly kind: 'explain'
+  readonly model: WorkerModelSpec
+  readonly runId: string
+  readonly input: WorkerInput
+  readonly targetClass?: number
+  readonly methods: readonly string[]
+  readonly options: WorkerMethodOptions
+  readonly topK: number
+}
+export interface ExplainRes {
+  readonly provider: ExecutionProvider
+  readonly targetClass: number
+  readonly topK: readonly ClassScore[]
+  readonly methods: readonly MethodResult[]
+  readonly transform: InputTransform
+  readonly preview: Uint8Array
+  /** The normalised input, kept by the engine so a lost run cache can be rebuilt (`restore`). */
+  readonly tensor: Float32Array
+  readonly timings: Readonly<Record<string, number>>
+  /** 1, or 2 when top-1 had to be found before a class-specific run (docs/BENCHMARKS.md). */
+  readonly graphRuns: number
+  /** Class whose one-hot fed the graph (`null`: all-zero target, class-specific taps meaningless). */
+  readonly graphTarget: number | null
+}
+
+/** Re-runs the graph for a cached run that the worker lost (respawn or eviction). */
+export interface RestoreReq {
+  readonly kind: 'restore'
+  readonly model: WorkerModelSpec
+  readonly runId: string
+  readonly tensor: Float32Array
+  /** `ExplainRes.graphTarget` of the original run, so the rebuilt taps are identical. */
+  readonly graphTarget: number | null
+  readonly targetClass: number
+  readonly options: WorkerMethodOptions
+}
+export interface RestoreRes { readonly durationMs: number }
+
+export interface DrilldownReq { readonly kind: 'drilldown'; readonly runId: string; readonly token: number }
+export interface DrilldownRes {
+  readonly patch: number
+  readonly rows: readonly (readonly [Float32Array, Float32Array])[]
+  readonly cols: readonly (readonly [Float32Array, Float32Array])[]
+  readonly profile: Readonly<Record<string, Float32Array>>
+  readonly source: 'matrices' | 'factors'
+  readonly durationMs: number
+}
+
+export interface MatricesReq { readonly kind: 'matrices'; readonly runId: string; readonly model: WorkerModelSpec }
+export interface MatricesRes {
+  /** `[Λ, 2, L, L]` row-major, original token order (direction 1 flipped on both axes, spec §2.2). */
+  readonly data: Float32Array
+  readonly layers: number
+  readonly tokens: number
+  readonly source: 'graph' | 'typescript' | 'cache'
+  readonly durationMs: number
+}
+
+export interface ReleaseReq { readonly kind: 'release'; readonly modelId?: string }
+export interface ReleaseRes { readonly released: number }
+
+export interface StatsReq { readonly kind: 'stats' }
+export interface StatsRes { readonly sessions: number; readonly cachedRuns: number; readonly heapUsed: number }
+
+/** Request kind → [request, response]. */
+export interface JobMap {
+  load: [LoadReq, LoadRes]
+  explain: [ExplainReq, ExplainRes]
+  restore: [RestoreReq, RestoreRes]
+  drilldown: [DrilldownReq, DrilldownRes]
+  matrices: [MatricesReq, MatricesRes]
+  release: [ReleaseReq, ReleaseRes]
+  stats: [StatsReq, StatsRes]
+}
+export type JobKind = keyof JobMap
+export type AnyRequest = JobMap[JobKind][0]
+export type ResponseOf<K extends JobKind> = JobMap[K][1]
+
+/** An error as it crosses the thread boundary (AppError fields; `internal` for anything else). */
+export interface SerializedError {
+  readonly code: ErrorCode
+  readonly detail?: Readonly<Record<string, unknown>>
+  /** Non-user-facing description of the cause, for the log. */
+  readonly cause?: string
+}
+
+/** main → worker. */
+export interface JobEnvelope { readonly jobId: number; readonly req: AnyRequest }
+
+/** worker → main. `miss`: the run is not (or no longer) in the worker's cache. */
+export type WorkerMessage =
+  | { readonly type: 'ok'; readonly jobId: number; readonly value: unknown }
+  | { readonly type: 'error'; readonly jobId: number; readonly error: SerializedError }
+  | { readonly type: 'miss'; readonly jobId: number }
+  | { readonly type: 'progress'; readonly jobId: number; readonly progress: ProgressEvent }
+  | { readonly type: 'log'; readonly record: LogRecord }
+  | { readonly type: 'ready' }
+
+/** Buffers of a value that can be moved instead of copied (each buffer once). */
+export function transferablesOf(values: readonly (ArrayBufferView | undefined)[]): ArrayBuffer[] {
+  const out = new Set<ArrayBuffer>()
+  for (const v of values) {
+    if (v !== undefined && v.buffer instanceof ArrayBuffer && v.buffer.byteLength > 0) out.add(v.buffer)
+  }
+  return [...out]
+}

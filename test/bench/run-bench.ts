@@ -1,0 +1,158 @@
+/**
+ * Engine benchmark (issue 3, runtime): `npm run bench [-- --model <card.json> --runs <n>]`.
+ * Measures on this machine, with the conformance model: cold start to first result, the full bundle
+ * (graph + every method, top-1 and given class), drill-down of one patch (factors path and matrices
+ * lookup), all matrices (graph; TypeScript reference extrapolated from one layer-direction), session
+ * creation with and without the optimised-graph cache, and peak RSS. Writes
+ * `docs/bench/engine-<date>.json` and the summary table in `docs/BENCHMARKS.md`. Not a test: no asserts.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import { basename, dirname, join } from 'node:path'
+import { parseArgs } from 'node:util'
+import * as ort from 'onnxruntime-node'
+import { attentionMatrix } from '../../main/core/attention/matrix'
+import type { EngineImage } from '../../main/core/engine/api'
+import { createEngine, type LensEngine } from '../../main/engine'
+import { writeSummary } from './summary'
+
+const { values } = parseArgs({ options: { model: { type: 'string' }, runs: { type: 'string' }, out: { type: 'string' } } })
+const cardPath = values.model ?? 'models/vim-tiny-conformance.json'
+const runs = Number(values.runs ?? 5)
+if (!existsSync(cardPath)) {
+  console.error(`bench: ${cardPath} not found (build the conformance model first: models/tools/README.md)`)
+  process.exit(2)
+}
+const card = JSON.parse(readFileSync(cardPath, 'utf8')) as { name: string; sha256: string; file: string; matricesGraph?: string; tokens: number; layers: number; outputs: Record<string, { shape: number[] }> }
+const modelsDir = dirname(cardPath)
+const modelId = basename(cardPath, '.json')
+
+let peakRss = process.memoryUsage().rss
+const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss) }, 20)
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN
+const round = (x: number): number => Math.round(x * 10) / 10
+
+function photo(width = 640, height = 480): EngineImage {
+  const rgb = new Uint8Array(width * height * 3)
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) rgb.set([(x * 255) / width, (y * 255) / height, ((x ^ y) & 0xff)], (y * width + x) * 3)
+  return { width, height, rgb, sourceSha256: '0'.repeat(64) }
+}
+
+async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
+  const t = performance.now()
+  const r = await f()
+  return [r, performance.now() - t]
+}
+
+const image = photo()
+const result: Record<string, unknown> = {
+  date: new Date().toISOString(), host: os.hostname(), cpu: os.cpus()[0]?.model, cores: os.cpus().length,
+  loadAverage1m: round(os.loadavg()[0] ?? 0), node: process.version, runtime: `onnxruntime-node ${ort.env.versions.common ?? ''}`,
+  model: card.name, sha256: card.sha256, runs,
+}
+
+// 1. Cold start: engine creation (worker spawn) → model load → first top-1 result with every method.
+{
+  const t0 = performance.now()
+  const engine = await createEngine({ modelsDir, preload: false, precomputeMatrices: 'never' })
+  const first = await engine.explain(image, { modelId })
+  result['coldStartToFirstResultMs'] = round(performance.now() - t0)
+  result['provider'] = first.provider
+  result['sessionLoadMs'] = round(first.timings['load'] ?? Number.NaN)
+  result['methods'] = first.methods.map((m) => m.methodId)
+  await engine.close()
+}
+
+// 2. Full bundle, warm: top-1 (two graph runs unless the card's graph explains its own argmax) and a given class.
+const engine: LensEngine = await createEngine({ modelsDir, preload: false, precomputeMatrices: 'never' })
+await engine.explain(image, { modelId, targetClass: 0 })
+const top1: number[] = []
+const given: number[] = []
+const graph: number[] = []
+const methods: number[] = []
+let runId = ''
+for (let i = 0; i < runs; i++) {
+  const [r, ms] = await timed(() => engine.explain(image, { modelId }))
+  top1.push(ms)
+  runId = r.runId
+  const [g, gms] = await timed(() => engine.explain(image, { modelId, targetClass: r.targetClass }))
+  given.push(gms)
+  graph.push(g.timings['graph'] ?? Number.NaN)
+  methods.push(g.timings['methods'] ?? Number.NaN)
+  result['graphRunsTop1'] = r.timings['graphRuns']
+}
+result['bundleTop1MedianMs'] = round(median(top1))
+result['bundleGivenClassMedianMs'] = round(median(given))
+result['graphRunMedianMs'] = round(median(graph))
+result['allMethodsMedianMs'] = round(median(methods))
+
+// 3. Drill-down of one patch: factors path, then all matrices, then the lookup path.
+const tokens = [0, 50, 120, 196].filter((t) => t < card.tokens)
+const viaFactors: number[] = []
+for (const t of tokens) viaFactors.push((await timed(() => engine.drilldown(runId, t)))[1])
+const [, matricesMs] = await timed(() => engine.matrices(runId))
+const viaLookup: number[] = []
+for (const t of tokens) viaLookup.push((await timed(() => engine.drilldown(runId, t)))[1])
+result['drilldownFactorsMedianMs'] = round(median(viaFactors))
+result['drilldownLookupMedianMs'] = round(median(viaLookup))
+result['allMatricesMs'] = round(matricesMs)
+result['allMatricesSource'] = card.matricesGraph !== undefined ? 'matrices graph' : 'typescript'
+await engine.close()
+
+// 4. TypeScript reference for all matrices, extrapolated from one (layer, direction); cost is data-independent.
+{
+  const E = card.outputs['delta']?.shape[3] ?? 0
+  const N = card.outputs['B']?.shape[3] ?? 0
+  const L = card.tokens
+  const f = {
+    layers: 1, tokens: L, channels: E, states: N,
+    delta: Float32Array.from({ length: 2 * L * E }, (_, i) => 0.01 + (i % 7) * 0.01),
+    B: Float32Array.from({ length: 2 * L * N }, (_, i) => Math.sin(i)), C: Float32Array.from({ length: 2 * L * N }, (_, i) => Math.cos(i)),
+    A: Float32Array.from({ length: 2 * E * N }, (_, i) => -0.1 - (i % 5) * 0.2),
+  }
+  const [, ms] = await timed(async () => attentionMatrix(f, 0, 0))
+  result['tsMatrixOneLayerDirectionMs'] = round(ms)
+  result['tsAllMatricesEstimateMs'] = round(ms * 2 * card.layers)
+}
+
+// 5. Session creation (inside the worker: hash + ORT + card check) with and without the optimised-graph
+//    cache, fresh worker each time; the cached graph must give identical outputs.
+{
+  const cacheDir = mkdtempSync(join(os.tmpdir(), 'mamba-lens-bench-'))
+  const once = async (optimizedGraphCache: boolean): Promise<{ ms: number; cache: string; logits: number[] }> => {
+    const e = await createEngine({ modelsDir, cacheDir, optimizedGraphCache, preload: false, precomputeMatrices: 'never' })
+    const info = await e.load(modelId)
+    const r = await e.explain(image, { modelId, targetClass: 0, methods: ['raw-attention'], topK: 5 })
+    await e.close()
+    return { ms: info.createMs + info.verifyMs, cache: info.optimizedCache, logits: r.topK.map((k) => k.logit) }
+  }
+  const off: number[] = []
+  const hit: number[] = []
+  let store = Number.NaN
+  let maxLogitDiff = 0
+  let ref: number[] | undefined
+  for (let i = 0; i < 4; i++) {
+    const a = await once(false)
+    off.push(a.ms)
+    ref ??= a.logits
+    const b = await once(true)
+    if (b.cache === 'stored') store = b.ms
+    else hit.push(b.ms)
+    b.logits.forEach((v, k) => { maxLogitDiff = Math.max(maxLogitDiff, Math.abs(v - (ref?.[k] ?? v))) })
+  }
+  result['loadNoCacheMedianMs'] = round(median(off))
+  result['loadCacheStoreMs'] = round(store)
+  result['loadCacheHitMedianMs'] = round(median(hit))
+  result['optimisedCacheMaxLogitDiff'] = maxLogitDiff
+  rmSync(cacheDir, { recursive: true, force: true })
+}
+
+clearInterval(sampler)
+result['peakRssMB'] = Math.round(peakRss / 1e6)
+result['loadAverage1mAfter'] = round(os.loadavg()[0] ?? 0)
+const outDir = values.out ?? 'docs/bench'
+mkdirSync(outDir, { recursive: true })
+const file = join(outDir, `engine-${String(result['date']).slice(0, 10)}.json`)
+writeFileSync(file, `${JSON.stringify(result, null, 1)}\n`)
+writeSummary('docs/BENCHMARKS.md', result, file)
+console.log(result)

@@ -1,0 +1,47 @@
+/**
+ * Writes the engine section of docs/BENCHMARKS.md from one bench result (between markers, so other
+ * sections of the file — e.g. the exporter's graph numbers — are left alone).
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+
+const START = '<!-- engine-bench:start -->'
+const END = '<!-- engine-bench:end -->'
+
+const ROWS: readonly [string, string, string][] = [
+  ['cold start → first result (worker spawn + session + top-1 bundle)', 'coldStartToFirstResultMs', 'ms'],
+  ['↳ of which session creation (hash + ORT + card check)', 'sessionLoadMs', 'ms'],
+  ['full bundle, top-1 (graph runs: see below) + all methods, median', 'bundleTop1MedianMs', 'ms'],
+  ['full bundle, class given (1 graph run) + all methods, median', 'bundleGivenClassMedianMs', 'ms'],
+  ['↳ one graph run, median', 'graphRunMedianMs', 'ms'],
+  ['↳ all methods (TS, worker), median', 'allMethodsMedianMs', 'ms'],
+  ['graph runs for top-1 without a class', 'graphRunsTop1', ''],
+  ['drill-down one patch, factors path (TS), median', 'drilldownFactorsMedianMs', 'ms'],
+  ['drill-down one patch, matrices lookup, median', 'drilldownLookupMedianMs', 'ms'],
+  ['all matrices (see source)', 'allMatricesMs', 'ms'],
+  ['↳ source', 'allMatricesSource', ''],
+  ['all matrices, TS reference (extrapolated from one layer-direction)', 'tsAllMatricesEstimateMs', 'ms'],
+  ['session creation, no optimised-graph cache, median of 4', 'loadNoCacheMedianMs', 'ms'],
+  ['session creation, storing the optimised graph', 'loadCacheStoreMs', 'ms'],
+  ['session creation, from the optimised-graph cache, median of 3', 'loadCacheHitMedianMs', 'ms'],
+  ['↳ max abs logit difference, cached vs original graph', 'optimisedCacheMaxLogitDiff', ''],
+  ['peak RSS (main + worker threads)', 'peakRssMB', 'MB'],
+]
+
+/** Replaces (or appends) the engine section of `path`. */
+export function writeSummary(path: string, r: Readonly<Record<string, unknown>>, jsonFile: string): void {
+  const lines = [
+    START,
+    `Engine, \`npm run bench\` — ${String(r['date'])}, ${String(r['cpu'])} × ${String(r['cores'])} cores, load average ${String(r['loadAverage1m'])} → ${String(r['loadAverage1mAfter'])}, ${String(r['runtime'])}, provider \`${String(r['provider'])}\`, model \`${String(r['model'])}\` (sha256 ${String(r['sha256']).slice(0, 12)}…), ${String(r['runs'])} runs. Raw: \`${jsonFile}\`.`,
+    '',
+    '| measure | value |',
+    '|---|---|',
+    ...ROWS.map(([label, key, unit]) => `| ${label} | ${String(r[key] ?? 'n/a')}${unit === '' ? '' : ` ${unit}`} |`),
+    END,
+  ]
+  const section = lines.join('\n')
+  const old = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n'
+  const i = old.indexOf(START)
+  const j = old.indexOf(END)
+  const next = i >= 0 && j > i ? old.slice(0, i) + section + old.slice(j + END.length) : `${old.trimEnd()}\n\n${section}\n`
+  writeFileSync(path, next)
+}

@@ -1,0 +1,91 @@
+// @vitest-environment node
+import { readFileSync } from 'node:fs'
+import { afterAll, describe, expect, it } from 'vitest'
+import type { ExecutionProvider } from '../../../../main/core/engine/api'
+import { isAppError } from '../../../../main/core/errors'
+import { createLogger, type LogRecord } from '../../../../main/core/log'
+import { candidateProviders, PROVIDER_ORDER } from '../../../../main/adapters/onnx/providers'
+import { openSession, type OrtSession, type SessionFactory } from '../../../../main/adapters/onnx/session'
+import { cleanup, tempDir } from './fixtures/temp'
+import { writeSyntheticModel } from './fixtures/synthetic-model'
+
+afterAll(cleanup)
+
+const all = [{ name: 'cpu', bundled: true }, { name: 'webgpu', bundled: true }, { name: 'cuda', bundled: false }, { name: 'dml', bundled: true }]
+
+describe('candidateProviders (fake backend lists)', () => {
+  it('keeps the fixed order CUDA → DirectML → WebGPU → CPU', () => {
+    expect(PROVIDER_ORDER).toEqual(['cuda', 'dml', 'webgpu', 'cpu'])
+    expect(candidateProviders(all)).toEqual(['cuda', 'dml', 'webgpu', 'cpu'])
+  })
+
+  it('drops providers the build does not list and always ends with CPU', () => {
+    expect(candidateProviders([{ name: 'webgpu', bundled: true }])).toEqual(['webgpu', 'cpu'])
+    expect(candidateProviders([])).toEqual(['cpu'])
+  })
+
+  it('honours a preferred order, filtered, de-duplicated, CPU last', () => {
+    expect(candidateProviders(all, ['webgpu', 'cuda', 'webgpu'])).toEqual(['webgpu', 'cuda', 'cpu'])
+    expect(candidateProviders([{ name: 'cpu', bundled: true }], ['cuda'])).toEqual(['cpu'])
+    expect(candidateProviders(all, ['cpu'])).toEqual(['cpu'])
+  })
+})
+
+describe('openSession fallback (fake factory)', () => {
+  const fakeSession = { inputNames: [], outputNames: [] } as unknown as OrtSession
+
+  it('uses the first provider that works and warns once about the fallback', async () => {
+    const tried: ExecutionProvider[] = []
+    const records: LogRecord[] = []
+    const factory: SessionFactory = async (_m, p) => {
+      tried.push(p)
+      if (p !== 'webgpu') throw new Error(`/build/path/x.cc:12 ${p} is not available`)
+      return fakeSession
+    }
+    const r = await openSession(new Uint8Array(1), { backends: all, factory, logger: createLogger((rec) => records.push(rec)) })
+    expect(tried).toEqual(['cuda', 'dml', 'webgpu'])
+    expect(r.provider).toBe('webgpu')
+    expect(r.attempts.map((a) => [a.provider, a.ok])).toEqual([['cuda', false], ['dml', false], ['webgpu', true]])
+    expect(records.filter((x) => x.level === 'warn')).toHaveLength(1)
+    // Build paths never reach the log.
+    expect(JSON.stringify(records)).not.toContain('/build/path')
+  })
+
+  it('reports model/load-failed with every attempt when nothing works', async () => {
+    const factory: SessionFactory = async () => { throw new Error('nope') }
+    const err = await openSession(new Uint8Array(1), { backends: all, factory }).catch((e: unknown) => e)
+    expect(isAppError(err) && err.code).toBe('model/load-failed')
+    expect(isAppError(err) && (err.detail?.['attempts'] as unknown[]).length).toBe(4)
+  })
+})
+
+describe('openSession with onnxruntime-node', () => {
+  it('opens a real graph on the CPU when asked to', async () => {
+    const m = writeSyntheticModel(tempDir())
+    const r = await openSession(readFileSync(m.onnxPath), { preferProviders: ['cpu'] })
+    expect(r.provider).toBe('cpu')
+    expect(r.session.inputNames).toEqual(['image', 'target'])
+    await r.session.release()
+  })
+
+  it('falls back to a working provider with the real backend list', async () => {
+    const m = writeSyntheticModel(tempDir())
+    const r = await openSession(readFileSync(m.onnxPath))
+    expect(r.attempts.at(-1)?.ok).toBe(true)
+    expect(PROVIDER_ORDER).toContain(r.provider)
+    await r.session.release()
+  })
+
+  it('stores the optimised graph once, then loads it from the cache', async () => {
+    const m = writeSyntheticModel(tempDir())
+    const dir = tempDir()
+    const bytes = readFileSync(m.onnxPath)
+    const first = await openSession(bytes, { preferProviders: ['cpu'], optimizedCacheDir: dir, modelSha256: m.sha256 })
+    expect(first.optimizedCache).toBe('stored')
+    await first.session.release()
+    const second = await openSession(bytes, { preferProviders: ['cpu'], optimizedCacheDir: dir, modelSha256: m.sha256 })
+    expect(second.optimizedCache).toBe('hit')
+    expect(second.session.outputNames).toEqual(first.session.outputNames)
+    await second.session.release()
+  })
+})

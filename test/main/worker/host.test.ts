@@ -1,0 +1,91 @@
+// @vitest-environment node
+import { afterAll, describe, expect, it } from 'vitest'
+import { isAppError } from '../../../main/core/errors'
+import { loadCardFile } from '../../../main/adapters/models/registry'
+import { WorkerHost } from '../../../main/worker/host'
+import type { ExplainReq, WorkerModelSpec } from '../../../main/worker/protocol'
+import { cleanup, tempDir } from '../adapters/onnx/fixtures/temp'
+import { SYN, writeSyntheticModel } from '../adapters/onnx/fixtures/synthetic-model'
+
+afterAll(cleanup)
+
+const dir = tempDir()
+const fast = loadCardFile(writeSyntheticModel(dir, { id: 'fast' }).cardPath)
+// ~1–2 s per run on a 2-core CPU: long enough to cancel while ORT is inside `run`.
+const slow = loadCardFile(writeSyntheticModel(dir, { id: 'slow', slowMatmuls: 12 }).cardPath)
+const spec = (e: typeof fast): WorkerModelSpec => ({ id: e.id, onnxPath: e.onnxPath, card: e.card, preferProviders: ['cpu'] })
+const image = { kind: 'image' as const, width: 40, height: 30, rgb: new Uint8Array(40 * 30 * 3).fill(90) }
+
+function explainReq(e: typeof fast, runId: string): ExplainReq {
+  return { kind: 'explain', model: spec(e), runId, input: image, methods: ['raw-attention', 'uia'], options: {}, topK: 3 }
+}
+
+async function codeOf(p: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await p
+  } catch (e) {
+    return isAppError(e) ? e.code : String(e)
+  }
+  return undefined
+}
+
+describe('WorkerHost', () => {
+  it('runs jobs in a worker and reports progress', async () => {
+    const host = new WorkerHost()
+    const stages: string[] = []
+    const res = await host.request<'explain'>(explainReq(fast, 'r1'), { onProgress: (p) => stages.push(p.stage) })
+    expect(res.methods.map((m) => m.methodId)).toEqual(['raw-attention', 'uia'])
+    expect(res.methods[0]!.heatmap).toHaveLength(SYN.H * SYN.W)
+    expect(res.preview).toHaveLength(SYN.H * SYN.W * 3)
+    expect(stages).toContain('graph')
+    expect(stages.at(-1)).toBe('done')
+    expect(host.spawned).toBe(1)
+    await host.close()
+  })
+
+  it('cancels a running graph by restarting the worker, then keeps serving', async () => {
+    const host = new WorkerHost()
+    await host.request<'load'>({ kind: 'load', model: spec(slow) })
+    const ac = new AbortController()
+    const running = host.request<'explain'>(explainReq(slow, 'slow-1'), {
+      signal: ac.signal,
+      // Abort once the graph stage has started (the worker is then inside ORT's synchronous run).
+      onProgress: (p) => { if (p.stage === 'graph') setTimeout(() => ac.abort(), 100) },
+    })
+    expect(await codeOf(running)).toBe('run/cancelled')
+    const after = await host.request<'explain'>(explainReq(fast, 'r2'))
+    expect(after.methods).toHaveLength(2)
+    expect(host.spawned).toBe(2)
+    await host.close()
+  })
+
+  it('cancels a queued job without touching the running one', async () => {
+    const host = new WorkerHost()
+    const ac = new AbortController()
+    const first = host.request<'explain'>(explainReq(fast, 'a'))
+    const second = host.request<'explain'>(explainReq(fast, 'b'), { signal: ac.signal })
+    ac.abort()
+    expect(await codeOf(second)).toBe('run/cancelled')
+    expect((await first).methods).toHaveLength(2)
+    expect(host.spawned).toBe(1)
+    expect(await codeOf(host.request<'explain'>(explainReq(fast, 'c'), { signal: AbortSignal.abort() }))).toBe('run/cancelled')
+    await host.close()
+  })
+
+  it('answers job errors with their code and survives them', async () => {
+    const host = new WorkerHost()
+    const broken = { ...spec(fast), id: 'broken', onnxPath: `${dir}/does-not-exist.onnx` }
+    expect(await codeOf(host.request<'load'>({ kind: 'load', model: broken }))).toBe('model/not-found')
+    expect(await codeOf(host.request<'drilldown'>({ kind: 'drilldown', runId: 'unknown', token: 0 }))).toContain('RunNotCached')
+    const ok = await host.request<'load'>({ kind: 'load', model: spec(fast) })
+    expect(ok.provider).toBe('cpu')
+    expect(host.spawned).toBe(1)
+    await host.close()
+  })
+
+  it('rejects new work after close', async () => {
+    const host = new WorkerHost()
+    await host.close()
+    expect(await codeOf(host.request<'stats'>({ kind: 'stats' }))).toBe('run/cancelled')
+  })
+})
