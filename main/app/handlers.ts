@@ -1,0 +1,93 @@
+/**
+ * What each channel does. Thin on purpose: the engine explains, the image store loads and renders; this file
+ * only wires requests to them, tracks cancellable runs and forwards progress to the caller that asked.
+ */
+import type { Engine } from '../core/engine/api'
+import type { Logger } from '../core/log'
+import type { AppInfoDto } from '../../preload/contract'
+import type { Handlers } from './dispatch'
+import { IpcError } from './errors'
+import type { ImageStore } from './image-store'
+
+export interface HandlerDeps {
+  readonly engine: Engine
+  readonly images: ImageStore
+  readonly appVersion: string
+  readonly mode: AppInfoDto['mode']
+  readonly log: Logger
+  /** Electron's native Open dialog; absent in browser mode, where the page shows a file picker itself. */
+  readonly openDialog?: () => Promise<{ name: string; bytes: Uint8Array } | null>
+}
+
+/** Runs in flight, by the page's request id, so `explain:cancel` can abort them. */
+export class RunRegistry {
+  private readonly runs = new Map<string, AbortController>()
+
+  start(requestId: string): AbortSignal {
+    // A reused id means the page lost track of the earlier run; cancel it rather than leak it.
+    this.runs.get(requestId)?.abort()
+    const c = new AbortController()
+    this.runs.set(requestId, c)
+    return c.signal
+  }
+
+  finish(requestId: string, signal: AbortSignal): void {
+    const c = this.runs.get(requestId)
+    if (c?.signal === signal) this.runs.delete(requestId)
+  }
+
+  cancel(requestId: string): boolean {
+    const c = this.runs.get(requestId)
+    if (c === undefined) return false
+    c.abort()
+    this.runs.delete(requestId)
+    return true
+  }
+
+  cancelAll(): void {
+    for (const c of this.runs.values()) c.abort()
+    this.runs.clear()
+  }
+
+  get size(): number {
+    return this.runs.size
+  }
+}
+
+export function createHandlers(deps: HandlerDeps, runs = new RunRegistry()): Handlers {
+  const { engine, images } = deps
+  const rendererLog = deps.log.child('renderer')
+  return {
+    'app:info': async () => ({
+      appVersion: deps.appVersion,
+      mode: deps.mode,
+      provider: engine.provider(),
+      models: engine.listModels(),
+    }),
+    'methods:list': async (req) => engine.listMethods(req.modelId),
+    'image:load': async (req) => images.load(req.name, req.bytes),
+    'image:open-dialog': async () => {
+      if (deps.openDialog === undefined) throw new IpcError('ipc/unsupported')
+      const file = await deps.openDialog()
+      return file === null ? null : images.load(file.name, file.bytes)
+    },
+    'image:render': async (req) => images.render(req),
+    'explain:run': async (req, ctx) => {
+      const image = images.engineImage(req.imageId)
+      const signal = runs.start(req.requestId)
+      try {
+        return await engine.explain(image, req.options, signal, (p) =>
+          ctx.emit('explain:progress', { requestId: req.requestId, stage: p.stage, fraction: p.fraction }),
+        )
+      } finally {
+        runs.finish(req.requestId, signal)
+      }
+    },
+    'explain:cancel': async (req) => ({ cancelled: runs.cancel(req.requestId) }),
+    'explain:drilldown': async (req) => engine.drilldown(req.runId, req.token),
+    'log:write': async (req) => {
+      rendererLog[req.level](req.message)
+      return null
+    },
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * Runtime schemas of every invoke channel. The page is untrusted input (STYLE.md §1.2): main validates each
+ * request before a handler sees it, in Electron and in the browser bridge alike. The `satisfies` clause makes
+ * the compiler reject a schema that drifts from the contract's request type.
+ */
+import { z } from 'zod'
+import type { InvokeChannel, ReqOf } from '../../preload/contract'
+
+/** Largest file the app accepts (a multi-frame DICOM can be large; beyond this, decoding would exhaust memory). */
+export const MAX_IMAGE_BYTES = 512 * 1024 * 1024
+
+const id = z.string().min(1).max(200)
+const layer = z.number().int().min(0).max(4096)
+
+const windowLevel = z.strictObject({ center: z.number().finite(), width: z.number().finite().positive() })
+
+const explainOptions = z.strictObject({
+  modelId: id.optional(),
+  methods: z.array(id).max(64).optional(),
+  targetClass: z.number().int().min(0).max(1_000_000).optional(),
+  startLayer: layer.optional(),
+  endLayer: layer.optional(),
+  topK: z.number().int().min(1).max(100).optional(),
+})
+
+type Schemas = { [C in InvokeChannel]: z.ZodType<ReqOf<C>> }
+
+export const REQUEST_SCHEMAS = {
+  'app:info': z.null(),
+  'methods:list': z.strictObject({ modelId: id.optional() }),
+  'image:load': z.strictObject({
+    name: z.string().max(1024),
+    bytes: z.instanceof(Uint8Array).refine((b) => b.length <= MAX_IMAGE_BYTES, 'file too large'),
+  }),
+  'image:open-dialog': z.null(),
+  'image:render': z.strictObject({
+    imageId: id,
+    presetId: id.optional(),
+    window: windowLevel.optional(),
+    invert: z.boolean().optional(),
+    frame: z.number().int().min(0).optional(),
+    slice: z.number().int().min(0).optional(),
+  }),
+  'explain:run': z.strictObject({ requestId: id, imageId: id, options: explainOptions }),
+  'explain:cancel': z.strictObject({ requestId: id }),
+  'explain:drilldown': z.strictObject({ runId: id, token: z.number().int().min(0).max(1_000_000) }),
+  'log:write': z.strictObject({ level: z.enum(['warn', 'error']), message: z.string().max(4000) }),
+} satisfies Schemas
+
+/** Validates `raw` for `channel`; returns the typed request or `null` (the caller answers `ipc/invalid-request`). */
+export function parseRequest<C extends InvokeChannel>(channel: C, raw: unknown): { ok: true; req: ReqOf<C> } | { ok: false; issues: string } {
+  const schema: z.ZodType<ReqOf<C>> = (REQUEST_SCHEMAS as Schemas)[channel]
+  const r = schema.safeParse(raw)
+  if (r.success) return { ok: true, req: r.data }
+  return { ok: false, issues: r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ').slice(0, 500) }
+}

@@ -1,0 +1,50 @@
+/** Layout only (STYLE.md §2.3): panels own their state through the stores; no logic here. */
+import { useEffect } from 'react'
+import { ClassPicker } from './panels/ClassPicker'
+import { CompareControls } from './panels/CompareControls'
+import { DrillDownPanel } from './panels/DrillDownPanel'
+import { HeatmapSummary } from './panels/HeatmapSummary'
+import { LayerRange } from './panels/LayerRange'
+import { MethodPicker } from './panels/MethodPicker'
+import { OpenButton } from './panels/OpenButton'
+import { OverlayControls } from './panels/OverlayControls'
+import { PredictionPanel } from './panels/PredictionPanel'
+import { ScanControls } from './panels/ScanControls'
+import { StatusBar } from './panels/StatusBar'
+import { Viewer } from './panels/Viewer'
+import { ViewControls } from './panels/ViewControls'
+import { initApp } from './state/explain-actions'
+import { useGlobalKeys } from './state/use-global-keys'
+
+export function App() {
+  useEffect(() => {
+    void initApp()
+  }, [])
+  useGlobalKeys()
+  return (
+    <div className="app">
+      <header className="toolbar" aria-label="Controls">
+        <h1 className="brand">Mamba Lens</h1>
+        <OpenButton />
+        <MethodPicker />
+        <ClassPicker />
+        <LayerRange />
+        <CompareControls />
+        <ViewControls />
+      </header>
+      <main className="workspace">
+        <Viewer />
+        <aside className="sidebar" aria-label="Prediction and overlay">
+          <PredictionPanel />
+          <OverlayControls />
+          <HeatmapSummary />
+          <ScanControls />
+        </aside>
+        <aside className="drill-column" aria-label="Patch drill-down">
+          <DrillDownPanel />
+        </aside>
+      </main>
+      <StatusBar />
+    </div>
+  )
+}

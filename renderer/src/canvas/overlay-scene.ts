@@ -1,0 +1,186 @@
+/**
+ * The overlay scene: everything the Konva layers draw, kept outside React (STYLE.md §1.8; excalidraw `Scene`).
+ * Components subscribe and redraw through refs; React re-renders only for layout changes. DOM-free, so its
+ * logic is unit-tested in plain Node; bitmaps are made from its data by `bitmaps.ts`.
+ */
+import type { Rgb8Dto } from '../../../preload/contract'
+import { DEFAULT_COLORMAP, type ColormapId } from '@core/ui/colormaps'
+import {
+  fitViewport,
+  identityFrame,
+  IDENTITY_VIEWPORT,
+  movePatch,
+  zoomAt,
+  type ModelFrame,
+  type PatchCell,
+  type PatchGrid,
+  type Point,
+  type Viewport,
+} from '@core/ui/coords'
+import type { ValueRange } from '@core/ui/heatmap-image'
+
+/** One heatmap pane (two in the side-by-side view). Arrays are the engine's, never copied. */
+export interface PaneData {
+  /** Identity of what is shown (method, class, layers); bitmap caches key on it. */
+  readonly key: string
+  readonly label: string
+  readonly methodId: string
+  readonly heatmap: Float32Array
+  readonly width: number
+  readonly height: number
+  readonly range: ValueRange
+  readonly patchRelevance: Float32Array
+  /** 1 = most relevant patch. */
+  readonly ranks: Uint16Array
+  readonly degenerate: boolean
+}
+
+export interface OverlayStyle {
+  readonly colormap: ColormapId
+  readonly opacity01: number
+  readonly threshold01: number
+  readonly contour: boolean
+}
+
+export type ViewMode = 'image' | 'model'
+
+export interface SceneState {
+  /** Bumped on every change; cheap equality for subscribers. */
+  readonly version: number
+  readonly image: Rgb8Dto | null
+  /** "What the model saw" (RGB8 at model resolution) and where it sits on the image. */
+  readonly preview: Rgb8Dto | null
+  readonly imageFrame: ModelFrame | null
+  readonly grid: PatchGrid | null
+  readonly panes: readonly (PaneData | null)[]
+  readonly style: OverlayStyle
+  readonly viewMode: ViewMode
+  readonly viewport: Viewport
+  readonly containerWidth: number
+  readonly containerHeight: number
+  readonly hover: PatchCell | null
+  readonly pinned: PatchCell | null
+}
+
+export const DEFAULT_STYLE: OverlayStyle = { colormap: DEFAULT_COLORMAP, opacity01: 0.6, threshold01: 0, contour: false }
+
+const ZOOM_STEP = 1.25
+
+export class OverlayScene {
+  private s: SceneState = {
+    version: 0,
+    image: null,
+    preview: null,
+    imageFrame: null,
+    grid: null,
+    panes: [null],
+    style: DEFAULT_STYLE,
+    viewMode: 'image',
+    viewport: IDENTITY_VIEWPORT,
+    containerWidth: 0,
+    containerHeight: 0,
+    hover: null,
+    pinned: null,
+  }
+  private readonly listeners = new Set<() => void>()
+
+  get = (): SceneState => this.s
+
+  subscribe = (cb: () => void): (() => void) => {
+    this.listeners.add(cb)
+    return () => {
+      this.listeners.delete(cb)
+    }
+  }
+
+  private update(patch: Partial<Omit<SceneState, 'version'>>): void {
+    this.s = { ...this.s, ...patch, version: this.s.version + 1 }
+    for (const l of [...this.listeners]) l()
+  }
+
+  /** The picture under the overlay: the loaded image, or the model input in "what the model saw" mode. */
+  activeImage(): Rgb8Dto | null {
+    return this.s.viewMode === 'model' && this.s.preview !== null ? this.s.preview : this.s.image
+  }
+
+  /** Where the model input sits on the active image. */
+  activeFrame(): ModelFrame | null {
+    const f = this.s.imageFrame
+    if (f === null) return null
+    return this.s.viewMode === 'model' && this.s.preview !== null ? identityFrame(f.modelWidth, f.modelHeight) : f
+  }
+
+  /** A new image: the old overlay no longer applies, so panes, hover and pin are cleared. */
+  setImage(image: Rgb8Dto): void {
+    this.update({ image, preview: null, imageFrame: null, grid: null, panes: [null], hover: null, pinned: null, viewMode: 'image' })
+    this.fit()
+  }
+
+  /** Same image, new display rendition (window/invert): keeps overlay, pin and viewport. */
+  replaceImagePixels(image: Rgb8Dto): void {
+    this.update({ image })
+  }
+
+  setResult(preview: Rgb8Dto, frame: ModelFrame, grid: PatchGrid): void {
+    this.update({ preview, imageFrame: frame, grid })
+  }
+
+  setPanes(panes: readonly (PaneData | null)[]): void {
+    this.update({ panes })
+  }
+
+  setStyle(patch: Partial<OverlayStyle>): void {
+    this.update({ style: { ...this.s.style, ...patch } })
+  }
+
+  setViewMode(viewMode: ViewMode): void {
+    if (viewMode === this.s.viewMode) return
+    this.update({ viewMode })
+    this.fit()
+  }
+
+  setContainerSize(width: number, height: number): void {
+    if (width === this.s.containerWidth && height === this.s.containerHeight) return
+    const first = this.s.containerWidth === 0
+    this.update({ containerWidth: width, containerHeight: height })
+    if (first) this.fit()
+  }
+
+  setViewport(viewport: Viewport): void {
+    this.update({ viewport })
+  }
+
+  fit(): void {
+    const img = this.activeImage()
+    if (img === null) return
+    this.update({ viewport: fitViewport(this.s.containerWidth, this.s.containerHeight, img.width, img.height) })
+  }
+
+  /** Zoom around `anchor` (screen px); the centre of the pane when omitted (keyboard and menu). */
+  zoom(direction: 1 | -1, anchor?: Point): void {
+    const a = anchor ?? { x: this.s.containerWidth / 2, y: this.s.containerHeight / 2 }
+    this.update({ viewport: zoomAt(this.s.viewport, direction > 0 ? ZOOM_STEP : 1 / ZOOM_STEP, a) })
+  }
+
+  setHover(hover: PatchCell | null): void {
+    // Pointer moves within one patch change nothing: no version bump, no redraw.
+    if (hover?.index === this.s.hover?.index) return
+    this.update({ hover })
+  }
+
+  setPinned(pinned: PatchCell | null): void {
+    if (pinned?.index === this.s.pinned?.index) return
+    this.update({ pinned })
+  }
+
+  /** Arrow keys: move the pin (or start at the hovered patch, else the centre). Returns the new pin. */
+  movePinned(dRow: number, dCol: number): PatchCell | null {
+    const g = this.s.grid
+    if (g === null) return null
+    const start = this.s.pinned ?? this.s.hover
+    const base = start ?? { row: Math.floor(g.gridRows / 2), col: Math.floor(g.gridCols / 2), index: 0 }
+    const next = start === null ? movePatch(base, 0, 0, g) : movePatch(base, dRow, dCol, g)
+    this.setPinned(next)
+    return next
+  }
+}

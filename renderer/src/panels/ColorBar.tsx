@@ -1,0 +1,25 @@
+import { cssGradient } from '@core/ui/colormaps'
+import { colorBarTicks, denormalise, formatValue } from '@core/ui/heatmap-image'
+import { useScene } from '../canvas/use-scene'
+
+/** Colour bar of one pane with the value scale of its map (the method's own units, min to max). */
+export function ColorBar({ paneIndex }: { readonly paneIndex: 0 | 1 }) {
+  const pane = useScene((s) => s.panes[paneIndex] ?? null)
+  const colormap = useScene((s) => s.style.colormap)
+  const threshold = useScene((s) => s.style.threshold01)
+  if (pane === null) return null
+  const ticks = colorBarTicks(pane.range, 5).reverse()
+  return (
+    <figure className="colorbar" data-testid={`colorbar-${paneIndex}`} aria-label={`Colour scale from ${formatValue(pane.range.min)} to ${formatValue(pane.range.max)}`}>
+      <div className="colorbar-ramp" style={{ backgroundImage: cssGradient(colormap) }}>
+        {threshold > 0 && <div className="colorbar-threshold" style={{ bottom: `${threshold * 100}%` }} title={`Hidden below ${formatValue(denormalise(threshold, pane.range))}`} />}
+      </div>
+      <ol className="colorbar-ticks" aria-hidden="true">
+        {ticks.map((t, i) => (
+          <li key={i}>{formatValue(t)}</li>
+        ))}
+      </ol>
+      {pane.degenerate && <figcaption className="hint">Flat map: every patch has the same value.</figcaption>}
+    </figure>
+  )
+}

@@ -1,0 +1,27 @@
+import { useSession } from '../state/hooks'
+import { selectMethod } from '../state/explain-actions'
+
+/** Which explanation method the main pane shows. Every method comes from the same run: switching is instant. */
+export function MethodPicker() {
+  const methods = useSession((s) => s.methods)
+  const methodId = useSession((s) => s.methodId)
+  const current = methods.find((m) => m.id === methodId)
+  return (
+    <div className="field">
+      <label htmlFor="method-select">Method</label>
+      <select id="method-select" data-testid="method-select" value={methodId ?? ''} onChange={(e) => selectMethod(e.target.value)} disabled={methods.length === 0}>
+        {methods.map((m) => (
+          <option key={m.id} value={m.id}>
+            {m.label}
+            {m.classSpecific ? '' : ' (same for every class)'}
+          </option>
+        ))}
+      </select>
+      {current !== undefined && (
+        <p className="hint" id="method-description">
+          {current.description} <span className="spec">{current.spec}</span>
+        </p>
+      )}
+    </div>
+  )
+}

@@ -1,0 +1,45 @@
+/**
+ * Explanation results of the current image, by (class, layer range). Switching method or opacity never
+ * re-runs the model: one run returns every method. Switching back to a class already explained is instant.
+ */
+import type { ExplainResultDto } from '../../../preload/contract'
+
+const MAX_RESULTS = 8
+
+export function resultKey(
+  imageId: string,
+  targetClass: number | null,
+  layers: { readonly start: number; readonly end: number } | null,
+): string {
+  return `${imageId}|${targetClass ?? 'top'}|${layers === null ? 'default' : `${layers.start}-${layers.end}`}`
+}
+
+export class ResultsCache {
+  private readonly map = new Map<string, ExplainResultDto>()
+
+  get(key: string): ExplainResultDto | undefined {
+    const r = this.map.get(key)
+    if (r !== undefined) {
+      // Refresh recency so the result on screen is the last to be evicted.
+      this.map.delete(key)
+      this.map.set(key, r)
+    }
+    return r
+  }
+
+  set(key: string, result: ExplainResultDto): void {
+    this.map.delete(key)
+    this.map.set(key, result)
+    while (this.map.size > MAX_RESULTS) this.map.delete(this.map.keys().next().value as string)
+  }
+
+  clear(): void {
+    this.map.clear()
+  }
+
+  get size(): number {
+    return this.map.size
+  }
+}
+
+export const resultsCache = new ResultsCache()

@@ -1,0 +1,16 @@
+/**
+ * E2E runner: Vitest drives playwright-core (the repository has no @playwright/test). One file at a time:
+ * each spec starts its own browser-mode app and the inference worker wants the CPU to itself.
+ */
+import { defineConfig } from 'vitest/config'
+
+export default defineConfig({
+  test: {
+    include: ['test/e2e/**/*.spec.ts'],
+    testTimeout: 180_000,
+    hookTimeout: 180_000,
+    fileParallelism: false,
+    pool: 'forks',
+    reporters: ['verbose'],
+  },
+})

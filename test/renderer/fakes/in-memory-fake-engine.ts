@@ -1,0 +1,82 @@
+/**
+ * IN-MEMORY FAKE ENGINE — for renderer unit tests only (the e2e tests and `npm run web` use the real engine).
+ * Implements the `Engine` interface with deterministic, cheap arrays so the UI state logic can be tested
+ * without ONNX. Every method's heatmap peaks at a different patch, so switching method visibly changes it.
+ */
+import type { DrilldownResult, Engine, EngineImage, ExplainOptions, ExplainResult, MethodInfo, ModelInfo, ProgressEvent } from '@core/engine/api'
+
+const GRID = 4
+const L = GRID * GRID + 1
+const CLS = Math.floor((GRID * GRID) / 2)
+const LAYERS = 3
+
+export const FAKE_MODEL: ModelInfo = {
+  id: 'fake', name: 'In-memory fake', classes: ['cat', 'dog', 'fox'], inputSize: [16, 16], layers: LAYERS, tokens: L,
+  clsIndex: CLS, grid: [GRID, GRID], patchSize: 4, gradFirstLayer: 1, sha256: '0'.repeat(64), isDefault: true, card: {},
+}
+
+export const FAKE_METHODS: readonly MethodInfo[] = [
+  { id: 'mamba-attribution', label: 'Attribution', classSpecific: true, spec: '§3.4', official: true, description: 'fake' },
+  { id: 'mamba-rollout', label: 'Rollout', classSpecific: false, spec: '§3.3', official: true, description: 'fake' },
+]
+
+export class InMemoryFakeEngine implements Engine {
+  /** Milliseconds each explain takes (lets tests cancel a run in flight). */
+  delayMs = 0
+  explainCalls: ExplainOptions[] = []
+  private runs = 0
+
+  listModels(): readonly ModelInfo[] {
+    return [FAKE_MODEL]
+  }
+
+  listMethods(): readonly MethodInfo[] {
+    return FAKE_METHODS
+  }
+
+  async explain(image: EngineImage, options: ExplainOptions, signal?: AbortSignal, onProgress?: (p: ProgressEvent) => void): Promise<ExplainResult> {
+    this.explainCalls.push(options)
+    onProgress?.({ stage: 'graph', fraction: 0.5 })
+    if (this.delayMs > 0) {
+      await new Promise<void>((resolve, reject) => {
+        const t = setTimeout(resolve, this.delayMs)
+        signal?.addEventListener('abort', () => {
+          clearTimeout(t)
+          reject(Object.assign(new Error('aborted'), { name: 'AbortError' }))
+        })
+      })
+    }
+    const targetClass = options.targetClass ?? 1
+    const methods = FAKE_METHODS.map((m, k) => {
+      const peak = (k * 5 + targetClass * 3) % (GRID * GRID)
+      const patchRelevance = Float32Array.from({ length: GRID * GRID }, (_, p) => (p === peak ? 1 : 0.1))
+      const heatmap = Float32Array.from({ length: 16 * 16 }, (_, i) => patchRelevance[Math.floor(Math.floor(i / 16) / 4) * GRID + Math.floor((i % 16) / 4)]!)
+      return { methodId: m.id, patchRelevance, heatmap, heatmapWidth: 16, heatmapHeight: 16, degenerate: false, durationMs: 1 }
+    })
+    this.runs++
+    return {
+      runId: `run-${this.runs}`, modelId: 'fake', provider: 'cpu', targetClass,
+      topK: [1, 0, 2].map((index, r) => ({ index, label: FAKE_MODEL.classes[index]!, logit: 3 - r, probability: [0.7, 0.2, 0.1][r]! })),
+      methods,
+      transform: { originalWidth: image.width, originalHeight: image.height, crop: { x: 0, y: 0, width: image.width, height: image.height }, modelWidth: 16, modelHeight: 16, resize: 'fake', mean: [0, 0, 0], std: [1, 1, 1] },
+      modelInputPreview: new Uint8Array(16 * 16 * 3),
+      timings: { total: 1 },
+    }
+  }
+
+  async drilldown(runId: string, token: number): Promise<DrilldownResult> {
+    const vec = (): [Float32Array, Float32Array] => [Float32Array.from({ length: L }, (_, t) => t / L), Float32Array.from({ length: L }, (_, t) => 1 - t / L)]
+    const rows = Array.from({ length: LAYERS }, vec)
+    return { runId, token, patch: token < CLS ? token : token - 1, rows, cols: rows, profile: { 'mamba-rollout': Float32Array.of(Number.NaN, 0.2, 0.5) }, durationMs: 0 }
+  }
+
+  async matrices(): Promise<readonly (readonly [Float32Array, Float32Array])[]> {
+    return []
+  }
+
+  provider(): 'cpu' {
+    return 'cpu'
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,107 @@
+// @vitest-environment jsdom
+/**
+ * Panels render from the stores with labelled, keyboard-reachable controls (jsdom; the Konva canvas itself is
+ * covered by the e2e run in Chromium).
+ */
+import { act } from 'react'
+import { createRoot, type Root } from 'react-dom/client'
+import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { ErrorNote } from '../../renderer/src/panels/ErrorNote'
+import { HeatmapSummary } from '../../renderer/src/panels/HeatmapSummary'
+import { OverlayControls } from '../../renderer/src/panels/OverlayControls'
+import { PredictionPanel } from '../../renderer/src/panels/PredictionPanel'
+import { ProgressOverlay } from '../../renderer/src/panels/ProgressOverlay'
+import { scene, session } from '../../renderer/src/state/session'
+
+declare global {
+  // React's flag for "this environment flushes updates inside act()".
+  var IS_REACT_ACT_ENVIRONMENT: boolean | undefined
+}
+
+let root: Root | null = null
+let host: HTMLElement
+
+function render(node: React.ReactNode): HTMLElement {
+  host = document.createElement('div')
+  document.body.append(host)
+  root = createRoot(host)
+  act(() => root!.render(node))
+  return host
+}
+
+/** Controls without an accessible name (label, aria-label or text). */
+function unlabeled(el: HTMLElement): string[] {
+  return Array.from(el.querySelectorAll<HTMLElement>('button, select, input')).filter((c) => {
+    const labels = (c as HTMLInputElement).labels
+    return !((labels?.length ?? 0) > 0 || c.getAttribute('aria-label') !== null || (c.textContent ?? '').trim() !== '')
+  }).map((c) => c.outerHTML)
+}
+
+describe('panels', () => {
+  beforeAll(() => {
+    globalThis.IS_REACT_ACT_ENVIRONMENT = true
+  })
+  afterEach(() => {
+    act(() => root?.unmount())
+    host.remove()
+  })
+
+  it('prediction lists the top classes as buttons that say what they do', () => {
+    session.set({
+      result: { runId: 'r', modelId: 'm', provider: 'cpu', targetClass: 4, timings: {}, topK: [
+        { index: 4, label: 'tabby', logit: 2, probability: 0.8 },
+        { index: 7, label: 'lynx', logit: 1, probability: 0.15 },
+      ] },
+    })
+    const el = render(<PredictionPanel />)
+    const buttons = el.querySelectorAll('button')
+    expect(buttons).toHaveLength(2)
+    expect(buttons[0]?.getAttribute('aria-pressed')).toBe('true')
+    expect(buttons[1]?.getAttribute('aria-label')).toMatch(/lynx, 15.0 percent. Explain this class/)
+    expect(el.querySelector('[data-testid=explained-class]')?.textContent).toBe('tabby')
+  })
+
+  it('overlay controls are labelled and drive the scene, not React state', () => {
+    const el = render(<OverlayControls />)
+    expect(unlabeled(el)).toEqual([])
+    const colormap = el.querySelector<HTMLSelectElement>('#colormap')!
+    expect(colormap.value).toBe('viridis')
+    expect(Array.from(colormap.options).map((o) => o.value)).toEqual(['viridis', 'inferno', 'jet'])
+    act(() => scene.setStyle({ colormap: 'jet' }))
+    expect(el.textContent).toMatch(/not perceptually uniform/)
+    act(() => scene.setStyle({ colormap: 'viridis' }))
+  })
+
+  it('errors are announced with what happened and what to do', () => {
+    session.set({ error: { context: 'image', title: 'Could not open “x.png”.', error: { code: 'image/decode-failed', message: 'The file may be damaged. Export it again and retry.' } } })
+    const el = render(<ErrorNote />)
+    const alert = el.querySelector('[role=alert]')
+    expect(alert?.textContent).toContain('x.png')
+    expect(alert?.textContent).toContain('Export it again')
+    expect(unlabeled(el)).toEqual([])
+    act(() => session.set({ error: null }))
+  })
+
+  it('progress appears only once a run passes the delay, with a Cancel button', () => {
+    session.set({ busy: { kind: 'explain', requestId: 'q', label: 'Explaining', stage: 'graph', fraction: 0.4, showProgress: false } })
+    const el = render(<ProgressOverlay />)
+    expect(el.querySelector('[data-testid=progress]')).toBeNull()
+    act(() => session.set({ busy: { ...session.get().busy!, showProgress: true } }))
+    expect(el.querySelector('[data-testid=cancel-run]')?.textContent).toBe('Cancel')
+    expect(el.querySelector('progress')?.getAttribute('value')).toBe('40')
+    act(() => session.set({ busy: null }))
+  })
+
+  it('the heatmap summary is a live region in words', () => {
+    const relevance = new Float32Array(196).fill(0.01)
+    relevance[0] = 1
+    act(() => {
+      scene.setResult({ width: 224, height: 224, data: new Uint8Array(3) }, { crop: { x: 0, y: 0, width: 224, height: 224 }, modelWidth: 224, modelHeight: 224 }, { gridRows: 14, gridCols: 14 })
+      scene.setPanes([{ key: 'k', label: 'Rollout · cat', methodId: 'mamba-rollout', heatmap: new Float32Array(4), width: 2, height: 2, range: { min: 0, max: 1 }, patchRelevance: relevance, ranks: new Uint16Array(196), degenerate: false }])
+    })
+    const el = render(<HeatmapSummary />)
+    const p = el.querySelector('[data-testid=heatmap-summary]')
+    expect(p?.getAttribute('aria-live')).toBe('polite')
+    expect(p?.textContent).toMatch(/^Rollout · cat: most relevance is in the top-left/)
+  })
+})
