@@ -34,6 +34,10 @@ export type ErrorCode =
   | 'explain/method-unsupported'
   | 'run/cancelled'
   | 'run/timeout'
+  | 'export/phi-detected'
+  | 'export/burned-in-annotation'
+  | 'export/invalid-request'
+  | 'export/write-failed'
   | 'internal'
 
 /** What happened, then what to do. No paths, tag values or stack traces (STYLE.md §2.5). */
@@ -75,6 +79,13 @@ export const messages: Readonly<Record<ErrorCode, string>> = {
   'explain/method-unsupported': 'This explanation method is not available for this model. Choose another method.',
   'run/cancelled': 'The run was cancelled.',
   'run/timeout': 'The run took too long and was stopped. Try again, or use a smaller model.',
+  'export/phi-detected':
+    'The figure would contain patient details (in its file name, caption or metadata), so nothing was written. Remove them and export again.',
+  'export/burned-in-annotation':
+    'The source image is marked as having patient details burned into its pixels, so it was not exported. Confirm the pixels are free of patient details to export anyway.',
+  'export/invalid-request':
+    'The export settings are incomplete. Choose at least one format and a method that is shown, then export again.',
+  'export/write-failed': 'The figure could not be written to the chosen folder. Check that the folder exists and is writable, then try again.',
   internal: 'Something went wrong inside the app. Try again; if it keeps happening, send the log file to support.',
 }
 

@@ -1,0 +1,205 @@
+/**
+ * From an export request to a figure specification: the panels to draw (one per shown method), the
+ * picture and model crop under them, the strings, the provenance and the list of every text the export
+ * will write (for the privacy preflight). Pure; the adapters encode the spec into files.
+ */
+import type { ExplainResult, MethodResult } from '../engine/api'
+import { AppError } from '../errors'
+import type { Rgb8Image } from '../image/types'
+import type { ColormapId } from '../render/colormaps'
+import { patchCell, type ModelFrame, type PatchCell, type PatchGrid } from '../ui/coords'
+import { valueRange, type ValueRange } from '../ui/heatmap-image'
+import { layoutFigure, panelSize, tickCount, type FigureLayout, type LayoutInput } from './layout'
+import { defaultFileStem, sanitiseFileStem, type TextItemToCheck } from './privacy'
+import { DEID_PROFILE, PROVENANCE_SCHEMA, provenanceJson, type FigureProvenance, type MethodProvenance } from './provenance'
+import { captionText, footerText, headerLines, panelTitle, tickLabels } from './text'
+import type { FigureRequest } from './types'
+
+/** One heatmap panel. Arrays are the engine's, never copied or modified. */
+export interface FigurePanel {
+  readonly methodId: string
+  readonly label: string
+  readonly heatmap: Float32Array
+  readonly heatWidth: number
+  readonly heatHeight: number
+  readonly range: ValueRange
+  readonly degenerate: boolean
+}
+
+/** How heat is drawn (the overlay scene's style plus the grid/pin marks). */
+export interface FigureStyle {
+  readonly colormap: ColormapId
+  readonly opacity01: number
+  readonly threshold01: number
+  readonly contour: boolean
+  readonly showGrid: boolean
+}
+
+/** Everything the encoders need, independent of format and scale. */
+export interface FigureSpec {
+  readonly panels: readonly FigurePanel[]
+  /** The picture under the overlay: the display image, or the model input in 'model' mode. */
+  readonly image: Rgb8Image
+  /** Where the model input (and so each heatmap) sits on `image`. */
+  readonly frame: ModelFrame
+  readonly grid: PatchGrid
+  readonly pinned: PatchCell | null
+  readonly style: FigureStyle
+  readonly title: string
+  readonly caption: string
+  readonly layoutInput: LayoutInput
+  readonly provenance: FigureProvenance
+  /** Canonical JSON of `provenance` (the exact text embedded everywhere). */
+  readonly provenanceJson: string
+  readonly fileStem: string
+}
+
+/** Extra inputs decided by the adapter (clock, opt-in linkage). */
+export interface FigureContext {
+  readonly createdAt: string
+  readonly linkageId: string | null
+}
+
+const clamp01 = (v: number): number => (Number.isFinite(v) ? Math.min(1, Math.max(0, v)) : 0)
+
+function pickMethods(result: ExplainResult, ids: readonly string[]): MethodResult[] {
+  if (ids.length === 0) throw new AppError('export/invalid-request', { detail: { reason: 'no method shown' } })
+  return ids.map((id) => {
+    const m = result.methods.find((r) => r.methodId === id)
+    if (m === undefined) throw new AppError('export/invalid-request', { detail: { reason: 'method not in result', methodId: id } })
+    if (m.heatmap.length !== m.heatmapWidth * m.heatmapHeight || m.heatmapWidth < 1) {
+      throw new AppError('export/invalid-request', { detail: { reason: 'heatmap size', methodId: id } })
+    }
+    return m
+  })
+}
+
+/**
+ * The picture and model frame of the view. The display image may be a uniformly scaled rendition of the
+ * original (InputTransform is in original pixels), so the crop is scaled to the image actually drawn.
+ */
+function pictureAndFrame(req: FigureRequest): { image: Rgb8Image; frame: ModelFrame } {
+  const t = req.result.transform
+  if ((req.view.mode ?? 'image') === 'model') {
+    const image = { width: t.modelWidth, height: t.modelHeight, data: req.result.modelInputPreview }
+    if (image.data.length !== image.width * image.height * 3) throw new AppError('export/invalid-request', { detail: { reason: 'preview size' } })
+    return { image, frame: { crop: { x: 0, y: 0, width: t.modelWidth, height: t.modelHeight }, modelWidth: t.modelWidth, modelHeight: t.modelHeight } }
+  }
+  const img = req.image
+  if (img.width < 1 || img.height < 1 || img.data.length !== img.width * img.height * 3) {
+    throw new AppError('export/invalid-request', { detail: { reason: 'image size' } })
+  }
+  const kx = img.width / Math.max(1, t.originalWidth)
+  const ky = img.height / Math.max(1, t.originalHeight)
+  const crop = { x: t.crop.x * kx, y: t.crop.y * ky, width: t.crop.width * kx, height: t.crop.height * ky }
+  return { image: img, frame: { crop, modelWidth: t.modelWidth, modelHeight: t.modelHeight } }
+}
+
+function methodParameters(req: FigureRequest, id: string): Record<string, string | number | boolean | null> {
+  const range = req.view.layerRange ?? null
+  return {
+    ...(req.methodParameters?.[id] ?? {}),
+    targetClass: req.result.targetClass,
+    startLayer: range === null ? null : range.start,
+    endLayer: range === null ? null : range.end,
+  }
+}
+
+/** Builds the provenance record (exported for tests and for callers that only want the sidecar). */
+export function buildProvenance(req: FigureRequest, panels: readonly FigurePanel[], grid: PatchGrid, ctx: FigureContext): FigureProvenance {
+  const r = req.result
+  const t = r.transform
+  const score = r.topK.find((c) => c.index === r.targetClass)
+  const pinned = req.view.pinnedPatch == null ? null : patchCell(req.view.pinnedPatch, grid)
+  const methods: MethodProvenance[] = panels.map((p) => ({
+    id: p.methodId, label: p.label, parameters: methodParameters(req, p.methodId), valueRange: p.range, degenerate: p.degenerate,
+  }))
+  return {
+    schema: PROVENANCE_SCHEMA,
+    createdAt: ctx.createdAt,
+    app: { name: 'Mamba Lens', version: req.appVersion },
+    model: { id: req.model.id, name: req.model.name, sha256: req.model.sha256 },
+    executionProvider: r.provider,
+    input: { sha256: req.source.fileSha256, kind: req.source.kind, width: t.originalWidth, height: t.originalHeight },
+    normalisation: {
+      crop: { x: t.crop.x, y: t.crop.y, width: t.crop.width, height: t.crop.height },
+      modelWidth: t.modelWidth, modelHeight: t.modelHeight, resize: t.resize, mean: [...t.mean], std: [...t.std],
+      heatmap: 'min-max per map',
+    },
+    target: { index: r.targetClass, label: req.model.classes[r.targetClass] ?? score?.label ?? `class ${r.targetClass}`, probability: score?.probability ?? null },
+    methods,
+    view: {
+      layout: panels.length > 1 ? 'side-by-side' : 'single',
+      mode: req.view.mode ?? 'image',
+      colormap: req.view.colormap,
+      opacity: clamp01(req.view.opacity01),
+      threshold: clamp01(req.view.threshold01),
+      contour: req.view.contour,
+      patchGrid: req.view.showGrid,
+      pinnedPatch: pinned === null ? null : { index: pinned.index, row: pinned.row, col: pinned.col },
+      layerRange: req.view.layerRange == null ? null : { start: req.view.layerRange.start, end: req.view.layerRange.end },
+    },
+    privacy: { profile: DEID_PROFILE, linkageId: ctx.linkageId },
+  }
+}
+
+/** Request → figure spec. Throws `export/invalid-request` for a view the result cannot show. */
+export function buildFigureSpec(req: FigureRequest, ctx: FigureContext): FigureSpec {
+  const chosen = pickMethods(req.result, req.view.methodIds)
+  const { image, frame } = pictureAndFrame(req)
+  const grid: PatchGrid = { gridRows: req.model.grid[0], gridCols: req.model.grid[1] }
+  const panels: FigurePanel[] = chosen.map((m) => {
+    const range = valueRange(m.heatmap)
+    return {
+      methodId: m.methodId, label: req.methodLabels?.[m.methodId] ?? m.methodId, heatmap: m.heatmap,
+      heatWidth: m.heatmapWidth, heatHeight: m.heatmapHeight, range, degenerate: m.degenerate || !(range.max > range.min),
+    }
+  })
+  const provenance = buildProvenance(req, panels, grid, ctx)
+  const caption = captionText(provenance, req.caption)
+  const nTicks = tickCount(panelSize(image.width, image.height).width)
+  const layoutInput: LayoutInput = {
+    imageWidth: image.width, imageHeight: image.height, header: headerLines(provenance),
+    panelTitles: panels.map((p) => panelTitle(p.label, p.degenerate)),
+    panelTicks: panels.map((p) => tickLabels(p.range, nTicks)),
+    caption, footer: footerText(provenance),
+  }
+  const stem = req.fileStem !== undefined && req.fileStem.trim() !== ''
+    ? sanitiseFileStem(req.fileStem) : defaultFileStem(req.source.fileSha256, panels.map((p) => p.methodId))
+  const pinned = provenance.view.pinnedPatch === null ? null : patchCell(provenance.view.pinnedPatch.index, grid)
+  return {
+    panels, image, frame, grid, pinned,
+    style: {
+      colormap: req.view.colormap, opacity01: provenance.view.opacity, threshold01: provenance.view.threshold,
+      contour: req.view.contour, showGrid: req.view.showGrid,
+    },
+    title: `${panels.map((p) => p.label).join(' vs ')} — ${provenance.target.label}`,
+    caption, layoutInput, provenance, provenanceJson: provenanceJson(provenance), fileStem: stem,
+  }
+}
+
+/** The layout of a spec at an integer scale. */
+export function figureLayout(spec: FigureSpec, scale: number): FigureLayout {
+  return layoutFigure(spec.layoutInput, scale)
+}
+
+/**
+ * Every text the export writes outside the DICOM dataset (which is checked attribute by attribute):
+ * file stem, title, caption, each label, the provenance JSON. The user's raw caption and stem are listed
+ * too, so a name is caught even if sanitising or wrapping would have split it.
+ */
+export function textsToCheck(spec: FigureSpec, req: FigureRequest): TextItemToCheck[] {
+  const items: TextItemToCheck[] = [
+    { where: 'file-name', text: spec.fileStem },
+    { where: 'title', text: spec.title },
+    { where: 'caption', text: spec.caption },
+    // Unescaped form: the canonical JSON spells non-ASCII as \uXXXX, which would hide "Müller" from the scan.
+    { where: 'provenance', text: JSON.stringify(spec.provenance) },
+    ...spec.layoutInput.header.map((text) => ({ where: 'label', text })),
+    ...spec.layoutInput.panelTitles.map((text) => ({ where: 'label', text })),
+    { where: 'label', text: spec.layoutInput.footer },
+  ]
+  if (req.fileStem !== undefined) items.push({ where: 'file-name', text: req.fileStem })
+  if (req.caption !== undefined) items.push({ where: 'caption', text: req.caption })
+  return items
+}

@@ -1,0 +1,97 @@
+/**
+ * The words on a figure: header, panel titles, colour-bar ticks, caption and footer. Built only from
+ * the model card, the engine result and the view settings (plus the user's own caption), so nothing
+ * identifying can enter here except through that caption, which the preflight scans.
+ */
+import { colorBarTicks, formatValue, type ValueRange } from '../ui/heatmap-image'
+import type { FigureProvenance } from './provenance'
+
+const pct = (v01: number): string => `${Math.round(v01 * 100)}%`
+
+/** "layers 15–23", or the method defaults when no range was chosen. */
+export function layerText(range: FigureProvenance['view']['layerRange']): string {
+  return range === null ? 'default layers' : `layers ${range.start}–${range.end}`
+}
+
+/** Non-breaking space: keeps "p = 0.934" on one line when the layout wraps. */
+export const NBSP = '\u00a0'
+
+/** "p = 0.934" (non-breaking), or '' when the class was not among the returned scores. */
+export function probabilityText(p: number | null): string {
+  return p === null ? '' : `p${NBSP}=${NBSP}${p.toFixed(3)}`
+}
+
+/** Header lines: model and class first (what the figure is about), then how it was made. */
+export function headerLines(p: FigureProvenance): string[] {
+  const prob = probabilityText(p.target.probability)
+  return [
+    `${p.model.name} · class “${p.target.label}”${prob === '' ? '' : ` (${prob})`}`,
+    `${layerText(p.view.layerRange)} · ${p.executionProvider.toUpperCase()} · ${p.view.mode === 'model' ? 'model input (what the model saw)' : 'input image'}`,
+  ]
+}
+
+/** Panel title: the method's label, flagged when the map is flat (every patch equal, spec §5.11). */
+export function panelTitle(label: string, degenerate: boolean): string {
+  return degenerate ? `${label} (flat map)` : label
+}
+
+/** Tick labels under a colour bar: min, (quartiles,) max of the map in the method's own units. */
+export function tickLabels(range: ValueRange, count: number): string[] {
+  return colorBarTicks(range, count).map(formatValue)
+}
+
+/** The generated caption, then the user's text. One paragraph; the layout wraps it. */
+export function captionText(p: FigureProvenance, userCaption: string | undefined): string {
+  const labels = p.methods.map((m) => m.label)
+  const what = labels.length === 1 ? `${labels[0]} relevance` : `Relevance by ${labels.slice(0, -1).join(', ')} and ${labels[labels.length - 1]}`
+  const prob = probabilityText(p.target.probability)
+  const hidden = p.view.threshold > 0 ? `, values below ${pct(p.view.threshold)} of each map's range hidden` : ''
+  const marks = [p.view.contour ? 'iso-lines instead of a filled map' : '', p.view.patchGrid ? 'patch grid shown' : '',
+    p.view.pinnedPatch === null ? '' : `pinned patch ${p.view.pinnedPatch.index} (row ${p.view.pinnedPatch.row}, column ${p.view.pinnedPatch.col}) outlined`]
+    .filter((s) => s !== '')
+  const generated =
+    `${what} for class “${p.target.label}”${prob === '' ? '' : ` (${prob})`} of ${p.model.name}, ${layerText(p.view.layerRange)}, ` +
+    `over the ${p.view.mode === 'model' ? 'model input' : 'input image'}. Colormap ${p.view.colormap} at ${pct(p.view.opacity)} opacity${hidden}` +
+    `${marks.length > 0 ? `; ${marks.join('; ')}` : ''}. Each colour bar spans its map's minimum to maximum.`
+  const user = (userCaption ?? '').replace(/[ \t\r\n]+/g, ' ').trim()
+  return user === '' ? generated : `${generated} ${user}`
+}
+
+/** Footer: the reproducibility keys in short form (full values are in the embedded provenance). */
+export function footerText(p: FigureProvenance): string {
+  return `Mamba Lens ${p.app.version} · model sha256 ${p.model.sha256.slice(0, 12)}… · input sha256 ${p.input.sha256.slice(0, 12)}… · ${p.createdAt} · provenance embedded`
+}
+
+/**
+ * Greedy word wrap by character count (the core has no font metrics; the layout sizes lines with a
+ * conservative average glyph width instead). Words longer than a line are split.
+ */
+export function wrapText(text: string, maxChars: number): string[] {
+  const limit = Math.max(8, Math.floor(maxChars))
+  const lines: string[] = []
+  let line = ''
+  // Split on ordinary white space only; \s would also break at non-breaking spaces.
+  for (const raw of text.split(/[ \t\r\n]+/).filter((w) => w !== '')) {
+    let word = raw
+    while (word.length > limit) {
+      if (line !== '') lines.push(line)
+      lines.push(word.slice(0, limit))
+      word = word.slice(limit)
+      line = ''
+    }
+    if (line === '') line = word
+    else if (line.length + 1 + word.length <= limit) line = `${line} ${word}`
+    else {
+      lines.push(line)
+      line = word
+    }
+  }
+  if (line !== '') lines.push(line)
+  return lines
+}
+
+/** Shortens to `maxChars`, ending in '…' when cut. */
+export function ellipsize(text: string, maxChars: number): string {
+  const n = Math.max(2, Math.floor(maxChars))
+  return text.length <= n ? text : `${text.slice(0, n - 1)}…`
+}

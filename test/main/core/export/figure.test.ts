@@ -1,0 +1,69 @@
+// @vitest-environment node
+import { describe, expect, it } from 'vitest'
+import { isAppError } from '../../../../main/core/errors'
+import { buildFigureSpec } from '../../../../main/core/export/figure'
+import { isExportFormat } from '../../../../main/core/export/types'
+import { picture, request } from './fixture'
+
+const build = (...args: Parameters<typeof request>) => {
+  const req = request(...args)
+  return buildFigureSpec(req, { createdAt: req.createdAt!, linkageId: null })
+}
+
+const code = (fn: () => unknown): string | undefined => {
+  try {
+    fn()
+  } catch (e) {
+    return isAppError(e) ? e.code : 'not an AppError'
+  }
+  return undefined
+}
+
+describe('figure spec', () => {
+  it('picks the shown methods in display order', () => {
+    const spec = build(300, 240, {}, { methodIds: ['mamba-attribution', 'mamba-rollout'] })
+    expect(spec.panels.map((p) => p.methodId)).toEqual(['mamba-attribution', 'mamba-rollout'])
+    expect(spec.title).toBe('Mamba-Attribution vs Mamba-Rollout — dog')
+  })
+
+  it('refuses an empty view or a method the result does not hold', () => {
+    expect(code(() => build(300, 240, {}, { methodIds: [] }))).toBe('export/invalid-request')
+    expect(code(() => build(300, 240, {}, { methodIds: ['uia'] }))).toBe('export/invalid-request')
+  })
+
+  it('image mode uses the display image and the engine crop; model mode the preview and the identity frame', () => {
+    const a = build(300, 240)
+    expect(a.image.width).toBe(300)
+    expect(a.frame.crop).toEqual({ x: 30, y: 0, width: 240, height: 240 })
+    const b = build(300, 240, {}, { mode: 'model' })
+    expect([b.image.width, b.image.height]).toEqual([224, 224])
+    expect(b.frame.crop).toEqual({ x: 0, y: 0, width: 224, height: 224 })
+  })
+
+  it('scales the crop when the display image is a reduced rendition of the original', () => {
+    const spec = build(600, 480, { image: picture(300, 240) })
+    expect(spec.frame.crop).toEqual({ x: 30, y: 0, width: 240, height: 240 })
+  })
+
+  it('pinned patch and grid come from the model card grid', () => {
+    const spec = build(300, 240, {}, { pinnedPatch: 15, showGrid: true })
+    expect(spec.pinned).toEqual({ row: 1, col: 1, index: 15 })
+    expect(spec.provenance.view.pinnedPatch).toEqual({ index: 15, row: 1, col: 1 })
+    expect(build(300, 240, {}, { pinnedPatch: 9999 }).pinned).toBeNull()
+  })
+
+  it('flags flat maps in the title', () => {
+    const req = request()
+    const flat = { ...req.result.methods[0]!, heatmap: new Float32Array(224 * 224).fill(2) }
+    const spec = buildFigureSpec({ ...req, result: { ...req.result, methods: [flat] } }, { createdAt: req.createdAt!, linkageId: null })
+    expect(spec.panels[0]!.degenerate).toBe(true)
+    expect(spec.layoutInput.panelTitles[0]).toBe('Mamba-Rollout (flat map)')
+  })
+
+  it('user stem is sanitised; default stem never uses a file name', () => {
+    expect(build(300, 240, { fileStem: '../x/Figure 2' }).fileStem).toBe('Figure-2')
+    expect(build().fileStem).toBe('ml-bbbbbbbbbbbb-mamba-rollout')
+    expect(isExportFormat('dicom')).toBe(true)
+    expect(isExportFormat('jpg')).toBe(false)
+  })
+})
