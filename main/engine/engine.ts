@@ -2,7 +2,8 @@
  * The engine (core/engine/api.ts `Engine`), backed by one inference worker. Main-thread work is limited
  * to validation and bookkeeping; runs are remembered by `runId` (bounded LRU) together with their
  * normalised input, so a drill-down still works after the worker was restarted (the factors are rebuilt
- * by re-running the graph, which is deterministic for the same feeds).
+ * by re-running the graph, which is deterministic for the same feeds). Matrices are computed per layer
+ * in the background and never delay interactive work (background.ts).
  */
 import { randomUUID } from 'node:crypto'
 import type {
@@ -13,7 +14,8 @@ import type { Logger } from '../core/log'
 import { loadCardFile, resolveModel, type ModelEntry } from '../adapters/models/registry'
 import { Lru } from '../worker/lru'
 import { RunNotCached, type WorkerHost } from '../worker/host'
-import type { ExplainRes, LoadRes, WorkerInput, WorkerMethodOptions, WorkerModelSpec } from '../worker/protocol'
+import type { DrilldownRes, ExplainRes, LoadRes, MatricesState, WorkerInput, WorkerMethodOptions, WorkerModelSpec } from '../worker/protocol'
+import { MatricesBackground, type BackgroundEvent, type MatricesStatus } from './background'
 import { methodInfos, resolveMethods, shouldPrecompute, workerSpec, type MatricesPolicy } from './model-specs'
 
 /** What the engine remembers per run (main thread). */
@@ -23,6 +25,8 @@ interface RunRecord {
   readonly targetClass: number
   readonly graphTarget: number | null
   readonly options: WorkerMethodOptions
+  /** Input identity in the worker (`MatricesState.key`): runs of the same image share their matrices. */
+  readonly matricesKey: string
   matrices?: Float32Array
 }
 
@@ -32,6 +36,15 @@ export interface EngineSettings {
   readonly optimizedCacheDir?: string
   readonly matrices: MatricesPolicy
   readonly runRecords: number
+  /** Background-matrices events (bench, tests, diagnostics). */
+  readonly onBackground?: (e: BackgroundEvent) => void
+}
+
+/** A drill-down plus where its vectors came from (bench and tests; the app uses `DrilldownResult`). */
+export interface LensDrilldownResult extends DrilldownResult {
+  /** Layers answered by a lookup in finished matrices pieces; the others were computed from the factors. */
+  readonly lookupLayers: number
+  readonly source: DrilldownRes['source']
 }
 
 /** Extras beyond `Engine` used by the CLI, the bench and tests. */
@@ -44,6 +57,9 @@ export interface LensEngine extends Engine {
   load(modelId?: string, signal?: AbortSignal): Promise<ModelLoadInfo>
   /** Worker restarts so far (cancellations and crashes), for tests and diagnostics. */
   readonly workerSpawns: number
+  drilldown(runId: string, token: number, signal?: AbortSignal): Promise<LensDrilldownResult>
+  /** How far the background matrices of a run's input are (as the engine last heard from the worker). */
+  matricesStatus(runId: string): MatricesStatus | undefined
 }
 
 /** How a model load went (worker side). `wasLoaded`: it was already open (timings 0). */
@@ -71,6 +87,7 @@ function layerOptions(o: ExplainOptions): WorkerMethodOptions {
 export class WorkerEngine implements LensEngine {
   private readonly runs: Lru<string, RunRecord>
   private lastProvider: ExecutionProvider = 'cpu'
+  private readonly background: MatricesBackground
 
   constructor(
     private readonly entries: ModelEntry[],
@@ -79,6 +96,7 @@ export class WorkerEngine implements LensEngine {
     private readonly log: Logger,
   ) {
     this.runs = new Lru(settings.runRecords)
+    this.background = new MatricesBackground(host, log.child('matrices'), settings.onBackground, settings.runRecords)
   }
 
   get workerSpawns(): number {
@@ -150,8 +168,8 @@ export class WorkerEngine implements LensEngine {
       { transfer, ...(signal !== undefined ? { signal } : {}), ...(onProgress !== undefined ? { onProgress } : {}) },
     )
     this.lastProvider = res.provider
-    this.runs.set(runId, { entry, tensor: res.tensor, targetClass: res.targetClass, graphTarget: res.graphTarget, options: wo })
-    if (shouldPrecompute(entry, this.settings.matrices)) this.precompute(runId)
+    this.runs.set(runId, { entry, tensor: res.tensor, targetClass: res.targetClass, graphTarget: res.graphTarget, options: wo, matricesKey: res.matrices.key })
+    this.followMatrices(runId, entry, res.matrices)
     const timings = { ...res.timings, graphRuns: res.graphRuns, engineTotal: performance.now() - t0 }
     this.log.debug('explain done', { runId, model: entry.id, methods: methods.length, graphRuns: res.graphRuns, totalMs: Math.round(timings.engineTotal) })
     return {
@@ -183,29 +201,42 @@ export class WorkerEngine implements LensEngine {
     }
   }
 
-  private precompute(runId: string): void {
-    this.matricesData(runId, undefined, true).catch((e: unknown) => {
-      // Background work only: a failure (e.g. the run was evicted or the engine closed) is not an error.
-      this.log.debug('background matrices skipped', { runId, reason: e instanceof Error ? e.message : String(e) })
-    })
+  /**
+   * Points the background matrices at this run's input (the user's latest explain or drill-down) when
+   * the policy wants them; otherwise only records the worker's progress.
+   */
+  private followMatrices(runId: string, entry: ModelEntry, m: MatricesState): void {
+    if (shouldPrecompute(entry, this.settings.matrices)) this.background.follow(runId, this.spec(entry), m)
+    else this.background.note(m)
   }
 
-  async drilldown(runId: string, token: number, signal?: AbortSignal): Promise<DrilldownResult> {
+  matricesStatus(runId: string): MatricesStatus | undefined {
+    const r = this.runs.peek(runId)
+    return r === undefined ? undefined : this.background.status(r.matricesKey)
+  }
+
+  async drilldown(runId: string, token: number, signal?: AbortSignal): Promise<LensDrilldownResult> {
     const t0 = performance.now()
     const r = this.record(runId)
     if (!(Number.isInteger(token) && token >= 0 && token < r.entry.card.tokens)) {
       throw new AppError('explain/invalid-token', { detail: { token, tokens: r.entry.card.tokens } })
     }
     const res = await this.withRun(runId, () => this.host.request<'drilldown'>({ kind: 'drilldown', runId, token }, signal !== undefined ? { signal } : {}), signal)
-    return { runId, token, patch: res.patch, rows: res.rows, cols: res.cols, profile: res.profile, durationMs: performance.now() - t0 }
+    // Resumes the background for this input if it is not the focus or lost its pieces (worker restart).
+    this.followMatrices(runId, r.entry, res.matrices)
+    return {
+      runId, token, patch: res.patch, rows: res.rows, cols: res.cols, profile: res.profile, durationMs: performance.now() - t0,
+      lookupLayers: res.lookupLayers, source: res.source,
+    }
   }
 
-  private async matricesData(runId: string, signal: AbortSignal | undefined, background = false): Promise<Float32Array> {
+  private async matricesData(runId: string, signal: AbortSignal | undefined): Promise<Float32Array> {
     const r = this.record(runId)
     if (r.matrices !== undefined) return r.matrices
-    const opts = { ...(signal !== undefined ? { signal } : {}), background }
+    const opts = signal !== undefined ? { signal } : {}
     const res = await this.withRun(runId, () => this.host.request<'matrices'>({ kind: 'matrices', runId, model: this.spec(r.entry) }, opts), signal)
     r.matrices = res.data
+    this.background.completed(r.matricesKey, res.layers)
     this.log.debug('matrices computed', { runId, source: res.source, ms: Math.round(res.durationMs) })
     return res.data
   }
@@ -223,6 +254,7 @@ export class WorkerEngine implements LensEngine {
   }
 
   async close(): Promise<void> {
+    this.background.close()
     this.runs.clear()
     await this.host.close()
   }

@@ -8,9 +8,11 @@ import { noopLogger, type Logger } from '../core/log'
 import { defaultModel, scanModels } from '../adapters/models/registry'
 import { WorkerHost } from '../worker/host'
 import { WorkerEngine, type LensEngine } from './engine'
+import type { BackgroundEvent } from './background'
 import type { MatricesPolicy } from './model-specs'
 
-export type { LensEngine, ModelLoadInfo } from './engine'
+export type { LensDrilldownResult, LensEngine, ModelLoadInfo } from './engine'
+export type { BackgroundEvent, MatricesStatus } from './background'
 export type { MatricesPolicy } from './model-specs'
 
 /** Options of {@link createEngine}. */
@@ -28,8 +30,13 @@ export interface CreateEngineOptions {
    * (docs/BENCHMARKS.md).
    */
   readonly optimizedGraphCache?: boolean
-  /** Background computation of all matrices after each run (default 'auto'). */
+  /**
+   * Background computation of all matrices after each run, one layer per low-priority worker job that
+   * any interactive job overtakes (default 'auto': only for models where that is cheap; model-specs.ts).
+   */
   readonly precomputeMatrices?: MatricesPolicy
+  /** Observer of the background matrices (bench, tests, diagnostics). */
+  readonly onBackground?: (e: BackgroundEvent) => void
   /** Runs kept for drill-down (engine records and worker factor cache). Default 6. */
   readonly runCacheSize?: number
   /** Start loading the default model right away (default true). */
@@ -54,6 +61,7 @@ export async function createEngine(options: CreateEngineOptions): Promise<LensEn
     matrices: options.precomputeMatrices ?? 'auto',
     // The main side keeps inputs (600 KB each for 224²) a little longer than the worker keeps factors.
     runRecords: Math.max(runCacheSize, 2 * runCacheSize),
+    ...(options.onBackground !== undefined ? { onBackground: options.onBackground } : {}),
   }, log)
   const first = defaultModel(entries)
   if (options.preload !== false && first !== undefined) {

@@ -10,15 +10,19 @@ import { getMethod, methodInfo, methods as allMethods, methodsSupportedBy } from
 import type { ModelEntry } from '../adapters/models/registry'
 import type { WorkerModelSpec } from '../worker/protocol'
 
-/** When to compute all matrices in the background after a run (docs/BENCHMARKS.md). */
+/**
+ * When to compute all matrices in the background after a run (docs/BENCHMARKS.md). Background work is
+ * one low-priority worker job per layer (engine/background.ts): interactive jobs overtake it, so
+ * `always` costs a click or a new run at most one piece (≈0.25 s on Vim-T, 2 cores) — what the app uses.
+ */
 export type MatricesPolicy = 'auto' | 'always' | 'never'
 
 /**
- * `auto`: only when all matrices are cheap, so the background job (which cannot be interrupted and
- * delays the next user job) stays short. Work is `Λ·L²·E·N` (both directions, triangles). Measured on
- * 2 cores (docs/BENCHMARKS.md): Vim-T (1.1·10¹⁰) takes 2–7 s with the matrices graph and ~100 s in
- * TypeScript, so neither is automatic there; the small conformance model (4.7·10⁶) is instant.
- * Limits: 10⁹ with the graph (≈0.3 s), 5·10⁷ in TypeScript (≈0.5 s).
+ * `auto`: only when all matrices are cheap, because the background still burns CPU (on 2 cores it slows
+ * whatever else runs) and the CLI and library callers rarely drill down. Work is `Λ·L²·E·N` (both
+ * directions, triangles). Measured on 2 cores (docs/BENCHMARKS.md): Vim-T (1.1·10¹⁰) takes 3–8 s with the
+ * matrices graph and ~100 s in TypeScript, so neither is automatic there; the small conformance model
+ * (4.7·10⁶) is instant. Limits: 10⁹ with the graph (≈0.3 s), 5·10⁷ in TypeScript (≈0.5 s).
  */
 export function shouldPrecompute(entry: ModelEntry, policy: MatricesPolicy): boolean {
   if (policy !== 'auto') return policy === 'always'

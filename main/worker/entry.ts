@@ -6,8 +6,9 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import { isAppError } from '../core/errors'
 import { createLogger, type LogRecord } from '../core/log'
-import { drilldownJob, matricesJob } from './attention-jobs'
+import { drilldownJob } from './attention-jobs'
 import { explainJob, restoreJob, type JobContext, type JobOutput } from './explain-job'
+import { matricesJob, matricesPieceJob } from './matrices-jobs'
 import { ModelPool } from './model-pool'
 import type { AnyRequest, JobEnvelope, SerializedError, WorkerMessage } from './protocol'
 import { RunCache, RunMiss } from './run-cache'
@@ -57,6 +58,7 @@ async function handle(req: AnyRequest, ctx: JobContext): Promise<JobOutput<unkno
     case 'restore': return restoreJob(req, ctx)
     case 'drilldown': return drilldownJob(req, ctx, log.child('drilldown'))
     case 'matrices': return matricesJob(req, ctx)
+    case 'matricesPiece': return matricesPieceJob(req, ctx)
     case 'release': {
       if (req.modelId === undefined) runs.clear()
       else for (const id of runs.keys()) if (runs.peek(id)?.modelId === req.modelId) runs.delete(id)

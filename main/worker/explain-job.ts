@@ -19,7 +19,8 @@ import type { LoadedModel, ModelPool } from './model-pool'
 import { runExplainer } from './model-pool'
 import type { ExplainReq, ExplainRes, RestoreReq, RestoreRes, WorkerInput, WorkerMethodOptions } from './protocol'
 import { transferablesOf } from './protocol'
-import type { RunCache } from './run-cache'
+import { matricesKey } from './matrix-pieces'
+import type { CachedRun, RunCache } from './run-cache'
 import { argmaxOf, topKSoftmax } from './topk'
 
 /** What a job may use. */
@@ -54,6 +55,16 @@ function tapSet(model: LoadedModel, outs: Record<string, F32Tensor>): TapSet {
   const tensors: Partial<Record<Tap, F32Tensor>> = {}
   for (const [name, t] of Object.entries(outs)) if (name !== 'logits') tensors[name as Tap] = t
   return { layout: model.layout, layers: card.layers, gradFirstLayer: card.gradFirstLayer, tensors }
+}
+
+/** Caches a run with the matrices pieces of its input (shared with earlier runs of the same input). */
+function cacheRun(ctx: JobContext, runId: string, model: LoadedModel, input: Float32Array, run: Omit<CachedRun, 'pieces' | 'modelId'>): CachedRun {
+  // The graph's hash is part of the key: a card re-added under the same id may point at another graph.
+  const key = matricesKey(`${model.spec.id}:${model.spec.card.sha256}`, input)
+  const pieces = ctx.runs.piecesFor(key, run.taps.layers, run.taps.layout.tokens)
+  const cached: CachedRun = { ...run, modelId: model.spec.id, pieces }
+  ctx.runs.set(runId, cached)
+  return cached
 }
 
 function methodOptions(o: WorkerMethodOptions): MethodOptions {
@@ -139,12 +150,15 @@ export async function explainJob(req: ExplainReq, ctx: JobContext): Promise<JobO
     results.push({ methodId: m.id, patchRelevance: o.patchRelevance, heatmap: o.heatmap, heatmapWidth: o.heatmapWidth, heatmapHeight: o.heatmapHeight, degenerate: o.degenerate, durationMs })
   }
   timings['methods'] = performance.now() - tm
-  ctx.runs.set(req.runId, { modelId: model.spec.id, taps, targetClass, graphTarget, options: opts })
+  const cached = cacheRun(ctx, req.runId, model, input.tensor, { taps, targetClass, graphTarget, options: opts })
   const topK = topKSoftmax(logits, card.classes, req.topK)
   timings['total'] = performance.now() - t0
   ctx.progress('done', 1)
   const tensor = ownedF32(input.tensor)
-  const value: ExplainRes = { provider: model.provider, targetClass, topK, methods: results, transform: input.transform, preview: input.preview, tensor, timings, graphRuns, graphTarget }
+  const value: ExplainRes = {
+    provider: model.provider, targetClass, topK, methods: results, transform: input.transform, preview: input.preview, tensor, timings, graphRuns, graphTarget,
+    matrices: cached.pieces.state(),
+  }
   return { value, transfer: transferablesOf([input.preview, tensor, ...results.flatMap((r) => [r.patchRelevance, r.heatmap])]) }
 }
 
@@ -153,6 +167,6 @@ export async function restoreJob(req: RestoreReq, ctx: JobContext): Promise<JobO
   const t0 = performance.now()
   const { model } = await ctx.pool.ensure(req.model)
   const outs = await runExplainer(model, req.tensor, oneHot(model.spec.card.classes.length, req.graphTarget), fetchList(model, []))
-  ctx.runs.set(req.runId, { modelId: model.spec.id, taps: tapSet(model, outs), targetClass: req.targetClass, graphTarget: req.graphTarget, options: methodOptions(req.options) })
-  return { value: { durationMs: performance.now() - t0 }, transfer: [] }
+  const cached = cacheRun(ctx, req.runId, model, req.tensor, { taps: tapSet(model, outs), targetClass: req.targetClass, graphTarget: req.graphTarget, options: methodOptions(req.options) })
+  return { value: { durationMs: performance.now() - t0, matrices: cached.pieces.state() }, transfer: [] }
 }

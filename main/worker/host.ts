@@ -8,6 +8,9 @@
  * rejected at once with `run/cancelled`, its worker is *retired* (it finishes the call, its answer is
  * dropped, then it releases its sessions and is terminated while idle in JS), and the next job starts on
  * a fresh worker. Models reload lazily there: every model job carries its spec.
+ *
+ * Priorities: interactive jobs overtake queued background jobs (job-queue.ts). Background work is cut
+ * into short jobs (one matrices piece per layer) instead of being interrupted, for the reason above.
  */
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
@@ -15,7 +18,8 @@ import { Worker } from 'node:worker_threads'
 import type { ProgressEvent } from '../core/engine/api'
 import { AppError } from '../core/errors'
 import { noopLogger, type Logger } from '../core/log'
-import type { JobKind, JobMap, ResponseOf, WorkerMessage } from './protocol'
+import { PriorityQueue } from './job-queue'
+import type { AnyRequest, JobKind, JobMap, ResponseOf, WorkerMessage } from './protocol'
 
 /** The run is not in the worker's cache (evicted, or the worker was restarted). */
 export class RunNotCached extends Error {
@@ -39,13 +43,17 @@ export interface RequestOptions {
   readonly signal?: AbortSignal
   readonly onProgress?: (p: ProgressEvent) => void
   readonly transfer?: ArrayBuffer[]
-  /** Background jobs (matrix pre-computation) wait behind every user job. */
+  /** Background jobs (matrices pieces) wait behind every interactive job, queued or future. */
   readonly background?: boolean
+  /** Tag of a background job (the run's matrices key), for {@link WorkerHost.discardBackground}. */
+  readonly group?: string
 }
 
 interface Job {
   readonly id: number
-  readonly req: JobMap[JobKind][0]
+  readonly background: boolean
+  readonly group?: string
+  readonly req: AnyRequest
   readonly opts: RequestOptions
   readonly resolve: (v: unknown) => void
   readonly reject: (e: unknown) => void
@@ -77,10 +85,11 @@ function spawn(o: WorkerHostOptions): Worker {
 export class WorkerHost {
   private active: Slot | null = null
   private readonly slots = new Set<Slot>()
-  private readonly queue: Job[] = []
+  private readonly queue = new PriorityQueue<Job>()
   private current: Job | null = null
   private nextId = 1
   private closed = false
+  private pumpScheduled = false
   private readonly log: Logger
   /** Workers started so far (1 + restarts after cancellation or crash). */
   spawned = 0
@@ -94,18 +103,35 @@ export class WorkerHost {
     return new Promise<ResponseOf<K>>((resolve, reject) => {
       if (this.closed) return reject(new AppError('run/cancelled', { detail: { reason: 'engine closed' } }))
       if (opts.signal?.aborted === true) return reject(new AppError('run/cancelled'))
-      const job: Job = { id: this.nextId++, req, opts, resolve: resolve as (v: unknown) => void, reject }
+      const background = opts.background === true
+      const job: Job = {
+        id: this.nextId++, req, opts, background, ...(opts.group !== undefined ? { group: opts.group } : {}),
+        resolve: resolve as (v: unknown) => void, reject,
+      }
       if (opts.signal !== undefined) {
         const signal = opts.signal
         const onAbort = (): void => this.cancel(job)
         signal.addEventListener('abort', onAbort, { once: true })
         job.detach = () => signal.removeEventListener('abort', onAbort)
       }
-      const firstBackground = this.queue.findIndex((j) => j.opts.background === true)
-      if (opts.background === true || firstBackground < 0) this.queue.push(job)
-      else this.queue.splice(firstBackground, 0, job)
+      this.queue.push(job)
       this.pump()
     })
+  }
+
+  /**
+   * Drops queued background jobs whose group matches `pred` (they reject with `run/cancelled`, reason
+   * `superseded`); a background job already running finishes normally. Returns the dropped requests.
+   */
+  discardBackground(pred: (group: string | undefined) => boolean): AnyRequest[] {
+    const dropped = this.queue.removeBackground((j) => pred(j.group))
+    for (const job of dropped) this.settle(job, () => job.reject(new AppError('run/cancelled', { detail: { reason: 'superseded' } })))
+    return dropped.map((j) => j.req)
+  }
+
+  /** Queued background jobs (optionally of one group), for the engine's status and tests. */
+  pendingBackground(group?: string): number {
+    return this.queue.backgroundCount(group)
   }
 
   /** Worker threads alive now (active + retiring), for tests and diagnostics. */
@@ -119,9 +145,7 @@ export class WorkerHost {
   }
 
   private cancel(job: Job): void {
-    const i = this.queue.indexOf(job)
-    if (i >= 0) {
-      this.queue.splice(i, 1)
+    if (this.queue.remove(job)) {
       this.settle(job, () => job.reject(new AppError('run/cancelled')))
       return
     }
@@ -224,7 +248,22 @@ export class WorkerHost {
       const detail = m.error.detail
       this.settle(job, () => job.reject(new AppError(m.error.code, { ...(detail !== undefined ? { detail } : {}), ...(m.error.cause !== undefined ? { cause: m.error.cause } : {}) })))
     }
-    this.pump()
+    this.pumpSoon()
+  }
+
+  /**
+   * Picks the next job once the answer's continuations have run (setImmediate comes after every pending
+   * microtask): they may queue interactive work (a restore after a miss, the next click) or drop stale
+   * background pieces (a new image's run), and a background piece must not be chosen before that.
+   * Measured in test: without it the old image's next piece slipped in after every new run.
+   */
+  private pumpSoon(): void {
+    if (this.pumpScheduled) return
+    this.pumpScheduled = true
+    setImmediate(() => {
+      this.pumpScheduled = false
+      this.pump()
+    })
   }
 
   private onExit(slot: Slot, e: Error): void {
@@ -247,7 +286,7 @@ export class WorkerHost {
   async close(): Promise<void> {
     if (this.closed) return
     this.closed = true
-    for (const job of this.queue.splice(0)) this.settle(job, () => job.reject(new AppError('run/cancelled', { detail: { reason: 'engine closed' } })))
+    for (const job of this.queue.drain()) this.settle(job, () => job.reject(new AppError('run/cancelled', { detail: { reason: 'engine closed' } })))
     const job = this.current
     this.current = null
     if (this.active !== null) this.retire(this.active, job?.id)

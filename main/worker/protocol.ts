@@ -33,6 +33,18 @@ export interface WorkerMethodOptions {
   readonly seed?: number
 }
 
+/**
+ * Which matrices pieces (one per layer: both directions, `[2, L, L]`) the worker holds for a run's
+ * input. `key` identifies the model + normalised input: runs of the same image share their pieces,
+ * because the factors do not depend on the explained class (measured bitwise equal on Vim-T).
+ */
+export interface MatricesState {
+  readonly key: string
+  readonly layers: number
+  /** Layers whose piece is done, ascending. */
+  readonly done: readonly number[]
+}
+
 export interface LoadReq { readonly kind: 'load'; readonly model: WorkerModelSpec }
 export interface LoadRes {
   readonly provider: ExecutionProvider
@@ -67,6 +79,7 @@ export interface ExplainRes {
   readonly graphRuns: number
   /** Class whose one-hot fed the graph (`null`: all-zero target, class-specific taps meaningless). */
   readonly graphTarget: number | null
+  readonly matrices: MatricesState
 }
 
 /** Re-runs the graph for a cached run that the worker lost (respawn or eviction). */
@@ -80,7 +93,7 @@ export interface RestoreReq {
   readonly targetClass: number
   readonly options: WorkerMethodOptions
 }
-export interface RestoreRes { readonly durationMs: number }
+export interface RestoreRes { readonly durationMs: number; readonly matrices: MatricesState }
 
 export interface DrilldownReq { readonly kind: 'drilldown'; readonly runId: string; readonly token: number }
 export interface DrilldownRes {
@@ -88,7 +101,11 @@ export interface DrilldownRes {
   readonly rows: readonly (readonly [Float32Array, Float32Array])[]
   readonly cols: readonly (readonly [Float32Array, Float32Array])[]
   readonly profile: Readonly<Record<string, Float32Array>>
-  readonly source: 'matrices' | 'factors'
+  /** `matrices`: every layer a lookup; `factors`: none; `mixed`: done pieces looked up, the rest computed. */
+  readonly source: 'matrices' | 'factors' | 'mixed'
+  /** Layers answered from finished pieces. */
+  readonly lookupLayers: number
+  readonly matrices: MatricesState
   readonly durationMs: number
 }
 
@@ -99,6 +116,22 @@ export interface MatricesRes {
   readonly layers: number
   readonly tokens: number
   readonly source: 'graph' | 'typescript' | 'cache'
+  readonly durationMs: number
+}
+
+/** One background piece: both directions of `layer` (matrices graph with G = 2, else TypeScript). */
+export interface MatricesPieceReq {
+  readonly kind: 'matricesPiece'
+  readonly runId: string
+  /** `MatricesState.key` of the run: any cached run of the same input will do (pieces are shared). */
+  readonly key: string
+  readonly model: WorkerModelSpec
+  readonly layer: number
+}
+export interface MatricesPieceRes {
+  readonly layer: number
+  readonly source: 'graph' | 'typescript' | 'cache'
+  readonly matrices: MatricesState
   readonly durationMs: number
 }
 
@@ -115,6 +148,7 @@ export interface JobMap {
   restore: [RestoreReq, RestoreRes]
   drilldown: [DrilldownReq, DrilldownRes]
   matrices: [MatricesReq, MatricesRes]
+  matricesPiece: [MatricesPieceReq, MatricesPieceRes]
   release: [ReleaseReq, ReleaseRes]
   stats: [StatsReq, StatsRes]
 }

@@ -3,7 +3,9 @@
  * Measures on this machine, with the conformance model: cold start to first result, the full bundle
  * (graph + every method, top-1 and given class), drill-down of one patch (factors path and matrices
  * lookup), all matrices (graph; TypeScript reference extrapolated from one layer-direction), session
- * creation with and without the optimised-graph cache, and peak RSS. Writes
+ * creation with and without the optimised-graph cache, the background matrices as the app runs them
+ * (background-bench.ts: click right after a run, click after the background completed, a new run while
+ * pieces are pending), and peak RSS. Writes
  * `docs/bench/engine-<date>.json` and the summary table in `docs/BENCHMARKS.md`. Not a test: no asserts.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -14,6 +16,7 @@ import * as ort from 'onnxruntime-node'
 import { attentionMatrix } from '../../main/core/attention/matrix'
 import type { EngineImage } from '../../main/core/engine/api'
 import { createEngine, type LensEngine } from '../../main/engine'
+import { benchBackground } from './background-bench'
 import { writeSummary } from './summary'
 
 const { values } = parseArgs({ options: { model: { type: 'string' }, runs: { type: 'string' }, out: { type: 'string' } } })
@@ -47,7 +50,7 @@ async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
 const image = photo()
 const result: Record<string, unknown> = {
   date: new Date().toISOString(), host: os.hostname(), cpu: os.cpus()[0]?.model, cores: os.cpus().length,
-  loadAverage1m: round(os.loadavg()[0] ?? 0), node: process.version, runtime: `onnxruntime-node ${ort.env.versions.common ?? ''}`,
+  loadAverage1m: round(os.loadavg()[0] ?? 0), loadAverageBefore: os.loadavg().map(round), node: process.version, runtime: `onnxruntime-node ${ort.env.versions.common ?? ''}`,
   model: card.name, sha256: card.sha256, runs,
 }
 
@@ -97,7 +100,11 @@ result['drilldownFactorsMedianMs'] = round(median(viaFactors))
 result['drilldownLookupMedianMs'] = round(median(viaLookup))
 result['allMatricesMs'] = round(matricesMs)
 result['allMatricesSource'] = card.matricesGraph !== undefined ? 'matrices graph' : 'typescript'
+result['drilldownFactorsPerLayerMs'] = round(median(viaFactors) / card.layers)
 await engine.close()
+
+// 3b. Background matrices as the app runs them ('always': per-layer pieces that yield to interactive jobs).
+Object.assign(result, await benchBackground(modelsDir, modelId, runs))
 
 // 4. TypeScript reference for all matrices, extrapolated from one (layer, direction); cost is data-independent.
 {
@@ -150,6 +157,7 @@ await engine.close()
 clearInterval(sampler)
 result['peakRssMB'] = Math.round(peakRss / 1e6)
 result['loadAverage1mAfter'] = round(os.loadavg()[0] ?? 0)
+result['loadAverageAfter'] = os.loadavg().map(round)
 const outDir = values.out ?? 'docs/bench'
 mkdirSync(outDir, { recursive: true })
 const file = join(outDir, `engine-${String(result['date']).slice(0, 10)}.json`)

@@ -17,9 +17,24 @@ const ROWS: readonly [string, string, string][] = [
   ['graph runs for top-1 without a class', 'graphRunsTop1', ''],
   ['drill-down one patch, factors path (TS), median', 'drilldownFactorsMedianMs', 'ms'],
   ['drill-down one patch, matrices lookup, median', 'drilldownLookupMedianMs', 'ms'],
-  ['all matrices (see source)', 'allMatricesMs', 'ms'],
+  ['↳ factors path per layer (both directions)', 'drilldownFactorsPerLayerMs', 'ms'],
+  ['all matrices at once, user request (see source; per-layer pieces in one job)', 'allMatricesMs', 'ms'],
   ['↳ source', 'allMatricesSource', ''],
   ['all matrices, TS reference (extrapolated from one layer-direction)', 'tsAllMatricesEstimateMs', 'ms'],
+  ['**background matrices (`always`, per-layer pieces)**: click right after a run, median', 'bgClickRightAfterRunMedianMs', 'ms'],
+  ['↳ max', 'bgClickRightAfterRunMaxMs', 'ms'],
+  ['↳ layers looked up (per run)', 'bgClickRightAfterRunLookupLayers', ''],
+  ['click after the background completed, median', 'bgClickAfterCompleteMedianMs', 'ms'],
+  ['↳ max', 'bgClickAfterCompleteMaxMs', 'ms'],
+  ['one piece (one layer, G = 2, matrices graph), median', 'bgPieceMedianMs', 'ms'],
+  ['↳ max', 'bgPieceMaxMs', 'ms'],
+  ['run end → last piece done, median', 'bgRunEndToCompleteMedianMs', 'ms'],
+  ['explain (class given), worker idle, median', 'bgExplainIdleMedianMs', 'ms'],
+  ['↳ time in the queue (engine total − worker total), median', 'bgExplainIdleQueueWaitMedianMs', 'ms'],
+  ['explain submitted while the previous image\'s pieces are pending, median', 'bgExplainBehindPiecesMedianMs', 'ms'],
+  ['↳ time in the queue, median', 'bgExplainQueueWaitMedianMs', 'ms'],
+  ['↳ time in the queue, max', 'bgExplainQueueWaitMaxMs', 'ms'],
+  ['↳ old pieces that ran before it (per run)', 'bgOldPiecesBeforeNewRun', ''],
   ['session creation, no optimised-graph cache, median of 4', 'loadNoCacheMedianMs', 'ms'],
   ['session creation, storing the optimised graph', 'loadCacheStoreMs', 'ms'],
   ['session creation, from the optimised-graph cache, median of 3', 'loadCacheHitMedianMs', 'ms'],
@@ -27,11 +42,15 @@ const ROWS: readonly [string, string, string][] = [
   ['peak RSS (main + worker threads)', 'peakRssMB', 'MB'],
 ]
 
+function fmtLoad(all: unknown, one: unknown): string {
+  return Array.isArray(all) ? all.map(String).join(' / ') : String(one)
+}
+
 /** Replaces (or appends) the engine section of `path`. */
 export function writeSummary(path: string, r: Readonly<Record<string, unknown>>, jsonFile: string): void {
   const lines = [
     START,
-    `Engine, \`npm run bench\` — ${String(r['date'])}, ${String(r['cpu'])} × ${String(r['cores'])} cores, load average ${String(r['loadAverage1m'])} → ${String(r['loadAverage1mAfter'])}, ${String(r['runtime'])}, provider \`${String(r['provider'])}\`, model \`${String(r['model'])}\` (sha256 ${String(r['sha256']).slice(0, 12)}…), ${String(r['runs'])} runs. Raw: \`${jsonFile}\`.`,
+    `Engine, \`npm run bench\` — ${String(r['date'])}, ${String(r['cpu'])} × ${String(r['cores'])} cores, load average (1/5/15 min) ${fmtLoad(r['loadAverageBefore'], r['loadAverage1m'])} before → ${fmtLoad(r['loadAverageAfter'], r['loadAverage1mAfter'])} after (the machine is shared with other jobs: absolute times are pessimistic), ${String(r['runtime'])}, provider \`${String(r['provider'])}\`, model \`${String(r['model'])}\` (sha256 ${String(r['sha256']).slice(0, 12)}…), ${String(r['runs'])} runs. Raw: \`${jsonFile}\`.`,
     '',
     '| measure | value |',
     '|---|---|',

@@ -1,0 +1,111 @@
+/**
+ * Channel-mean matrices of a cached run (ALGORITHMS.md §2.1–2.2), computed per layer ("piece": both
+ * directions, matrix-pieces.ts). From the card's weight-free matrices graph with G = 2 when it has one,
+ * else from the TypeScript reference (O(L²·E·N) per layer-direction: instant for the small conformance
+ * model, ≈2 s per direction for Vim-T — docs/BENCHMARKS.md).
+ *
+ * Why per layer even for a user's `matrices()` call: measured on Vim-T, 2 cores, 24 runs with G = 2 take
+ * about as long as one run with G = 48 (6.2 s vs 5.4–6.5 s) while the graph's peak memory is 1/24th.
+ */
+import * as ort from 'onnxruntime-node'
+import { attentionFactorsFromTaps } from '../core/attention/factors'
+import { attentionMatrix } from '../core/attention/matrix'
+import { AppError } from '../core/errors'
+import type { Tap } from '../core/explain/method'
+import { matricesGraphOf, type MatricesGraphSpec } from '../adapters/models/card'
+import { fromOrt } from '../adapters/onnx/from-ort'
+import type { OrtSession } from '../adapters/onnx/session'
+import type { JobContext, JobOutput } from './explain-job'
+import type { MatricesPieceReq, MatricesPieceRes, MatricesReq, MatricesRes, WorkerModelSpec } from './protocol'
+import { transferablesOf } from './protocol'
+import type { CachedRun } from './run-cache'
+
+/** Rank the graph declares for a value (0 when it declares none). */
+function declaredRank(meta: readonly { readonly name: string; readonly isTensor: boolean; readonly shape?: readonly unknown[] }[], name: string): number {
+  const m = meta.find((x) => x.name === name)
+  return m !== undefined && m.isTensor && m.shape !== undefined ? m.shape.length : 0
+}
+
+/**
+ * One layer through the matrices graph. The exporter's graph takes the layer and direction axes merged
+ * (`[G, L, …]`; here G = 2, the layer's two directions, a contiguous block of the taps' `[Λ, 2, L, …]`);
+ * a graph with separate axes (`[Λ', 2, L, …]`) gets `[1, 2, L, …]`. Returns `[2, L, L]` original order.
+ */
+async function graphPiece(session: OrtSession, run: CachedRun, layer: number, spec: MatricesGraphSpec): Promise<Float32Array> {
+  const Λ = run.taps.layers
+  const L = run.taps.layout.tokens
+  const feeds: Record<string, ort.Tensor> = {}
+  for (const name of session.inputNames) {
+    const t = run.taps.tensors[name as Tap]
+    if (t === undefined) throw new AppError('model/manifest-mismatch', { detail: { matricesInput: name } })
+    const per = t.data.length / Λ
+    const merged = declaredRank(session.inputMetadata, name) === t.shape.length - 1
+    const dims = merged ? [2, ...t.shape.slice(2)] : [1, 2, ...t.shape.slice(2)]
+    // A view, not a copy: ORT reads the typed array from its byte offset (checked against the TS reference in tests).
+    feeds[name] = new ort.Tensor('float32', t.data.subarray(layer * per, (layer + 1) * per), dims)
+  }
+  const outName = spec.output ?? session.outputNames[0]
+  if (outName === undefined) throw new AppError('model/manifest-mismatch', { detail: { reason: 'matrices graph has no output' } })
+  let res: ort.InferenceSession.ReturnType
+  try {
+    res = await session.run(feeds, [outName])
+  } catch (e) {
+    throw new AppError('model/inference-failed', { cause: e })
+  }
+  const t = res[outName]
+  if (t === undefined) throw new AppError('model/output-missing', { detail: { output: outName } })
+  const m = fromOrt(outName, t, t.dims.length === 3 ? [2, L, L] : [1, 2, L, L]).data
+  if (spec.order === 'original') return m.slice(0, 2 * L * L)
+  // Scan order → original: direction 1 is flipped on both axes (spec §2.2, like attn_bwd_flipped).
+  const out = new Float32Array(2 * L * L)
+  out.set(m.subarray(0, L * L))
+  const base = L * L
+  for (let i = 0; i < L; i++) for (let j = 0; j < L; j++) out[base + (L - 1 - i) * L + (L - 1 - j)] = m[base + i * L + j]!
+  return out
+}
+
+function typescriptPiece(run: CachedRun, layer: number): Float32Array {
+  const f = attentionFactorsFromTaps(run.taps)
+  const L = f.tokens
+  const out = new Float32Array(2 * L * L)
+  for (const d of [0, 1] as const) out.set(attentionMatrix(f, layer, d), d * L * L)
+  return out
+}
+
+/** Computes and stores the piece of `layer` unless it is there already. */
+async function ensurePiece(run: CachedRun, layer: number, model: WorkerModelSpec, ctx: JobContext): Promise<MatricesPieceRes['source']> {
+  if (run.pieces.has(layer)) return 'cache'
+  const loaded = (await ctx.pool.ensure(model)).model
+  const session = await ctx.pool.matricesSession(loaded)
+  const spec = matricesGraphOf(loaded.spec.card)
+  if (session !== undefined && spec !== undefined) {
+    run.pieces.set(layer, await graphPiece(session, run, layer, spec))
+    return 'graph'
+  }
+  run.pieces.set(layer, typescriptPiece(run, layer))
+  return 'typescript'
+}
+
+/** One background piece (host priority 'background'; the engine schedules one per missing layer). */
+export async function matricesPieceJob(req: MatricesPieceReq, ctx: JobContext): Promise<JobOutput<MatricesPieceRes>> {
+  const t0 = performance.now()
+  const run = ctx.runs.get(req.runId) ?? ctx.runs.byInput(req.key) ?? ctx.runs.require(req.runId)
+  const source = await ensurePiece(run, req.layer, req.model, ctx)
+  return { value: { layer: req.layer, source, matrices: run.pieces.state(), durationMs: performance.now() - t0 }, transfer: [] }
+}
+
+/** All channel-mean matrices of a run (a user's request: interactive); missing pieces are computed now. */
+export async function matricesJob(req: MatricesReq, ctx: JobContext): Promise<JobOutput<MatricesRes>> {
+  const t0 = performance.now()
+  const run = ctx.runs.require(req.runId)
+  const missing = run.pieces.missing()
+  let source: MatricesRes['source'] = 'cache'
+  for (const [k, layer] of missing.entries()) {
+    const s = await ensurePiece(run, layer, req.model, ctx)
+    if (s !== 'cache') source = s
+    ctx.progress('matrices', (k + 1) / missing.length)
+  }
+  // The worker keeps its pieces for drill-down lookups; the caller gets its own copy.
+  const data = run.pieces.assemble()
+  return { value: { data, layers: run.pieces.layers, tokens: run.pieces.tokens, source, durationMs: performance.now() - t0 }, transfer: transferablesOf([data]) }
+}
