@@ -33,8 +33,15 @@ export default defineConfig({
     resolve: { alias: coreAlias },
     build: {
       outDir: resolve(root, 'out/main'),
-      // The inference worker is its own entry: the engine starts `entry.js` next to the main bundle.
-      rolldownOptions: { input: { index: resolve(root, 'main/index.ts'), entry: resolve(root, 'main/worker/entry.ts') } },
+      // The inference worker is its own entry: the engine starts `entry.js` next to the main bundle; the
+      // figure export runs in `export-worker.js` (main/app/export/export-thread.ts).
+      rolldownOptions: {
+        input: {
+          index: resolve(root, 'main/index.ts'),
+          entry: resolve(root, 'main/worker/entry.ts'),
+          'export-worker': resolve(root, 'main/app/export/export-worker.ts'),
+        },
+      },
     },
   },
   preload: {

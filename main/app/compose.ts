@@ -8,9 +8,13 @@ import { renderDisplay } from '../core/image/display'
 import type { Engine } from '../core/engine/api'
 import type { Logger } from '../core/log'
 import type { AppInfoDto } from '../../preload/contract'
+import { join } from 'node:path'
 import { createDispatcher, type Dispatch } from './dispatch'
+import { defaultExportDir, linkageSalt } from './export/export-folder'
+import { exportInWorker, type ExportRunner } from './export/export-thread'
 import { createHandlers, RunRegistry, type HandlerDeps } from './handlers'
 import { ImageStore, type ImageIoPort } from './image-store'
+import { RunStore } from './run-store'
 
 export interface ServicesOptions {
   readonly mode: AppInfoDto['mode']
@@ -19,6 +23,15 @@ export interface ServicesOptions {
   readonly cacheDir?: string
   readonly log: Logger
   readonly openDialog?: HandlerDeps['openDialog']
+  /**
+   * Output folder of an export: Electron's native folder dialog (null = cancelled). Without it (browser
+   * mode) the server's own folder is used: MAMBA_LENS_EXPORT_DIR, else `<cwd>/exports`.
+   */
+  readonly chooseExportFolder?: () => Promise<string | null>
+  /** Where the app keeps small state (the linkage salt): Electron's userData; default `<cwd>/.mamba-lens`. */
+  readonly stateDir?: string
+  /** How exports run; default: a worker thread per export (off main's event loop). */
+  readonly runExport?: ExportRunner
   /** Background attention matrices after each run (default 'always' for the interactive app). */
   readonly precomputeMatrices?: 'auto' | 'always' | 'never'
   /** Built inference-worker entry (Electron bundle); from source, the engine finds its own. */
@@ -30,6 +43,7 @@ export interface Services {
   readonly engine: Engine
   readonly images: ImageStore
   readonly runs: RunRegistry
+  readonly runStore: RunStore
   close(): Promise<void>
 }
 
@@ -51,13 +65,19 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     ...(opts.cacheDir !== undefined ? { cacheDir: opts.cacheDir } : {}),
     logger: opts.log.child('engine'),
     // The interactive app wants drill-downs as lookups (≤ 50 ms budget), so it has the engine compute every
-    // attention matrix right after each run. The cost: a run started within those seconds waits for them
-    // (docs/APP.md). The engine's own default ('auto') skips them for Vim-T-sized models.
+    // attention matrix after each run. The engine does that in the background, one layer per low-priority
+    // job: a click or a new run waits for at most the piece in flight, and a click before the last piece
+    // looks up the finished layers and computes the rest (docs/BENCHMARKS.md). The engine's own default
+    // ('auto') skips them for Vim-T-sized models; MAMBA_LENS_MATRICES overrides.
     precomputeMatrices: opts.precomputeMatrices ?? matricesPolicyFromEnv() ?? 'always',
     ...(opts.workerUrl !== undefined ? { workerUrl: opts.workerUrl } : {}),
   })
   const images = new ImageStore(imageIo)
   const runs = new RunRegistry()
+  const exportsInFlight = new RunRegistry()
+  const runStore = new RunStore()
+  const stateDir = opts.stateDir ?? join(process.cwd(), '.mamba-lens')
+  const exportDir = defaultExportDir(process.cwd())
   const handlers = createHandlers(
     {
       engine,
@@ -66,16 +86,26 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
       mode: opts.mode,
       log: opts.log,
       ...(opts.openDialog !== undefined ? { openDialog: opts.openDialog } : {}),
+      runStore,
+      exports: {
+        chooseFolder: opts.chooseExportFolder ?? (() => Promise.resolve(exportDir)),
+        linkageSalt: () => linkageSalt(stateDir),
+        runExport: opts.runExport ?? exportInWorker(opts.log),
+      },
     },
     runs,
+    exportsInFlight,
   )
   return {
     dispatch: createDispatcher(handlers, opts.log),
     engine,
     images,
     runs,
+    runStore,
     close: async () => {
       runs.cancelAll()
+      exportsInFlight.cancelAll()
+      runStore.clear()
       images.clear()
       await engine.close()
     },

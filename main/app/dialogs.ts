@@ -1,5 +1,6 @@
 /**
- * Native Open dialog (Electron only). Main reads the file, so the page never sees a path (STYLE.md §1.1).
+ * Native dialogs (Electron only). Main reads the file and picks the export folder, so the page never sees or
+ * sends a path (STYLE.md §1.1).
  */
 import { dialog, type BrowserWindow } from 'electron'
 import { readFile, stat } from 'node:fs/promises'
@@ -19,4 +20,23 @@ export async function showOpenImageDialog(win: BrowserWindow): Promise<{ name: s
   // Size first: reading a multi-gigabyte file just to refuse it would stall the app.
   if ((await stat(path)).size > MAX_IMAGE_BYTES) throw new AppError('image/too-large')
   return { name: basename(path), bytes: new Uint8Array(await readFile(path)) }
+}
+
+/** Folder for an exported figure; starts at the last folder chosen in this session. `null` when cancelled. */
+export function exportFolderDialog(win: () => BrowserWindow | null, firstFolder: string): () => Promise<string | null> {
+  let last = firstFolder
+  return async () => {
+    const w = win()
+    if (w === null) return null
+    const r = await dialog.showOpenDialog(w, {
+      title: 'Export figure to folder',
+      buttonLabel: 'Export here',
+      defaultPath: last,
+      properties: ['openDirectory', 'createDirectory', 'promptToCreate'],
+    })
+    const folder = r.filePaths[0]
+    if (r.canceled || folder === undefined) return null
+    last = folder
+    return folder
+  }
 }

@@ -7,7 +7,8 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { createServices, type Services } from './compose'
 import { deferredDispatch } from './dispatch'
-import { showOpenImageDialog } from './dialogs'
+import { exportFolderDialog, showOpenImageDialog } from './dialogs'
+import { defaultExportDir } from './export/export-folder'
 import { TypedIpc } from './ipc/typed-ipc'
 import { consoleSink, createAppLogger, fileSink } from './logging'
 import { buildMenu } from './menu'
@@ -45,6 +46,8 @@ export function startElectronApp(): void {
       cacheDir: join(app.getPath('userData'), 'cache'),
       log,
       openDialog: () => (win === null ? Promise.resolve(null) : showOpenImageDialog(win)),
+      chooseExportFolder: exportFolderDialog(() => win, defaultExportDir(app.getPath('documents'))),
+      stateDir: app.getPath('userData'),
       // Built next to this bundle by electron.vite.config.ts (the engine's source-tree fallback needs tsx).
       workerUrl: new URL('./entry.js', import.meta.url),
     }).then((s) => {

@@ -1,13 +1,16 @@
 /**
- * What each channel does. Thin on purpose: the engine explains, the image store loads and renders; this file
- * only wires requests to them, tracks cancellable runs and forwards progress to the caller that asked.
+ * What each channel does. Thin on purpose: the engine explains, the image store loads and renders, the export
+ * service writes figures; this file only wires requests to them, keeps each run for export (RunStore), tracks
+ * cancellable runs and exports, and forwards progress to the caller that asked.
  */
 import type { Engine } from '../core/engine/api'
 import type { Logger } from '../core/log'
 import type { AppInfoDto } from '../../preload/contract'
 import type { Handlers } from './dispatch'
 import { IpcError } from './errors'
+import { exportView, type ExportServiceDeps } from './export/export-service'
 import type { ImageStore } from './image-store'
+import type { RunStore } from './run-store'
 
 export interface HandlerDeps {
   readonly engine: Engine
@@ -17,6 +20,10 @@ export interface HandlerDeps {
   readonly log: Logger
   /** Electron's native Open dialog; absent in browser mode, where the page shows a file picker itself. */
   readonly openDialog?: () => Promise<{ name: string; bytes: Uint8Array } | null>
+  /** Every explained run, by runId, for `export:figure`. */
+  readonly runStore: RunStore
+  /** Output folder, linkage salt and the runner (a worker thread in the app). */
+  readonly exports: Pick<ExportServiceDeps, 'chooseFolder' | 'linkageSalt' | 'runExport'>
 }
 
 /** Runs in flight, by the page's request id, so `explain:cancel` can abort them. */
@@ -54,9 +61,10 @@ export class RunRegistry {
   }
 }
 
-export function createHandlers(deps: HandlerDeps, runs = new RunRegistry()): Handlers {
-  const { engine, images } = deps
+export function createHandlers(deps: HandlerDeps, runs = new RunRegistry(), exportsInFlight = new RunRegistry()): Handlers {
+  const { engine, images, runStore } = deps
   const rendererLog = deps.log.child('renderer')
+  const exportDeps: ExportServiceDeps = { ...deps.exports, engine, images, runs: runStore, appVersion: deps.appVersion, log: deps.log }
   return {
     'app:info': async () => ({
       appVersion: deps.appVersion,
@@ -72,19 +80,41 @@ export function createHandlers(deps: HandlerDeps, runs = new RunRegistry()): Han
       return file === null ? null : images.load(file.name, file.bytes)
     },
     'image:render': async (req) => images.render(req),
+    'image:value': async (req) => images.pixelValue(req.imageId, req.x, req.y),
+    // The reply is the only place these values go: the dispatcher logs channel and timing, never a result.
+    'image:phi': async (req) => images.patientDetails(req.imageId),
     'explain:run': async (req, ctx) => {
-      const image = images.engineImage(req.imageId)
+      const input = images.explainInput(req.imageId)
       const signal = runs.start(req.requestId)
       try {
-        return await engine.explain(image, req.options, signal, (p) =>
+        const result = await engine.explain(input.engineImage, req.options, signal, (p) =>
           ctx.emit('explain:progress', { requestId: req.requestId, stage: p.stage, fraction: p.fraction }),
         )
+        const { startLayer, endLayer } = req.options
+        runStore.add({
+          result, imageId: req.imageId, inputKey: input.inputKey, mapping: input.mapping, display: input.display,
+          source: {
+            kind: input.scan.kind, fileSha256: req.imageId, phi: input.scan.phi, meta: input.scan.meta,
+            ...(input.scan.burnedInAnnotation !== undefined ? { burnedInAnnotation: input.scan.burnedInAnnotation } : {}),
+          },
+          layerRange: startLayer !== undefined && endLayer !== undefined ? { start: startLayer, end: endLayer } : null,
+        })
+        return { ...result, inputMapping: input.mapping }
       } finally {
         runs.finish(req.requestId, signal)
       }
     },
     'explain:cancel': async (req) => ({ cancelled: runs.cancel(req.requestId) }),
     'explain:drilldown': async (req) => engine.drilldown(req.runId, req.token),
+    'export:figure': async (req) => {
+      const signal = exportsInFlight.start(req.requestId)
+      try {
+        return await exportView(req, signal, exportDeps)
+      } finally {
+        exportsInFlight.finish(req.requestId, signal)
+      }
+    },
+    'export:cancel': async (req) => ({ cancelled: exportsInFlight.cancel(req.requestId) }),
     'log:write': async (req) => {
       rendererLog[req.level](req.message)
       return null

@@ -2,12 +2,21 @@
  * Images the user opened, kept in main (STYLE.md §1.2: full-resolution pixels never cross to the page).
  * Keyed by the file's SHA-256 so that the engine, logs and exports can name an image without its path.
  * The file bytes are kept too, because a frame or slice change re-decodes them.
+ *
+ * What goes to the model is explicit (issue "Medical scans"): by default the displayed window mapped to
+ * 8 bits, grey replicated to 3 channels; the user may switch to the full value range. Every rendition
+ * carries the record of that mapping and a key that changes exactly when the model's pixels change.
  */
 import { createHash } from 'node:crypto'
 import { AppError } from '../core/errors'
+import { pixelValueAt } from '../core/image/display'
+import { describeModelInput, type ModelInputOptions } from '../core/image/model-input'
 import type { Rgb8Image } from '../core/image/types'
+import { minMaxWindow } from '../core/image/voi'
 import type { DisplayOptions, LoadedScan, WindowLevel } from '../core/image/scan-types'
-import type { ImageInfoDto, ImageRenderRequest } from '../../preload/contract'
+import type {
+  ImageInfoDto, ImageRenderRequest, InputMappingDto, ModelInputSourceDto, PatientDetailsDto, PixelValueDto,
+} from '../../preload/contract'
 
 /** The image loaders as main uses them (implemented by adapters/image-io; a port so tests can pass their own). */
 export interface ImageIoPort {
@@ -27,6 +36,19 @@ interface Entry {
   presetId: string
   window: WindowLevel
   invert: boolean
+  modelInput: ModelInputSourceDto
+  /** The full-range rendition, made on first use (the 'display' input is `display` itself). */
+  fullRange: Rgb8Image | null
+}
+
+/** The pixels one explanation sees, and what to record with its result (source attributes for exports). */
+export interface ExplainInput {
+  readonly engineImage: { readonly width: number; readonly height: number; readonly rgb: Uint8Array; readonly sourceSha256: string }
+  readonly mapping: InputMappingDto
+  readonly inputKey: string
+  /** The display rendition on screen when the run started (the picture under an exported overlay). */
+  readonly display: Rgb8Image
+  readonly scan: LoadedScan
 }
 
 /** Few images at a time: each may hold a large scan; the page works on one (two when comparing). */
@@ -49,6 +71,8 @@ export class ImageStore {
       presetId: scan.defaultPresetId,
       window: scan.defaultWindow,
       invert: false,
+      modelInput: 'display',
+      fullRange: null,
     }
     this.entries.delete(imageId)
     this.entries.set(imageId, entry)
@@ -59,37 +83,73 @@ export class ImageStore {
   /** Changes how a loaded image is shown; the next explanation uses the new rendition (what you see is explained). */
   async render(req: ImageRenderRequest): Promise<ImageInfoDto> {
     const entry = this.require(req.imageId)
+    const slice = entry.scan.slice
     const frameChanged = req.frame !== undefined && req.frame !== entry.scan.frame.index
-    const sliceChanged = req.slice !== undefined && req.slice !== entry.scan.slice?.index
+    const axisChanged = req.sliceAxis !== undefined && slice !== undefined && req.sliceAxis !== slice.axis
+    const sliceChanged = axisChanged || (req.slice !== undefined && req.slice !== slice?.index)
     if (frameChanged || sliceChanged) {
+      const axis = req.sliceAxis ?? slice?.axis ?? 2
+      // A new axis starts at its middle slice, as the loader's default does for axis 2.
+      const index = req.slice ?? (axisChanged && slice !== undefined ? Math.floor((slice.dims[axis] - 1) / 2) : slice?.index ?? 0)
       entry.scan = await this.io.load(entry.bytes, {
         name: entry.name,
         frame: req.frame ?? entry.scan.frame.index,
-        ...(req.slice !== undefined && entry.scan.slice !== undefined
-          ? { slice: { axis: entry.scan.slice.axis, index: req.slice } }
-          : {}),
+        ...(slice !== undefined ? { slice: { axis, index } } : {}),
       })
+      entry.fullRange = null
     }
-    if (req.invert !== undefined) entry.invert = req.invert
+    if (req.invert !== undefined && req.invert !== entry.invert) {
+      entry.invert = req.invert
+      entry.fullRange = null
+    }
+    if (req.modelInput !== undefined) entry.modelInput = req.modelInput
     if (req.window !== undefined) {
       entry.window = req.window
       entry.presetId = ''
     } else if (req.presetId !== undefined) {
       entry.presetId = req.presetId
     }
-    const opts: DisplayOptions = entry.presetId !== ''
-      ? { presetId: entry.presetId, invert: entry.invert }
-      : { window: entry.window, invert: entry.invert }
-    entry.display = this.io.render(entry.scan, opts)
+    entry.display = this.io.render(entry.scan, displayOptions(entry))
     const preset = entry.scan.presets.find((p) => p.id === entry.presetId)
     if (preset?.kind === 'window') entry.window = preset.window
     return toInfo(entry)
   }
 
-  /** The pixels the engine explains: exactly the current display rendition. */
-  engineImage(imageId: string): { width: number; height: number; rgb: Uint8Array; sourceSha256: string } {
+  /** The pixels the engine explains (the displayed window by default) and the record of how they were made. */
+  explainInput(imageId: string): ExplainInput {
     const e = this.require(imageId)
-    return { width: e.display.width, height: e.display.height, rgb: e.display.data, sourceSha256: e.imageId }
+    let image = e.display
+    const px = e.scan.pixels
+    if (e.modelInput === 'full-range' && px.kind === 'gray') {
+      // The same window modelInputFromScan uses for 'full-range', rendered through the store's port.
+      e.fullRange ??= this.io.render(e.scan, { window: minMaxWindow(px.min, px.max), invert: e.invert })
+      image = e.fullRange
+    }
+    const mapping = describeModelInput(e.scan, modelInputOptions(e))
+    return {
+      engineImage: { width: image.width, height: image.height, rgb: image.data, sourceSha256: e.imageId },
+      mapping,
+      inputKey: mappingKey(mapping),
+      display: e.display,
+      scan: e.scan,
+    }
+  }
+
+  /** The current display rendition, if the model still sees what it saw under `inputKey` (else undefined). */
+  displayFor(imageId: string, inputKey: string): Rgb8Image | undefined {
+    const e = this.entries.get(imageId)
+    return e !== undefined && mappingKey(describeModelInput(e.scan, modelInputOptions(e))) === inputKey ? e.display : undefined
+  }
+
+  /** Value under pixel (x, y) of the original grid: modality units for grey (HU for CT), RGB for colour. */
+  pixelValue(imageId: string, x: number, y: number): PixelValueDto | null {
+    return pixelValueAt(this.require(imageId).scan, x, y) ?? null
+  }
+
+  /** Identifying attributes, for an explicit user request only. Callers must never log the result. */
+  patientDetails(imageId: string): PatientDetailsDto {
+    const values = this.require(imageId).scan.phi.reveal()
+    return { fields: Object.entries(values).map(([keyword, value]) => ({ keyword, value: value ?? '' })) }
   }
 
   require(imageId: string): Entry {
@@ -103,8 +163,22 @@ export class ImageStore {
   }
 }
 
+function displayOptions(e: Entry): DisplayOptions {
+  return e.presetId !== '' ? { presetId: e.presetId, invert: e.invert } : { window: e.window, invert: e.invert }
+}
+
+function modelInputOptions(e: Entry): ModelInputOptions {
+  return { source: e.modelInput, display: displayOptions(e) }
+}
+
+/** Stable text of a mapping (sorted keys): equal keys ⇔ the model sees the same pixels of the same file. */
+function mappingKey(mapping: InputMappingDto): string {
+  return JSON.stringify(Object.keys(mapping).sort().map((k) => [k, mapping[k]]))
+}
+
 function toInfo(e: Entry): ImageInfoDto {
   const s = e.scan
+  const mapping = describeModelInput(s, modelInputOptions(e))
   return {
     imageId: e.imageId,
     name: e.name,
@@ -113,13 +187,18 @@ function toInfo(e: Entry): ImageInfoDto {
     height: s.height,
     isGray: s.pixels.kind === 'gray',
     frame: { index: s.frame.index, count: s.frame.count },
-    slice: s.slice === undefined ? null : { axis: s.slice.axis, index: s.slice.index, count: s.slice.dims[s.slice.axis] },
+    slice: s.slice === undefined ? null : { axis: s.slice.axis, index: s.slice.index, count: s.slice.dims[s.slice.axis], dims: s.slice.dims },
     modality: s.modality,
     unit: s.unit,
+    valueRange: s.pixels.kind === 'gray' ? { min: s.pixels.min, max: s.pixels.max } : null,
     window: e.window,
     presetId: e.presetId,
     presets: s.presets.map((p) => ({ id: p.id, label: p.label, source: p.source })),
     invert: e.invert,
+    pixelSpacingMm: s.pixelSpacingMm ?? null,
+    orientation: s.orientation ?? null,
+    modelInput: { source: e.modelInput, key: mappingKey(mapping), mapping },
+    phiCount: s.phi.count,
     meta: s.meta,
     display: { width: e.display.width, height: e.display.height, data: e.display.data },
   }

@@ -23,6 +23,31 @@ const explainOptions = z.strictObject({
   topK: z.number().int().min(1).max(100).optional(),
 })
 
+const fraction = z.number().finite().min(0).max(1)
+
+const exportView = z.strictObject({
+  colormap: z.enum(['viridis', 'inferno', 'jet']),
+  opacity01: fraction,
+  threshold01: fraction,
+  contour: z.boolean(),
+  showGrid: z.boolean(),
+  pinnedPatch: z.number().int().min(0).max(1_000_000).nullable(),
+  mode: z.enum(['image', 'model']),
+})
+
+const exportFigure = z.strictObject({
+  requestId: id,
+  // One pane, or the side-by-side comparison (two today; a little headroom, no more).
+  panes: z.array(z.strictObject({ runId: id, methodId: id })).min(1).max(4),
+  view: exportView,
+  formats: z.array(z.enum(['png', 'svg', 'pdf', 'dicom'])).min(1).max(4),
+  pngScales: z.array(z.number().int().min(1).max(4)).max(4),
+  caption: z.string().max(1000).optional(),
+  sidecar: z.boolean(),
+  keepLinkageId: z.boolean(),
+  acceptBurnedInAnnotation: z.boolean(),
+})
+
 type Schemas = { [C in InvokeChannel]: z.ZodType<ReqOf<C>> }
 
 export const REQUEST_SCHEMAS = {
@@ -40,10 +65,16 @@ export const REQUEST_SCHEMAS = {
     invert: z.boolean().optional(),
     frame: z.number().int().min(0).optional(),
     slice: z.number().int().min(0).optional(),
+    sliceAxis: z.union([z.literal(0), z.literal(1), z.literal(2)]).optional(),
+    modelInput: z.enum(['display', 'full-range']).optional(),
   }),
+  'image:value': z.strictObject({ imageId: id, x: z.number().finite(), y: z.number().finite() }),
+  'image:phi': z.strictObject({ imageId: id }),
   'explain:run': z.strictObject({ requestId: id, imageId: id, options: explainOptions }),
   'explain:cancel': z.strictObject({ requestId: id }),
   'explain:drilldown': z.strictObject({ runId: id, token: z.number().int().min(0).max(1_000_000) }),
+  'export:figure': exportFigure,
+  'export:cancel': z.strictObject({ requestId: id }),
   'log:write': z.strictObject({ level: z.enum(['warn', 'error']), message: z.string().max(4000) }),
 } satisfies Schemas
 

@@ -3,10 +3,11 @@ import { parseArgs } from 'node:util'
 import type { ExecutionProvider } from '../core/engine/api'
 import { isColormapId, type ColormapId } from '../core/render/colormaps'
 import { isExecutionProvider } from '../adapters/onnx/providers'
+import { isExportFormat, type ExportFormat } from '../core/export/types'
 import { UsageError } from './exit-codes'
 
 export const USAGE = `Usage:
-  mamba-lens explain <images...> [options]      explain image files (PNG, JPEG, WebP, TIFF, GIF, AVIF)
+  mamba-lens explain <files...> [options]       explain images and scans (PNG, JPEG, WebP, TIFF, GIF, DICOM, NIfTI)
   mamba-lens explain --input-tensor <file.npy>  explain a normalised float32 [N,3,H,W] or [3,H,W] tensor
   mamba-lens models [--json]                    list installed models
   mamba-lens methods [--model <id>] [--json]    list explanation methods
@@ -23,7 +24,23 @@ Options (explain):
   --provider <ep[,ep...]>            cuda, dml, webgpu, cpu (CPU is always the fallback)
   --models-dir <dir>                 model cards folder (default: $MAMBA_LENS_MODELS or ./models)
   --json                             print a JSON summary on stdout
-Exit codes: 0 ok, 1 internal, 2 usage, 3 input, 4 model, 5 cancelled.`
+
+Scans (DICOM, NIfTI): the model gets the displayed window mapped to 8 bits, grey copied to 3 channels
+(recorded in the JSON as source.inputMapping):
+  --model-input display|full-range   displayed window (default) or the whole value range
+  --preset <id>                      window preset (e.g. ct-lung, ct-bone; default: the file's own window)
+  --window <center>,<width>          explicit window in modality units (HU for CT)
+
+Figures (docs/EXPORT.md): one figure per method, instead of the plain overlay PNGs:
+  --format png,svg,pdf,dicom         formats to write (dicom = Secondary Capture)
+  --scale <n[,n]>                    PNG scales (default: 1,2)
+  --caption <text>                   your caption, added to the generated one (checked for patient data)
+  --sidecar                          also write <stem>.provenance.json
+  --accept-burned-in                 the pixels of sources marked BurnedInAnnotation YES carry no patient data
+  --linkage-id                       keep a hashed linkage ID (needs --linkage-salt or $MAMBA_LENS_LINKAGE_SALT)
+  --linkage-salt <secret>            site secret for the linkage hash (at least 8 characters)
+Exit codes: 0 ok, 1 internal (also: figure could not be written), 2 usage (also: invalid export settings),
+3 input (also: patient data in the figure, burned-in annotation), 4 model, 5 cancelled.`
 
 /** Options shared by the explain command. */
 export interface ExplainArgs {
@@ -42,6 +59,23 @@ export interface ExplainArgs {
   readonly providers?: readonly ExecutionProvider[]
   readonly modelsDir?: string
   readonly json: boolean
+  /** Scans: how the model input is made (default: the displayed window). */
+  readonly modelInput: 'display' | 'full-range'
+  readonly presetId?: string
+  readonly window?: { readonly center: number; readonly width: number }
+  /** Figure export through exportFigure; absent = the plain overlay PNGs. */
+  readonly figure?: FigureArgs
+}
+
+/** `--format` and friends. */
+export interface FigureArgs {
+  readonly formats: readonly ExportFormat[]
+  readonly scales: readonly number[]
+  readonly caption?: string
+  readonly sidecar: boolean
+  readonly acceptBurnedIn: boolean
+  readonly keepLinkageId: boolean
+  readonly linkageSalt?: string
 }
 
 export type Command =
@@ -70,6 +104,9 @@ export function parseCommand(argv: readonly string[]): Command {
         colormap: { type: 'string' }, opacity: { type: 'string' }, 'top-k': { type: 'string' },
         'start-layer': { type: 'string' }, 'end-layer': { type: 'string' }, provider: { type: 'string' },
         'models-dir': { type: 'string' }, 'input-tensor': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+        'model-input': { type: 'string' }, preset: { type: 'string' }, window: { type: 'string' },
+        format: { type: 'string' }, scale: { type: 'string' }, caption: { type: 'string' }, sidecar: { type: 'boolean' },
+        'accept-burned-in': { type: 'boolean' }, 'linkage-id': { type: 'boolean' }, 'linkage-salt': { type: 'string' },
       },
     })
   } catch (e) {
@@ -96,6 +133,10 @@ export function parseCommand(argv: readonly string[]): Command {
   const targetClass = int('class', v.class)
   const startLayer = int('start-layer', v['start-layer'])
   const endLayer = int('end-layer', v['end-layer'])
+  const modelInput = v['model-input'] ?? 'display'
+  if (modelInput !== 'display' && modelInput !== 'full-range') throw new UsageError('--model-input must be display or full-range')
+  const window = windowArg(v.window)
+  const figure = figureArgs(v)
   return {
     command, images: rest, out: v.out ?? 'mamba-lens-out', colormap, opacity01, json,
     topK: int('top-k', v['top-k'], 1) ?? 5,
@@ -107,5 +148,39 @@ export function parseCommand(argv: readonly string[]): Command {
     ...(endLayer !== undefined ? { endLayer } : {}),
     ...(providers !== undefined ? { providers: providers as ExecutionProvider[] } : {}),
     ...(modelsDir !== undefined ? { modelsDir } : {}),
+    modelInput,
+    ...(v.preset !== undefined ? { presetId: v.preset } : {}),
+    ...(window !== undefined ? { window } : {}),
+    ...(figure !== undefined ? { figure } : {}),
+  }
+}
+
+function list(v: string | undefined): string[] | undefined {
+  return v?.split(',').map((s) => s.trim()).filter((s) => s.length > 0)
+}
+
+function windowArg(v: string | undefined): { center: number; width: number } | undefined {
+  if (v === undefined) return undefined
+  const [center, width] = (list(v) ?? []).map(Number)
+  if (center === undefined || width === undefined || !Number.isFinite(center) || !(width > 0)) throw new UsageError('--window must be <center>,<width> with width > 0')
+  return { center, width }
+}
+
+type FigureValues = Readonly<Partial<Record<'format' | 'scale' | 'caption' | 'linkage-salt', string> & Record<'sidecar' | 'accept-burned-in' | 'linkage-id', boolean>>>
+
+function figureArgs(v: FigureValues): FigureArgs | undefined {
+  const formats = list(v.format)
+  if (formats === undefined) {
+    if (v.scale !== undefined || v.caption !== undefined || v.sidecar === true || v['linkage-id'] === true) throw new UsageError('figure options need --format')
+    return undefined
+  }
+  if (formats.length === 0 || !formats.every(isExportFormat)) throw new UsageError('--format must list png, svg, pdf or dicom')
+  const scales = (list(v.scale) ?? ['1', '2']).map(Number)
+  if (scales.length === 0 || !scales.every((n) => Number.isInteger(n) && n >= 1 && n <= 4)) throw new UsageError('--scale must list integers from 1 to 4')
+  return {
+    formats: [...new Set(formats)] as ExportFormat[], scales, sidecar: v.sidecar === true, acceptBurnedIn: v['accept-burned-in'] === true,
+    keepLinkageId: v['linkage-id'] === true,
+    ...(v.caption !== undefined ? { caption: v.caption } : {}),
+    ...(v['linkage-salt'] !== undefined ? { linkageSalt: v['linkage-salt'] } : {}),
   }
 }

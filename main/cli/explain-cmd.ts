@@ -1,20 +1,24 @@
 /**
- * `mamba-lens explain`: decode → engine.explain → overlay PNG per method + one JSON per image.
- * Per-image input errors are reported and the batch continues (exit 3 at the end); model, usage and
- * cancellation errors stop the batch.
+ * `mamba-lens explain`: load (images, DICOM, NIfTI through loadImageFile) → model input (the displayed
+ * window mapped to 8 bits, grey copied to 3 channels, recorded in the JSON) → engine.explain → overlay PNG
+ * per method (or figures with --format) + one JSON per input. Per-input errors (unreadable file, a figure
+ * that would carry patient data) are reported and the batch continues (exit 3 at the end); model, usage,
+ * write and cancellation errors stop the batch.
  */
 import { readFileSync } from 'node:fs'
-import { basename } from 'node:path'
+import { basename, join } from 'node:path'
 import { createHash } from 'node:crypto'
 import type { ExplainOptions, ExplainResult } from '../core/engine/api'
 import { AppError } from '../core/errors'
 import { methodInfo, getMethod } from '../core/explain/registry'
 import { composeOverlay } from '../core/render/compose'
-import { decodeImage } from '../adapters/preprocess/decode'
+import { loadImageFile } from '../adapters/image-io/registry'
 import { parseNpy } from '../adapters/preprocess/npy'
+import { modelInputFromScan } from '../core/image/model-input'
 import type { LensEngine } from '../engine'
 import type { ExplainArgs } from './args'
 import { describe, EXIT, UsageError, worst, type ExitCode } from './exit-codes'
+import { writeFigures, type FigureInput } from './figure-output'
 import { encodePng, StagedFiles, uniqueStem } from './output'
 import { ProgressBar, type TextSink } from './progress'
 
@@ -26,7 +30,8 @@ export interface CliIo {
   readonly appVersion: string
 }
 
-interface Job { readonly label: string; readonly stem: string; run(o: ExplainOptions): Promise<{ result: ExplainResult; source: Record<string, unknown> }> }
+interface JobOutput { readonly result: ExplainResult; readonly stem: string; readonly source: Record<string, unknown>; readonly figure: FigureInput }
+interface Job { readonly label: string; run(o: ExplainOptions): Promise<JobOutput> }
 
 function jobsOf(args: ExplainArgs, engine: LensEngine, io: CliIo): Job[] {
   const used = new Set<string>()
@@ -40,16 +45,23 @@ function jobsOf(args: ExplainArgs, engine: LensEngine, io: CliIo): Job[] {
     const sha = createHash('sha256').update(npy.data).digest('hex')
     return Array.from({ length: n }, (_, i) => ({
       label: `${basename(path)}[${i}]`,
-      stem: uniqueStem(n === 1 ? basename(path) : `${basename(path, '.npy')}-${i}.npy`, used),
-      run: async (o) => ({
-        result: await engine.explainTensor(npy.data.slice(i * size, (i + 1) * size), o, io.signal),
-        source: { file: basename(path), index: i, shape, sha256: sha },
-      }),
+      run: async (o) => {
+        const result = await engine.explainTensor(npy.data.slice(i * size, (i + 1) * size), o, io.signal)
+        return {
+          result,
+          stem: uniqueStem(n === 1 ? basename(path) : `${basename(path, '.npy')}-${i}.npy`, used),
+          source: { file: basename(path), index: i, shape, sha256: sha },
+          figure: { result, source: { kind: 'tensor', fileSha256: sha } },
+        }
+      },
     }))
+  }
+  const display = {
+    ...(args.window !== undefined ? { window: args.window } : {}),
+    ...(args.presetId !== undefined ? { presetId: args.presetId } : {}),
   }
   return args.images.map((path) => ({
     label: basename(path),
-    stem: uniqueStem(basename(path), used),
     run: async (o) => {
       let bytes: Uint8Array
       try {
@@ -57,40 +69,70 @@ function jobsOf(args: ExplainArgs, engine: LensEngine, io: CliIo): Job[] {
       } catch (e) {
         throw new AppError('image/not-found', { cause: e })
       }
+      if (bytes.length === 0) throw new AppError('image/empty', { detail: { reason: 'zero bytes' } })
       const sha256 = createHash('sha256').update(bytes).digest('hex')
-      const d = await decodeImage(bytes)
-      const result = await engine.explain({ width: d.image.width, height: d.image.height, rgb: d.image.data, sourceSha256: sha256 }, o, io.signal)
-      return { result, source: { file: basename(path), sha256, width: d.image.width, height: d.image.height, format: d.format, hadAlpha: d.hadAlpha } }
+      const scan = await loadImageFile(bytes, { name: basename(path), ...(io.signal !== undefined ? { signal: io.signal } : {}) })
+      const input = modelInputFromScan(scan, { source: args.modelInput, display })
+      const image = input.image
+      const result = await engine.explain({ width: image.width, height: image.height, rgb: image.data, sourceSha256: sha256 }, o, io.signal)
+      const isRaster = scan.kind === 'raster'
+      const format = typeof scan.meta.format === 'string' ? scan.meta.format : scan.kind
+      return {
+        result,
+        // Scan file names often carry the patient's name: their outputs are named by the file's hash instead.
+        stem: uniqueStem(isRaster ? basename(path) : `ml-${sha256.slice(0, 12)}`, used),
+        source: {
+          ...(isRaster ? { file: basename(path) } : {}), sha256, width: scan.width, height: scan.height, format, kind: scan.kind,
+          modality: scan.modality, inputMapping: input.mapping,
+        },
+        figure: {
+          result, image, inputMapping: input.mapping,
+          source: {
+            kind: scan.kind, fileSha256: sha256, phi: scan.phi, meta: scan.meta,
+            ...(scan.burnedInAnnotation !== undefined ? { burnedInAnnotation: scan.burnedInAnnotation } : {}),
+          },
+        },
+      }
     },
   }))
 }
 
-async function writeOutputs(args: ExplainArgs, engine: LensEngine, job: Job, r: ExplainResult, source: Record<string, unknown>, appVersion: string): Promise<string[]> {
+async function writeOutputs(args: ExplainArgs, engine: LensEngine, job: JobOutput, io: CliIo): Promise<string[]> {
+  const { result: r, source, stem } = job
+  const appVersion = io.appVersion
   const model = engine.listModels().find((m) => m.id === r.modelId)
+  // Figures first: a refusal (patient data, burned-in text) then leaves no JSON behind for this input either.
+  const figures = args.figure === undefined ? null : await writeFigures(args, args.figure, engine.listModels(), job.figure, appVersion, io.signal)
   const staged = new StagedFiles(args.out)
   try {
     const preview = { width: r.transform.modelWidth, height: r.transform.modelHeight, data: r.modelInputPreview }
     const methods = []
     for (const m of r.methods) {
+      const info = methodInfo(getMethod(m.methodId))
+      const summary = { id: m.methodId, label: info.label, spec: info.spec, degenerate: m.degenerate, durationMs: m.durationMs, patchRelevance: Array.from(m.patchRelevance) }
+      if (figures !== null) {
+        methods.push({ ...summary, figures: figures.files.filter((f) => f.methodId === m.methodId).map((f) => f.file) })
+        continue
+      }
       const overlay = composeOverlay(preview, m.heatmap, { colormap: args.colormap, opacity01: args.opacity01 })
-      const file = `${job.stem}.${m.methodId}.png`
+      const file = `${stem}.${m.methodId}.png`
       const png = await encodePng(overlay.image, {
         Software: `mamba-lens ${appVersion}`, 'mamba-lens:method': m.methodId, 'mamba-lens:model-sha256': model?.sha256 ?? '',
         'mamba-lens:class': String(r.targetClass), 'mamba-lens:colormap': args.colormap, 'mamba-lens:opacity': String(args.opacity01),
       })
       staged.add(file, png)
-      const info = methodInfo(getMethod(m.methodId))
-      methods.push({ id: m.methodId, label: info.label, spec: info.spec, file, degenerate: m.degenerate || overlay.degenerate, durationMs: m.durationMs, patchRelevance: Array.from(m.patchRelevance) })
+      methods.push({ ...summary, file, degenerate: m.degenerate || overlay.degenerate })
     }
     const json = {
       schema: 'mamba-lens.explain/1', app: { version: appVersion }, source,
       model: { id: r.modelId, name: model?.name, sha256: model?.sha256, grid: model?.grid }, provider: r.provider,
       targetClass: r.targetClass, targetLabel: model?.classes[r.targetClass], topK: r.topK, transform: r.transform,
       options: { colormap: args.colormap, opacity: args.opacity01, startLayer: args.startLayer, endLayer: args.endLayer },
-      methods, timings: r.timings,
+      methods, timings: r.timings, ...(figures !== null ? { figureWarnings: figures.warnings } : {}),
     }
-    staged.add(`${job.stem}.json`, JSON.stringify(json, null, 2))
-    return staged.commit()
+    staged.add(`${stem}.json`, JSON.stringify(json, null, 2))
+    const written = staged.commit()
+    return figures === null ? written : [...figures.files.map((f) => join(args.out, f.file)), ...written]
   } catch (e) {
     staged.discard()
     throw e
@@ -114,8 +156,9 @@ export async function explainCommand(args: ExplainArgs, engine: LensEngine, io: 
   for (const [i, job] of jobs.entries()) {
     bar.update(i, job.label)
     try {
-      const { result, source } = await job.run(options)
-      const files = await writeOutputs(args, engine, job, result, source, io.appVersion)
+      const out = await job.run(options)
+      const { result } = out
+      const files = await writeOutputs(args, engine, out, io)
       summary.push({ input: job.label, ok: true, modelId: result.modelId, provider: result.provider, targetClass: result.targetClass, topK: result.topK, files })
     } catch (e) {
       const d = describe(e)

@@ -88,8 +88,12 @@ async function dispatch(cmd: Command, io: RunCliIo, log: Logger): Promise<ExitCo
     // The CLI never drills down: skip the background matrices.
     precomputeMatrices: 'never',
   })
+  // The site secret for linkage IDs may come from the environment, so it stays out of shell history.
+  const salt = io.env?.['MAMBA_LENS_LINKAGE_SALT']
+  const args = cmd.figure !== undefined && cmd.figure.linkageSalt === undefined && salt !== undefined && salt !== ''
+    ? { ...cmd, figure: { ...cmd.figure, linkageSalt: salt } } : cmd
   try {
-    return await explainCommand(cmd, engine, { ...io, appVersion: appVersion() })
+    return await explainCommand(args, engine, { ...io, appVersion: appVersion() })
   } finally {
     await engine.close()
   }

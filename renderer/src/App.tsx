@@ -3,11 +3,14 @@ import { useEffect } from 'react'
 import { ClassPicker } from './panels/ClassPicker'
 import { CompareControls } from './panels/CompareControls'
 import { DrillDownPanel } from './panels/DrillDownPanel'
+import { ExportButton } from './panels/ExportButton'
 import { HeatmapSummary } from './panels/HeatmapSummary'
 import { LayerRange } from './panels/LayerRange'
 import { MethodPicker } from './panels/MethodPicker'
+import { ModelInputPanel } from './panels/ModelInputPanel'
 import { OpenButton } from './panels/OpenButton'
 import { OverlayControls } from './panels/OverlayControls'
+import { PatientDetails } from './panels/PatientDetails'
 import { PredictionPanel } from './panels/PredictionPanel'
 import { ScanControls } from './panels/ScanControls'
 import { StatusBar } from './panels/StatusBar'
@@ -31,6 +34,7 @@ export function App() {
         <LayerRange />
         <CompareControls />
         <ViewControls />
+        <ExportButton />
       </header>
       <main className="workspace">
         <Viewer />
@@ -39,6 +43,8 @@ export function App() {
           <OverlayControls />
           <HeatmapSummary />
           <ScanControls />
+          <ModelInputPanel />
+          <PatientDetails />
         </aside>
         <aside className="drill-column" aria-label="Patch drill-down">
           <DrillDownPanel />

@@ -133,9 +133,13 @@ export function createBridgeClient(): RendererApi {
       return call(API_CHANNELS.loadImage, { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) })
     },
     renderImage: (req) => call(API_CHANNELS.renderImage, req),
+    getPixelValue: (req) => call(API_CHANNELS.getPixelValue, req),
+    getPatientDetails: (req) => call(API_CHANNELS.getPatientDetails, req),
     runExplain: (req) => call(API_CHANNELS.runExplain, req),
     cancelExplain: (req) => call(API_CHANNELS.cancelExplain, req),
     drilldown: (req) => call(API_CHANNELS.drilldown, req),
+    exportFigure: (req) => call(API_CHANNELS.exportFigure, req),
+    cancelExport: (req) => call(API_CHANNELS.cancelExport, req),
     log: (req) => call(API_CHANNELS.log, req),
     onProgress: (cb) => on('explain:progress', cb),
     onCommand: (cb) => on('app:command', cb),

@@ -5,7 +5,8 @@
  * headless Debian Chromium against it. The e2e specs drive the page through `data-testid`s only.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { createWriteStream, existsSync, mkdirSync } from 'node:fs'
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type Page } from 'playwright-core'
@@ -30,11 +31,25 @@ export interface WebApp {
   stop(): Promise<void>
 }
 
-/** `node --import tsx main/app/web-main.ts`, resolved when it prints its URL. */
-export async function startWebApp(timeoutMs = 60_000): Promise<WebApp> {
+/**
+ * A models folder holding only the conformance model (links to models/vim-tiny-conformance.*). The specs
+ * assert its shape (1000 classes, top-5, 24 layers), so they must not follow whichever card in models/ is
+ * marked default today.
+ */
+function conformanceModelsDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'mamba-e2e-models-'))
+  for (const f of ['vim-tiny-conformance.json', 'vim-tiny-conformance.onnx', 'vim-tiny-conformance.matrices.onnx']) {
+    if (existsSync(join(ROOT, 'models', f))) symlinkSync(join(ROOT, 'models', f), join(dir, f))
+  }
+  return dir
+}
+
+/** `node --import tsx main/app/web-main.ts`, resolved when it prints its URL. `env` adds variables (e.g. the export folder). */
+export async function startWebApp(timeoutMs = 60_000, env: Readonly<Record<string, string>> = {}): Promise<WebApp> {
+  const modelsDir = conformanceModelsDir()
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'main/app/web-main.ts')], {
     cwd: ROOT,
-    env: { ...process.env, MAMBA_LENS_PORT: '0', MAMBA_LENS_LOG: 'debug' },
+    env: { ...process.env, MAMBA_LENS_PORT: '0', MAMBA_LENS_LOG: 'debug', MAMBA_LENS_MODELS_DIR: modelsDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let stderr = ''
@@ -45,7 +60,10 @@ export async function startWebApp(timeoutMs = 60_000): Promise<WebApp> {
     stderr = (stderr + d.toString()).slice(-4000)
     log.write(d)
   })
-  child.once('exit', () => log.end())
+  child.once('exit', () => {
+    log.end()
+    rmSync(modelsDir, { recursive: true, force: true })
+  })
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`web app did not start in ${timeoutMs} ms:\n${stderr}`)), timeoutMs)
     let out = ''
@@ -139,4 +157,17 @@ export function meanAbsDiff(a: readonly number[], b: readonly number[]): number 
   let s = 0
   for (let i = 0; i < n; i++) s += Math.abs(a[i]! - b[i]!)
   return n === 0 ? 0 : s / n
+}
+
+/** Sampled RGBA of any canvas on the page (the model-input thumbnail, a heatmap layer), for before/after comparisons. */
+export async function canvasPixels(page: Page, selector: string): Promise<number[]> {
+  return page.$eval(selector, (el) => {
+    const c = el as HTMLCanvasElement
+    const d = c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data
+    if (d === undefined) return []
+    const out: number[] = []
+    const step = Math.max(1, Math.floor(d.length / 4 / 4096))
+    for (let p = 0; p < d.length / 4; p += step) out.push(d[p * 4]!, d[p * 4 + 1]!, d[p * 4 + 2]!, d[p * 4 + 3]!)
+    return out
+  })
 }

@@ -24,5 +24,21 @@ describe('contract', () => {
     expect(REQUEST_SCHEMAS['explain:run'].safeParse({ requestId: 'q', imageId: 'i', options: { targetClass: 3, startLayer: 2 } }).success).toBe(true)
     expect(REQUEST_SCHEMAS['image:render'].safeParse({ imageId: 'i', window: { center: 40, width: 0 } }).success).toBe(false)
     expect(REQUEST_SCHEMAS['log:write'].safeParse({ level: 'info', message: 'x' }).success).toBe(false)
+    expect(REQUEST_SCHEMAS['image:render'].safeParse({ imageId: 'i', sliceAxis: 3 }).success).toBe(false)
+    expect(REQUEST_SCHEMAS['image:render'].safeParse({ imageId: 'i', sliceAxis: 0, modelInput: 'full-range' }).success).toBe(true)
+    expect(REQUEST_SCHEMAS['image:value'].safeParse({ imageId: 'i', x: Number.NaN, y: 0 }).success).toBe(false)
+  })
+
+  it('an export request names runs and methods, never a folder or file name', () => {
+    const view = { colormap: 'viridis', opacity01: 0.6, threshold01: 0, contour: false, showGrid: false, pinnedPatch: null, mode: 'image' }
+    const req = { requestId: 'x', panes: [{ runId: 'r', methodId: 'm' }], view, formats: ['png'], pngScales: [1], sidecar: false, keepLinkageId: false, acceptBurnedInAnnotation: false }
+    const schema = REQUEST_SCHEMAS['export:figure']
+    expect(schema.safeParse(req).success).toBe(true)
+    expect(schema.safeParse({ ...req, outDir: '/tmp' }).success).toBe(false)
+    expect(schema.safeParse({ ...req, fileStem: 'x' }).success).toBe(false)
+    expect(schema.safeParse({ ...req, formats: ['gif'] }).success).toBe(false)
+    expect(schema.safeParse({ ...req, panes: [] }).success).toBe(false)
+    expect(schema.safeParse({ ...req, pngScales: [9] }).success).toBe(false)
+    expect(schema.safeParse({ ...req, view: { ...view, opacity01: 2 } }).success).toBe(false)
   })
 })

@@ -48,7 +48,7 @@ describe('panels', () => {
 
   it('prediction lists the top classes as buttons that say what they do', () => {
     session.set({
-      result: { runId: 'r', modelId: 'm', provider: 'cpu', targetClass: 4, timings: {}, topK: [
+      result: { runId: 'r', modelId: 'm', provider: 'cpu', targetClass: 4, timings: {}, inputMapping: {}, topK: [
         { index: 4, label: 'tabby', logit: 2, probability: 0.8 },
         { index: 7, label: 'lynx', logit: 1, probability: 0.15 },
       ] },
@@ -97,7 +97,7 @@ describe('panels', () => {
     relevance[0] = 1
     act(() => {
       scene.setResult({ width: 224, height: 224, data: new Uint8Array(3) }, { crop: { x: 0, y: 0, width: 224, height: 224 }, modelWidth: 224, modelHeight: 224 }, { gridRows: 14, gridCols: 14 })
-      scene.setPanes([{ key: 'k', label: 'Rollout · cat', methodId: 'mamba-rollout', heatmap: new Float32Array(4), width: 2, height: 2, range: { min: 0, max: 1 }, patchRelevance: relevance, ranks: new Uint16Array(196), degenerate: false }])
+      scene.setPanes([{ key: 'k', label: 'Rollout · cat', runId: 'r', methodId: 'mamba-rollout', heatmap: new Float32Array(4), width: 2, height: 2, range: { min: 0, max: 1 }, patchRelevance: relevance, ranks: new Uint16Array(196), degenerate: false }])
     })
     const el = render(<HeatmapSummary />)
     const p = el.querySelector('[data-testid=heatmap-summary]')

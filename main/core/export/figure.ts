@@ -120,7 +120,10 @@ export function buildProvenance(req: FigureRequest, panels: readonly FigurePanel
     app: { name: 'Mamba Lens', version: req.appVersion },
     model: { id: req.model.id, name: req.model.name, sha256: req.model.sha256 },
     executionProvider: r.provider,
-    input: { sha256: req.source.fileSha256, kind: req.source.kind, width: t.originalWidth, height: t.originalHeight },
+    input: {
+      sha256: req.source.fileSha256, kind: req.source.kind, width: t.originalWidth, height: t.originalHeight,
+      ...(req.inputMapping !== undefined ? { mapping: { ...req.inputMapping } } : {}),
+    },
     normalisation: {
       crop: { x: t.crop.x, y: t.crop.y, width: t.crop.width, height: t.crop.height },
       modelWidth: t.modelWidth, modelHeight: t.modelHeight, resize: t.resize, mean: [...t.mean], std: [...t.std],

@@ -38,6 +38,8 @@ export interface FigureProvenance {
     readonly kind: string
     readonly width: number
     readonly height: number
+    /** How the file's pixels became the 8-bit RGB the model saw (window, bits, channels, frame/slice); scans only. */
+    readonly mapping?: Readonly<Record<string, string | number | boolean>>
   }
   /** How pixels became the model input (InputTransform) and how maps become colours. */
   readonly normalisation: {
@@ -117,6 +119,7 @@ export function provenanceSummary(p: FigureProvenance): string[] {
   const lines = [
     `Model: ${p.model.name} (id ${p.model.id}), sha256 ${p.model.sha256}`,
     `Input: sha256 ${p.input.sha256} (${p.input.kind}, ${p.input.width}x${p.input.height}); crop ${p.normalisation.crop.x},${p.normalisation.crop.y} ${p.normalisation.crop.width}x${p.normalisation.crop.height} -> ${p.normalisation.modelWidth}x${p.normalisation.modelHeight} (${p.normalisation.resize}), mean [${p.normalisation.mean.map(fmt).join(', ')}], std [${p.normalisation.std.map(fmt).join(', ')}]`,
+    ...(p.input.mapping === undefined ? [] : [`Model input: ${Object.keys(p.input.mapping).sort().map((k) => `${k}=${String(p.input.mapping?.[k])}`).join(', ')}`]),
     `Target class: ${p.target.index} "${p.target.label}"${p.target.probability === null ? '' : `, p = ${fmt(p.target.probability)}`}`,
   ]
   for (const m of p.methods) {

@@ -72,6 +72,11 @@ export interface FigureRequest {
   readonly methodLabels?: Readonly<Record<string, string>>
   /** Extra method parameters recorded in the provenance (per method id). Layer range and class are added. */
   readonly methodParameters?: Readonly<Record<string, Readonly<Record<string, string | number | boolean>>>>
+  /**
+   * How the source's pixels became the model input (core/image/model-input.ts `mapping`: window or full
+   * range, bits, channels, frame/slice). Recorded in the provenance so a scan figure can be reproduced.
+   */
+  readonly inputMapping?: Readonly<Record<string, string | number | boolean>>
   /** The user's own caption text, appended to the generated one (scanned for patient data). */
   readonly caption?: string
   /** File name stem the user chose (sanitised and scanned); default `ml-<input sha>-<methods>`. */

@@ -29,15 +29,24 @@ export interface ModelInput {
   readonly mapping: Readonly<Record<string, string | number | boolean>>
 }
 
-/** Builds the 8-bit, 3-channel model input and the record of how it was made. Pure; does not mutate `scan`. */
-export function modelInputFromScan(scan: LoadedScan, opts: ModelInputOptions = {}): ModelInput {
+/** The display options that `source` implies (full range replaces the window by the min-max window). */
+function effectiveDisplay(scan: LoadedScan, opts: ModelInputOptions): DisplayOptions {
   const source = opts.source ?? 'display'
   if (source === 'window' && !opts.display?.window) throw new RangeError("source 'window' needs display.window")
-  let display: DisplayOptions = opts.display ?? {}
+  const display: DisplayOptions = opts.display ?? {}
   if (source === 'full-range' && scan.pixels.kind === 'gray') {
-    display = { ...display, window: minMaxWindow(scan.pixels.min, scan.pixels.max) }
+    return { ...display, window: minMaxWindow(scan.pixels.min, scan.pixels.max) }
   }
-  const image = renderDisplay(scan, display)
+  return display
+}
+
+/**
+ * The record of how the model input is made, without making it. Callers that already hold the displayed
+ * rendition (the app, where 'display' input is the screen's pixels) use this to avoid rendering twice.
+ */
+export function describeModelInput(scan: LoadedScan, opts: ModelInputOptions = {}): ModelInput['mapping'] {
+  const source = opts.source ?? 'display'
+  const display = effectiveDisplay(scan, opts)
   const voi = resolveVoi(scan, display)
   const mapping: Record<string, string | number | boolean> = {
     source,
@@ -73,5 +82,10 @@ export function modelInputFromScan(scan: LoadedScan, opts: ModelInputOptions = {
     mapping.pixelSpacingRowMm = scan.pixelSpacingMm.row
     mapping.pixelSpacingColumnMm = scan.pixelSpacingMm.column
   }
-  return { image, mapping }
+  return mapping
+}
+
+/** Builds the 8-bit, 3-channel model input and the record of how it was made. Pure; does not mutate `scan`. */
+export function modelInputFromScan(scan: LoadedScan, opts: ModelInputOptions = {}): ModelInput {
+  return { image: renderDisplay(scan, effectiveDisplay(scan, opts)), mapping: describeModelInput(scan, opts) }
 }

@@ -104,6 +104,12 @@ export interface LoadedScan {
   readonly isInvertedByPhotometric: boolean
   readonly pixelSpacingMm?: PixelSpacingMm
   readonly orientation?: ScanOrientation
+  /**
+   * DICOM Burned In Annotation (0028,0301): 'YES' when the pixels carry identifying text (then the export
+   * refuses unless the user confirms), 'NO' when the file says they do not; absent when the file does not say
+   * (raster and NIfTI inputs never say). Also in `meta.BurnedInAnnotation` as the file spells it.
+   */
+  readonly burnedInAnnotation?: 'YES' | 'NO'
   readonly meta: ScanMeta
   /** Identifying attributes, kept apart and redacted from JSON/inspect; only for an explicit user request. */
   readonly phi: PhiRecord

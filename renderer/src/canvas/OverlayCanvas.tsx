@@ -5,11 +5,12 @@
  * locked between image and overlay, and between the two panes.
  */
 import type Konva from 'konva'
-import { memo, useEffect, useRef, useState, type KeyboardEvent } from 'react'
+import { memo, useEffect, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react'
 import { Image as KImage, Layer, Rect, Shape, Stage } from 'react-konva'
-import { screenToPatch } from '@core/ui/coords'
+import { screenToImage, screenToPatch } from '@core/ui/coords'
 import { clearPin, movePin, pinPatch } from '../state/drill-actions'
 import { reportOverlayDrawn } from '../state/metrics'
+import { endWindowDrag, hoverPixel, moveWindowDrag, startWindowDrag } from '../state/scan-actions'
 import { scene } from '../state/session'
 import { KonvaSync } from './konva-sync'
 
@@ -28,6 +29,15 @@ function patchAt(stage: Konva.Stage | null): ReturnType<typeof screenToPatch> {
   return screenToPatch(p, scene.get().viewport, frame, grid)
 }
 
+/** Image pixel under the pointer (original grid), or null in "what the model saw" (a resampled picture). */
+function imagePointAt(stage: Konva.Stage | null): { x: number; y: number } | null {
+  const p = stage?.getPointerPosition()
+  const s = scene.get()
+  if (p == null || s.image === null || s.viewMode === 'model') return null
+  const q = screenToImage(p, s.viewport)
+  return q.x >= 0 && q.y >= 0 && q.x < s.image.width && q.y < s.image.height ? q : null
+}
+
 export const OverlayCanvas = memo(function OverlayCanvas({ paneIndex }: { readonly paneIndex: 0 | 1 }) {
   const boxRef = useRef<HTMLDivElement>(null)
   const [size, setSize] = useState({ width: 0, height: 0 })
@@ -40,6 +50,7 @@ export const OverlayCanvas = memo(function OverlayCanvas({ paneIndex }: { readon
   const gridRef = useRef<Konva.Shape>(null)
   const hoverRef = useRef<Konva.Rect>(null)
   const pinRef = useRef<Konva.Rect>(null)
+  const dragFrom = useRef<{ x: number; y: number } | null>(null)
 
   useEffect(() => {
     const box = boxRef.current
@@ -89,6 +100,23 @@ export const OverlayCanvas = memo(function OverlayCanvas({ paneIndex }: { readon
     }
   }
 
+  // Window/level by right-drag (the left button pans and pins); Konva's stage drags with the left button only.
+  const onPointerDown = (e: PointerEvent<HTMLDivElement>): void => {
+    if (e.button !== 2 || !startWindowDrag()) return
+    e.preventDefault()
+    e.currentTarget.setPointerCapture(e.pointerId)
+    dragFrom.current = { x: e.clientX, y: e.clientY }
+  }
+  const onPointerMove = (e: PointerEvent<HTMLDivElement>): void => {
+    const from = dragFrom.current
+    if (from !== null) moveWindowDrag(e.clientX - from.x, e.clientY - from.y)
+  }
+  const onPointerUp = (e: PointerEvent<HTMLDivElement>): void => {
+    if (dragFrom.current === null || e.button !== 2) return
+    dragFrom.current = null
+    endWindowDrag()
+  }
+
   return (
     <div
       ref={boxRef}
@@ -97,8 +125,12 @@ export const OverlayCanvas = memo(function OverlayCanvas({ paneIndex }: { readon
       tabIndex={0}
       role="application"
       aria-roledescription="heatmap viewer"
-      aria-label="Image with heatmap. Arrow keys move the pinned patch, Enter pins, Escape clears, plus and minus zoom, 0 fits."
+      aria-label="Image with heatmap. Arrow keys move the pinned patch, Enter pins, Escape clears, plus and minus zoom, 0 fits. Right-drag changes the window of a scan."
       onKeyDown={onKeyDown}
+      onPointerDown={onPointerDown}
+      onPointerMove={onPointerMove}
+      onPointerUp={onPointerUp}
+      onContextMenu={(e) => e.preventDefault()}
     >
       {size.width > 0 && size.height > 0 && (
         <Stage
@@ -112,8 +144,14 @@ export const OverlayCanvas = memo(function OverlayCanvas({ paneIndex }: { readon
             const st = e.target.getStage()
             if (st !== null && e.target === st) scene.setViewport({ scale: scene.get().viewport.scale, x: st.x(), y: st.y() })
           }}
-          onMouseMove={() => scene.setHover(patchAt(stageRef.current))}
-          onMouseLeave={() => scene.setHover(null)}
+          onMouseMove={() => {
+            scene.setHover(patchAt(stageRef.current))
+            hoverPixel(imagePointAt(stageRef.current))
+          }}
+          onMouseLeave={() => {
+            scene.setHover(null)
+            hoverPixel(null)
+          }}
           onClick={(e) => {
             if (e.evt.button !== 0) return
             const cell = patchAt(stageRef.current)

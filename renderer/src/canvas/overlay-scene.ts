@@ -24,6 +24,8 @@ export interface PaneData {
   /** Identity of what is shown (method, class, layers); bitmap caches key on it. */
   readonly key: string
   readonly label: string
+  /** Main's id of the run this pane shows (what an export names). */
+  readonly runId: string
   readonly methodId: string
   readonly heatmap: Float32Array
   readonly width: number

@@ -1,17 +1,25 @@
+import { planeName } from '@core/ui/scan-view'
 import { useSession } from '../state/hooks'
 import { renderImage } from '../state/image-actions'
 
-/** Display controls for grey scans (DICOM, NIfTI): window preset, invert, frame or slice. Hidden for photos. */
+const AXES = [0, 1, 2] as const
+
+/**
+ * Display controls for grey scans (DICOM, NIfTI): window preset (or right-drag on the image), invert, frame,
+ * NIfTI slice axis and index with the orientation, and what the model is given. Hidden for photos.
+ */
 export function ScanControls() {
   const image = useSession((s) => s.image)
-  if (image === null || !image.isGray) return null
+  if (image === null || (!image.isGray && image.slice === null)) return null
+  const slice = image.slice
+  const axcodes = image.orientation?.axcodes
   return (
     <fieldset className="field scan-controls">
       <legend>Display ({image.modality})</legend>
-      {image.presets.length > 0 && (
+      {image.isGray && image.presets.length > 0 && (
         <>
-          <label htmlFor="window-preset">Window</label>
-          <select id="window-preset" value={image.presetId} onChange={(e) => void renderImage({ presetId: e.target.value })}>
+          <label htmlFor="window-preset">Window (or right-drag on the image)</label>
+          <select id="window-preset" data-testid="window-preset" value={image.presetId} onChange={(e) => void renderImage({ presetId: e.target.value })}>
             {image.presetId === '' && <option value="">Custom (C {image.window.center}, W {image.window.width})</option>}
             {image.presets.map((p) => (
               <option key={p.id} value={p.id}>{p.label}</option>
@@ -25,17 +33,38 @@ export function ScanControls() {
       </label>
       {image.frame.count > 1 && (
         <>
-          <label htmlFor="frame">Frame {image.frame.index + 1} of {image.frame.count}</label>
+          <label htmlFor="frame">{image.kind === 'nifti' ? 'Volume' : 'Frame'} {image.frame.index + 1} of {image.frame.count}</label>
           <input id="frame" type="range" min={0} max={image.frame.count - 1} value={image.frame.index} onChange={(e) => void renderImage({ frame: Number(e.target.value) })} />
         </>
       )}
-      {image.slice !== null && image.slice.count > 1 && (
+      {slice !== null && (
         <>
-          <label htmlFor="slice">Slice {image.slice.index + 1} of {image.slice.count}</label>
-          <input id="slice" type="range" min={0} max={image.slice.count - 1} value={image.slice.index} onChange={(e) => void renderImage({ slice: Number(e.target.value) })} />
+          <label htmlFor="slice-axis">Slice axis</label>
+          <select id="slice-axis" data-testid="slice-axis" value={slice.axis} onChange={(e) => void renderImage({ sliceAxis: Number(e.target.value) as 0 | 1 | 2 })}>
+            {AXES.map((a) => (
+              <option key={a} value={a}>
+                {['i', 'j', 'k'][a]} ({slice.dims[a]} slices{axcodes !== undefined && axcodes !== '???' ? `, ${planeName(axcodes[a])}` : ''})
+              </option>
+            ))}
+          </select>
+          <label htmlFor="slice">Slice {slice.index + 1} of {slice.count}</label>
+          <input id="slice" data-testid="slice" type="range" min={0} max={Math.max(0, slice.count - 1)} value={slice.index} onChange={(e) => void renderImage({ slice: Number(e.target.value) })} />
         </>
       )}
-      <p className="hint">The model explains the image exactly as displayed here.</p>
+      {image.orientation !== null && (
+        <p className="hint" data-testid="orientation">
+          Orientation {image.orientation.axcodes} ({image.orientation.source}); left edge {image.orientation.edges.left}, top {image.orientation.edges.top}.
+        </p>
+      )}
+      {image.isGray && (
+        <>
+          <label htmlFor="model-input">Model input</label>
+          <select id="model-input" data-testid="model-input-source" value={image.modelInput.source} onChange={(e) => void renderImage({ modelInput: e.target.value === 'full-range' ? 'full-range' : 'display' })}>
+            <option value="display">Displayed window (as you see it)</option>
+            <option value="full-range">Full value range</option>
+          </select>
+        </>
+      )}
     </fieldset>
   )
 }

@@ -4,7 +4,9 @@ import { useSession } from '../state/hooks'
 import { ColorBar } from './ColorBar'
 import { DropZone } from './DropZone'
 import { ErrorNote } from './ErrorNote'
+import { ExportDialog } from './ExportDialog'
 import { HoverReadout } from './HoverReadout'
+import { PaneAnnotations } from './PaneAnnotations'
 import { ProgressOverlay } from './ProgressOverlay'
 
 /** The image area: one pane, or two side by side, each with its colour bar; errors and progress on top. */
@@ -24,7 +26,10 @@ export function Viewer() {
             <div className="pane" key={i}>
               <div className="pane-title" data-testid={`pane-title-${i}`}>{labelKey.split('\n')[i] ?? ''}</div>
               <div className="pane-body">
-                <OverlayCanvas paneIndex={i} />
+                <div className="pane-canvas">
+                  <OverlayCanvas paneIndex={i} />
+                  <PaneAnnotations />
+                </div>
                 <ColorBar paneIndex={i} />
               </div>
             </div>
@@ -38,6 +43,7 @@ export function Viewer() {
         <ErrorNote />
         <ProgressOverlay />
       </DropZone>
+      <ExportDialog />
       <HoverReadout />
     </section>
   )

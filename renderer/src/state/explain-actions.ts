@@ -54,6 +54,7 @@ function paneFrom(result: ExplainResultDto, methodId: string | null, model: Mode
   const method = session.get().methods.find((x) => x.id === m.methodId)
   return {
     key: `${result.runId}|${m.methodId}`,
+    runId: result.runId,
     label: `${method?.label ?? m.methodId} · ${classLabel(model, result.targetClass)}`,
     methodId: m.methodId,
     heatmap: m.heatmap,
@@ -86,7 +87,8 @@ function restoreShownChoices(): void {
 async function ensureResult(targetClass: number | null): Promise<ExplainResultDto | null> {
   const s = session.get()
   if (s.image === null || s.model === null) return null
-  const key = resultKey(s.image.imageId, targetClass, s.layerRange)
+  const inputKey = s.image.modelInput.key
+  const key = resultKey(s.image.imageId, inputKey, targetClass, s.layerRange)
   const hit = resultsCache.get(key)
   if (hit !== undefined) return hit
   const what = targetClass === null ? 'the top class' : `“${classLabel(s.model, targetClass)}”`
@@ -114,7 +116,7 @@ async function ensureResult(targetClass: number | null): Promise<ExplainResultDt
     return null
   }
   resultsCache.set(key, r.value)
-  resultsCache.set(resultKey(s.image.imageId, r.value.targetClass, s.layerRange), r.value)
+  resultsCache.set(resultKey(s.image.imageId, inputKey, r.value.targetClass, s.layerRange), r.value)
   return r.value
 }
 
@@ -148,7 +150,10 @@ export async function refresh(): Promise<void> {
   const previousRun = s.result?.runId
   shown = { targetClass: s.targetClass, layerRange: s.layerRange, compare: s.compare }
   session.set({
-    result: { runId: main.runId, modelId: main.modelId, provider: main.provider, targetClass: main.targetClass, topK: main.topK, timings: main.timings },
+    result: {
+      runId: main.runId, modelId: main.modelId, provider: main.provider, targetClass: main.targetClass, topK: main.topK,
+      timings: main.timings, inputMapping: main.inputMapping,
+    },
     error: s.error?.context === 'explain' ? null : s.error,
   })
   if (previousRun !== main.runId) void refreshDrill()

@@ -24,6 +24,7 @@ function applyImage(info: ImageInfoDto): void {
     targetClass: null,
     compare: { ...s.compare, targetClass: null },
     error: null,
+    pixel: null,
     firstOverlayMs: null,
     overlayRenderMs: null,
   }))
@@ -64,15 +65,29 @@ export async function openDialog(): Promise<void> {
   await finishOpen(requestId, r.ok && r.value !== null ? r.value.name : 'the file', r)
 }
 
-/** Window / invert / frame / slice of a scan. A new rendition means new model input, so results are redone. */
+/**
+ * Window / invert / frame / slice / model input of a scan. When the model's pixels change (main's
+ * `modelInput.key`), `refresh` explains the new input; results are cached by that key, so going back to an
+ * earlier window is instant and a window change with full-range input does not re-run the model.
+ */
 export async function renderImage(patch: Omit<ImageRenderRequest, 'imageId'>): Promise<void> {
+  if (!(await showRendition(patch))) return
+  await refresh()
+}
+
+/** Asks main for a new rendition and shows it, without explaining it (right-drag previews). */
+export async function showRendition(patch: Omit<ImageRenderRequest, 'imageId'>): Promise<boolean> {
   const image = session.get().image
-  if (image === null) return
+  if (image === null) return false
   const r = await getApi().renderImage({ imageId: image.imageId, ...patch })
-  if (!r.ok) return showError('image', 'The display could not be changed.', r.error)
+  // A new image arrived meanwhile: this rendition belongs to the old one.
+  if (session.get().image?.imageId !== image.imageId) return false
+  if (!r.ok) {
+    showError('image', 'The display could not be changed.', r.error)
+    return false
+  }
   const { display, ...meta } = r.value
   scene.replaceImagePixels(display)
-  resultsCache.clear()
   session.set({ image: meta })
-  await refresh()
+  return true
 }

@@ -6,12 +6,17 @@ import type { ExplainResultDto } from '../../../preload/contract'
 
 const MAX_RESULTS = 8
 
+/**
+ * `inputKey` is main's key of the model input (ImageInfoDto.modelInput.key): a new window changes it when the
+ * model sees the displayed window, so results of other windows stay cached and switching back is instant.
+ */
 export function resultKey(
   imageId: string,
+  inputKey: string,
   targetClass: number | null,
   layers: { readonly start: number; readonly end: number } | null,
 ): string {
-  return `${imageId}|${targetClass ?? 'top'}|${layers === null ? 'default' : `${layers.start}-${layers.end}`}`
+  return `${imageId}|${inputKey}|${targetClass ?? 'top'}|${layers === null ? 'default' : `${layers.start}-${layers.end}`}`
 }
 
 export class ResultsCache {

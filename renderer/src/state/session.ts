@@ -9,9 +9,12 @@ import type {
   DrilldownResultDto,
   ErrorDto,
   ExecutionProviderDto,
+  ExportReportDto,
   ImageInfoDto,
+  InputMappingDto,
   MethodInfoDto,
   ModelInfoDto,
+  PixelValueDto,
 } from '../../../preload/contract'
 import type { PatchCell } from '@core/ui/coords'
 import { OverlayScene } from '../canvas/overlay-scene'
@@ -44,7 +47,21 @@ export interface ResultMeta {
   readonly targetClass: number
   readonly topK: readonly ClassScoreDto[]
   readonly timings: Readonly<Record<string, number>>
+  /** What the model saw for this run (window or full range, bits, channels). */
+  readonly inputMapping: InputMappingDto
 }
+
+/** The export dialog: closed, or open and idle / running / asking to confirm burned-in text / done / failed. */
+export interface ExportUiState {
+  readonly open: boolean
+  readonly status: 'idle' | 'running' | 'confirm-burned-in' | 'done' | 'error'
+  /** Of the export in flight (to cancel it and to drop a superseded answer). */
+  readonly requestId: string | null
+  readonly report: ExportReportDto | null
+  readonly error: ErrorDto | null
+}
+
+export const IDLE_EXPORT: ExportUiState = { open: false, status: 'idle', requestId: null, report: null, error: null }
 
 export interface DrillState {
   readonly status: 'idle' | 'loading' | 'ready' | 'error'
@@ -81,6 +98,9 @@ export interface SessionState {
   readonly layerRange: { readonly start: number; readonly end: number } | null
   readonly compare: CompareState
   readonly drill: DrillState
+  /** Value of the image pixel under the pointer (modality units for scans), or null. */
+  readonly pixel: PixelValueDto | null
+  readonly exportUi: ExportUiState
   /** Drop → first heatmap drawn, and the part of it spent in the page after the result arrived. */
   readonly firstOverlayMs: number | null
   readonly overlayRenderMs: number | null
@@ -105,6 +125,8 @@ export const INITIAL_SESSION: SessionState = {
   layerRange: null,
   compare: { enabled: false, methodId: null, targetClass: null },
   drill: IDLE_DRILL,
+  pixel: null,
+  exportUi: IDLE_EXPORT,
   firstOverlayMs: null,
   overlayRenderMs: null,
   drillUpdateMs: null,

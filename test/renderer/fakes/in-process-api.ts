@@ -1,23 +1,43 @@
 /**
  * A `RendererApi` that calls the fake engine in-process (renderer unit tests only). Images are not decoded:
- * any file becomes a 32×24 grey picture, and a file named `corrupt*` fails like a damaged PNG would.
+ * any file becomes a 32×24 grey picture, and a file named `corrupt*` fails like a damaged PNG would. A file
+ * named `*.dcm` loads as a grey CT with presets, pixel spacing and one identifying attribute. Exports are
+ * recorded and answered with a report (or `nextExportError`).
  */
-import type { ImageInfoDto, ProgressDto, RendererApi, Result } from '../../../preload/contract'
+import type { ErrorDto, ExportFigureRequest, ImageInfoDto, ImageRenderRequest, ProgressDto, RendererApi, Result } from '../../../preload/contract'
 import type { InMemoryFakeEngine } from './in-memory-fake-engine'
 
 const ok = <T>(value: T): Result<T> => ({ ok: true, value })
 
-export function inProcessApi(engine: InMemoryFakeEngine): RendererApi & { cancelled: string[] } {
+export type FakeApi = RendererApi & {
+  cancelled: string[]
+  exports: ExportFigureRequest[]
+  renders: ImageRenderRequest[]
+  nextExportError: ErrorDto | null
+}
+
+export function inProcessApi(engine: InMemoryFakeEngine): FakeApi {
   const progress = new Set<(p: ProgressDto) => void>()
   const runs = new Map<string, AbortController>()
-  const cancelled: string[] = []
-  const info = (name: string): ImageInfoDto => ({
-    imageId: `id-${name}`, name, kind: 'raster', width: 32, height: 24, isGray: false, frame: { index: 0, count: 1 }, slice: null,
-    modality: 'OT', unit: '', window: { center: 128, width: 256 }, presetId: '', presets: [], invert: false, meta: {},
-    display: { width: 32, height: 24, data: new Uint8Array(32 * 24 * 3).fill(128) },
-  })
-  return {
-    cancelled,
+  const state = { window: { center: 40, width: 400 }, presetId: 'ct-soft-tissue', modelInput: 'display' as 'display' | 'full-range' }
+  const info = (name: string): ImageInfoDto => {
+    const dicom = name.endsWith('.dcm')
+    const key = dicom ? `${state.modelInput}|${state.modelInput === 'display' ? `${state.window.center}/${state.window.width}` : 'full'}` : 'rgb'
+    return {
+      imageId: `id-${name}`, name, kind: dicom ? 'dicom' : 'raster', width: 32, height: 24, isGray: dicom, frame: { index: 0, count: 1 }, slice: null,
+      modality: dicom ? 'CT' : 'OT', unit: dicom ? 'HU' : '', valueRange: dicom ? { min: -1024, max: 2000 } : null,
+      window: dicom ? state.window : { center: 128, width: 256 }, presetId: dicom ? state.presetId : '',
+      presets: dicom ? [{ id: 'ct-soft-tissue', label: 'Soft tissue', source: 'modality' }, { id: 'ct-lung', label: 'Lung', source: 'modality' }] : [],
+      invert: false, pixelSpacingMm: dicom ? { row: 0.5, column: 0.5, source: 'PixelSpacing' } : null, orientation: null,
+      modelInput: { source: state.modelInput, key, mapping: { source: state.modelInput, bits: 8 } }, phiCount: dicom ? 1 : 0, meta: {},
+      display: { width: 32, height: 24, data: new Uint8Array(32 * 24 * 3).fill(128) },
+    }
+  }
+  const api: FakeApi = {
+    cancelled: [],
+    exports: [],
+    renders: [],
+    nextExportError: null,
     getAppInfo: async () => ok({ appVersion: 'test', mode: 'browser', provider: 'cpu', models: engine.listModels() }),
     listMethods: async () => ok(engine.listMethods()),
     loadImage: async (req) =>
@@ -25,23 +45,41 @@ export function inProcessApi(engine: InMemoryFakeEngine): RendererApi & { cancel
         ? { ok: false, error: { code: 'image/decode-failed', message: 'This png image could not be decoded; the file may be damaged. Export it again and retry.' } }
         : ok(info(req.name)),
     openImageDialog: async () => ok(info('dialog.png')),
-    renderImage: async (req) => ok(info(req.imageId)),
+    renderImage: async (req) => {
+      api.renders.push(req)
+      if (req.window !== undefined) [state.window, state.presetId] = [req.window, '']
+      if (req.presetId !== undefined) [state.presetId, state.window] = [req.presetId, req.presetId === 'ct-lung' ? { center: -600, width: 1500 } : { center: 40, width: 400 }]
+      if (req.modelInput !== undefined) state.modelInput = req.modelInput
+      return ok(info(req.imageId.slice(3)))
+    },
+    getPixelValue: async (req) => ok({ x: req.x, y: req.y, kind: 'gray', value: -523, unit: 'HU' }),
+    getPatientDetails: async () => ok({ fields: [{ keyword: 'PatientName', value: 'Testperson^Alice' }] }),
     runExplain: async (req) => {
       const c = new AbortController()
       runs.set(req.requestId, c)
       try {
         const image = { width: 32, height: 24, rgb: new Uint8Array(32 * 24 * 3), sourceSha256: req.imageId }
-        return ok(await engine.explain(image, req.options, c.signal, (p) => progress.forEach((cb) => cb({ requestId: req.requestId, ...p }))))
+        const result = await engine.explain(image, req.options, c.signal, (p) => progress.forEach((cb) => cb({ requestId: req.requestId, ...p })))
+        return ok({ ...result, inputMapping: { source: 'display', bits: 8 } })
       } catch {
         return { ok: false, error: { code: 'run/cancelled', message: 'The run was cancelled.' } }
       }
     },
     cancelExplain: async (req) => {
-      cancelled.push(req.requestId)
+      api.cancelled.push(req.requestId)
       runs.get(req.requestId)?.abort()
       return ok({ cancelled: true })
     },
     drilldown: async (req) => ok(await engine.drilldown(req.runId, req.token)),
+    exportFigure: async (req) => {
+      api.exports.push(req)
+      const error = api.nextExportError
+      api.nextExportError = null
+      if (error !== null) return { ok: false, error }
+      const files = req.formats.map((f) => ({ name: `ml-test.${f}`, format: f, bytes: 2048 }))
+      return ok({ folder: '/exports', figures: 1, files, warnings: [] })
+    },
+    cancelExport: async () => ok({ cancelled: true }),
     log: async () => ok(null),
     onProgress: (cb) => {
       progress.add(cb)
@@ -49,4 +87,5 @@ export function inProcessApi(engine: InMemoryFakeEngine): RendererApi & { cancel
     },
     onCommand: () => () => undefined,
   }
+  return api
 }

@@ -9,7 +9,7 @@ import { buildPresets, colourPresets } from '../../../core/image/presets'
 import { quantileRange } from '../../../core/image/modality-lut'
 import type { LoadedScan, ScanPixels } from '../../../core/image/scan-types'
 import { readImageAttributes, type ImageAttributes } from './dicom-attributes'
-import { buildMeta, extractPhi } from './dicom-meta'
+import { buildMeta, burnedInAnnotation, extractPhi } from './dicom-meta'
 import { dicomLayoutOf, parseDicomBytes } from './dicom-parse'
 import { decodeFramePixels } from './dicom-pixels'
 import { transferSyntaxOf } from './transfer-syntax'
@@ -47,6 +47,7 @@ export const dicomLoader: ImageLoader = {
     throwIfAborted(opts.signal)
     const meta = asMalformed(() => buildMeta(ds, a, ts, parsed.layout, parsed.hasFileMeta))
     const phi = asMalformed(() => extractPhi(ds))
+    const burnedIn = burnedInAnnotation(meta)
     const presetInfo = pixels.kind === 'gray' ? greyPresets(pixels, a) : colourPresets()
     return {
       kind: 'dicom',
@@ -62,6 +63,7 @@ export const dicomLoader: ImageLoader = {
       voiLuts: pixels.kind === 'gray' ? a.voiLuts : [],
       isInvertedByPhotometric: a.photometric === 'MONOCHROME1',
       ...(a.pixelSpacing ? { pixelSpacingMm: a.pixelSpacing } : {}),
+      ...(burnedIn !== undefined ? { burnedInAnnotation: burnedIn } : {}),
       meta,
       phi,
     }

@@ -23,12 +23,25 @@ const PHI_TAGS: readonly (readonly [PhiKeyword, string])[] = [
   ['SeriesInstanceUID', 'x0020000e'], ['SOPInstanceUID', 'x00080018'],
 ]
 
-/** Technical free-text attributes that are allowed (keyword → tag). Manufacturer and model do not identify a patient. */
+/**
+ * Technical free-text attributes that are allowed (keyword → tag). Manufacturer and model do not identify a
+ * patient. BurnedInAnnotation (0028,0301) says whether the *pixels* carry identifying text: the export reads it
+ * to refuse such sources unless the user confirms (docs/EXPORT.md, Privacy); its value YES/NO identifies no one.
+ */
 const ALLOWED_TEXT: readonly (readonly [string, string])[] = [
   ['SOPClassUID', 'x00080016'], ['Manufacturer', 'x00080070'], ['ManufacturerModelName', 'x00081090'],
   ['BodyPartExamined', 'x00180015'], ['ImageType', 'x00080008'], ['LossyImageCompression', 'x00282110'],
   ['LossyImageCompressionMethod', 'x00282114'], ['SliceThickness', 'x00180050'], ['ViewPosition', 'x00185101'],
+  ['BurnedInAnnotation', 'x00280301'],
 ]
+
+/** BurnedInAnnotation as the export wants it: 'YES' / 'NO', or undefined when absent or not one of those. */
+export function burnedInAnnotation(meta: ScanMeta): 'YES' | 'NO' | undefined {
+  const v = meta.BurnedInAnnotation
+  if (typeof v !== 'string') return undefined
+  const t = v.trim().toUpperCase()
+  return t === 'YES' || t === 'NO' ? t : undefined
+}
 
 function text(ds: DataSet, tag: string): string | undefined {
   const el = ds.elements[tag]

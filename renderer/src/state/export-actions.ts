@@ -1,0 +1,84 @@
+/**
+ * Exporting the current view as a figure. The page describes what it shows (the runs and methods of its
+ * panes, the overlay settings); main builds the figure from the numbers it kept, picks the folder and writes
+ * the files in a worker thread, so the page stays responsive and the user can keep working meanwhile.
+ */
+import type { ExportFigureRequest, ExportFormatDto } from '../../../preload/contract'
+import { getApi } from '../api'
+import { IDLE_EXPORT, scene, session, type ExportUiState } from './session'
+
+/** What the user chose in the export dialog. */
+export interface ExportChoices {
+  readonly formats: readonly ExportFormatDto[]
+  readonly pngScales: readonly number[]
+  readonly caption: string
+  readonly sidecar: boolean
+  readonly showGrid: boolean
+  readonly keepLinkageId: boolean
+}
+
+let seq = 0
+
+function setExport(patch: Partial<ExportUiState>): void {
+  session.set((s) => ({ exportUi: { ...s.exportUi, ...patch } }))
+}
+
+export function openExport(): void {
+  // A new dialog starts clean, except for an export still running (its progress stays visible).
+  session.set((s) => ({ exportUi: s.exportUi.status === 'running' ? { ...s.exportUi, open: true } : { ...IDLE_EXPORT, open: true } }))
+}
+
+export function closeExport(): void {
+  setExport({ open: false })
+}
+
+/** The panes on screen, left to right, as main knows them (run id + method). */
+export function shownPanes(): ExportFigureRequest['panes'] {
+  return scene.get().panes.flatMap((p) => (p === null ? [] : [{ runId: p.runId, methodId: p.methodId }]))
+}
+
+/** Exports the view; `acceptBurnedInAnnotation` is set after the user confirmed the pixels carry no patient text. */
+export async function exportCurrentView(choices: ExportChoices, acceptBurnedInAnnotation = false): Promise<void> {
+  const panes = shownPanes()
+  if (panes.length === 0 || session.get().exportUi.status === 'running') return
+  const sc = scene.get()
+  seq += 1
+  const requestId = `x${Date.now().toString(36)}-${seq}`
+  setExport({ status: 'running', requestId, report: null, error: null })
+  const caption = choices.caption.trim()
+  const r = await getApi().exportFigure({
+    requestId,
+    panes,
+    view: {
+      colormap: sc.style.colormap, opacity01: sc.style.opacity01, threshold01: sc.style.threshold01, contour: sc.style.contour,
+      showGrid: choices.showGrid, pinnedPatch: sc.pinned?.index ?? null, mode: sc.viewMode,
+    },
+    formats: choices.formats,
+    pngScales: choices.pngScales,
+    ...(caption !== '' ? { caption } : {}),
+    sidecar: choices.sidecar,
+    keepLinkageId: choices.keepLinkageId,
+    acceptBurnedInAnnotation,
+  })
+  // Cancelled (or a newer export started): this answer is no longer wanted.
+  if (session.get().exportUi.requestId !== requestId) return
+  if (r.ok) {
+    setExport(r.value === null ? { status: 'idle', requestId: null } : { status: 'done', requestId: null, report: r.value })
+    return
+  }
+  if (r.error.code === 'export/burned-in-annotation') {
+    setExport({ status: 'confirm-burned-in', requestId: null, error: r.error })
+    return
+  }
+  setExport({ status: r.error.code === 'run/cancelled' ? 'idle' : 'error', requestId: null, error: r.error })
+  // The code only (STYLE.md §2.6): never the caption, the folder or file names.
+  if (r.error.code !== 'run/cancelled') void getApi().log({ level: 'warn', message: `export failed: ${r.error.code}` })
+}
+
+/** Cancel button of the export progress: main stops at the next step and leaves the folder as it was. */
+export async function cancelExport(): Promise<void> {
+  const id = session.get().exportUi.requestId
+  if (id === null) return
+  setExport({ status: 'idle', requestId: null })
+  await getApi().cancelExport({ requestId: id })
+}

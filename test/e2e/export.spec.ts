@@ -1,0 +1,127 @@
+// Callbacks passed to page.evaluate run in the browser, so this file needs the DOM types.
+/// <reference lib="dom" />
+/**
+ * Figure export in browser mode, real engine and conformance model: explain an image made by our code,
+ * export PNG + SVG + PDF; the files appear in the server's export folder under the names the app reports,
+ * the PNG carries the provenance (iTXt, read back with the independent chunk reader), and the app says where
+ * the files went. Then the side-by-side comparison as one figure, and the dialog by keyboard.
+ */
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import sharp from 'sharp'
+import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest'
+import { PNG_PROVENANCE_KEY } from '../../main/adapters/export'
+import { parseProvenance } from '../../main/core/export/provenance'
+import { pngItxt } from '../main/adapters/export/readers'
+import { ARTIFACTS, dropFile, launchChromium, shot, skipReason, startWebApp, type WebApp } from './harness'
+import { makeScenePng } from './images'
+
+const reason = skipReason()
+const exportDir = mkdtempSync(join(tmpdir(), 'mamba-e2e-export-'))
+let app: WebApp | null = null
+let browser: Browser | null = null
+let page: Page
+
+function needsApp(ctx: TestContext): void {
+  ctx.skip(reason !== null, reason ?? '')
+}
+
+/** Clicks Export and waits for the report (opening the dialog cleared any earlier one); returns the file names it lists. */
+async function exportAndWait(): Promise<string[]> {
+  await page.click('[data-testid=export-run]')
+  await page.waitForSelector('[data-testid=export-report] [data-testid=export-file]', { timeout: 120_000 })
+  return page.$$eval('[data-testid=export-file]', (els) => els.map((e) => e.getAttribute('data-name') ?? ''))
+}
+
+function provenanceOf(name: string): ReturnType<typeof parseProvenance> {
+  const text = pngItxt(new Uint8Array(readFileSync(join(exportDir, name)))).get(PNG_PROVENANCE_KEY)
+  if (text === undefined) throw new Error(`no provenance in ${name}`)
+  return parseProvenance(text)
+}
+
+describe('figure export (browser mode, end to end)', () => {
+  beforeAll(async () => {
+    if (reason !== null) return
+    app = await startWebApp(60_000, { MAMBA_LENS_EXPORT_DIR: exportDir })
+    browser = await launchChromium()
+    page = await browser.newPage({ viewport: { width: 1500, height: 950 } })
+    page.on('pageerror', (e) => console.error('page error:', e.message))
+    await page.goto(app.url)
+    await page.waitForSelector('[data-testid=method-select] option', { state: 'attached' })
+  })
+
+  afterAll(async () => {
+    await browser?.close()
+    await app?.stop()
+    rmSync(exportDir, { recursive: true, force: true })
+  })
+
+  it('exports PNG + SVG + PDF of the explained image; the files, names, provenance and report agree', async (ctx) => {
+    needsApp(ctx)
+    await dropFile(page, await makeScenePng(), 'scene.png')
+    await page.waitForSelector('[data-testid=prediction]', { timeout: 120_000 })
+    await page.waitForFunction(() => document.querySelector('[data-testid=viewer]')?.getAttribute('data-first-overlay-ms') !== '', undefined, { timeout: 120_000 })
+    const methodId = await page.inputValue('[data-testid=method-select]')
+    await page.click('[data-testid=export-button]')
+    await page.waitForSelector('[data-testid=export-dialog]:not([hidden])')
+    expect(await page.isChecked('[data-testid=export-format-png1]')).toBe(true)
+    await page.check('[data-testid=export-format-svg]')
+    await page.check('[data-testid=export-format-pdf]')
+    await page.fill('[data-testid=export-caption]', 'Synthetic scene made by the e2e test.')
+    await shot(page, '20-export-dialog')
+    const names = await exportAndWait()
+    expect(names.map((n) => n.slice(n.lastIndexOf('.'))).sort()).toEqual(['.pdf', '.png', '.svg'])
+    // The server's folder, as the app reports it, holds exactly those files (no temporaries left).
+    expect(await page.textContent('[data-testid=export-folder]')).toBe(exportDir)
+    expect(readdirSync(exportDir).sort()).toEqual([...names].sort())
+    expect(await page.textContent('[data-testid=export-report]')).toMatch(/Wrote 3 files/)
+    const png = names.find((n) => n.endsWith('.png'))!
+    expect(png).toMatch(new RegExp(`^ml-[0-9a-f]{12}-${methodId}\\.png$`))
+    const prov = provenanceOf(png)
+    expect(prov.methods.map((m) => m.id)).toEqual([methodId])
+    expect(prov).toMatchObject({ view: { layout: 'single', colormap: 'viridis', mode: 'image' }, input: { kind: 'raster', mapping: { source: 'display' } } })
+    expect(pngItxt(new Uint8Array(readFileSync(join(exportDir, png)))).get('Description')).toContain('Synthetic scene made by the e2e test.')
+    const meta = await sharp(join(exportDir, png)).metadata()
+    expect(meta.width).toBeGreaterThan(300)
+    expect(readFileSync(join(exportDir, names.find((n) => n.endsWith('.pdf'))!)).subarray(0, 5).toString()).toBe('%PDF-')
+    await shot(page, '21-export-report')
+  })
+
+  it('the side-by-side comparison is exported as one figure with both methods', async (ctx) => {
+    needsApp(ctx)
+    await page.click('[data-testid=export-dialog] button:has-text("Close")')
+    await page.check('[data-testid=compare-toggle]')
+    await page.selectOption('[data-testid=compare-method]', 'raw-attention')
+    await page.waitForFunction(() => (document.querySelector('[data-testid=pane-title-1]')?.textContent ?? '') !== '', undefined, { timeout: 120_000 })
+    const before = new Set(readdirSync(exportDir))
+    await page.click('[data-testid=export-button]')
+    await page.uncheck('[data-testid=export-format-svg]')
+    await page.uncheck('[data-testid=export-format-pdf]')
+    const names = await exportAndWait()
+    const png = names.find((n) => n.endsWith('.png') && !before.has(n))!
+    expect(png).toMatch(/_raw-attention\.png$/)
+    const prov = provenanceOf(png)
+    expect(prov.view.layout).toBe('side-by-side')
+    expect(prov.methods.map((m) => m.id)).toHaveLength(2)
+    expect(prov.methods[1]?.id).toBe('raw-attention')
+    await shot(page, '22-export-compare')
+    // The exported figure itself, kept with the screenshots for review.
+    copyFileSync(join(exportDir, png), join(ARTIFACTS, '23-exported-compare-figure.png'))
+    await page.uncheck('[data-testid=compare-toggle]')
+  })
+
+  it('keyboard: Enter opens the dialog with focus inside, Escape closes it and returns focus', async (ctx) => {
+    needsApp(ctx)
+    await page.click('[data-testid=export-dialog] button:has-text("Close")')
+    await page.focus('[data-testid=export-button]')
+    await page.keyboard.press('Enter')
+    await page.waitForSelector('[data-testid=export-dialog]:not([hidden])')
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('export-format-png1')
+    expect(await page.getAttribute('[data-testid=export-button]', 'aria-expanded')).toBe('true')
+    await page.keyboard.press('Escape')
+    expect(await page.isHidden('[data-testid=export-dialog]')).toBe(true)
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('export-button')
+  })
+})

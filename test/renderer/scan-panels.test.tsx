@@ -1,0 +1,119 @@
+// @vitest-environment jsdom
+/**
+ * The export dialog, scan controls, model-input panel, patient details and pane annotations: labelled,
+ * keyboard-reachable controls; DICOM-only options only for DICOM; patient details only after a click.
+ */
+import { act } from 'react'
+import { createRoot, type Root } from 'react-dom/client'
+import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { ImageInfoDto } from '../../preload/contract'
+import { setApi } from '../../renderer/src/api'
+import { ExportDialog } from '../../renderer/src/panels/ExportDialog'
+import { PaneAnnotations } from '../../renderer/src/panels/PaneAnnotations'
+import { PatientDetails } from '../../renderer/src/panels/PatientDetails'
+import { ScanControls } from '../../renderer/src/panels/ScanControls'
+import { IDLE_EXPORT, scene, session } from '../../renderer/src/state/session'
+import { InMemoryFakeEngine } from './fakes/in-memory-fake-engine'
+import { inProcessApi } from './fakes/in-process-api'
+
+declare global {
+  // React's flag for "this environment flushes updates inside act()".
+  var IS_REACT_ACT_ENVIRONMENT: boolean | undefined
+}
+
+let root: Root | null = null
+let host: HTMLElement
+
+function render(node: React.ReactNode): HTMLElement {
+  host = document.createElement('div')
+  document.body.append(host)
+  root = createRoot(host)
+  act(() => root!.render(node))
+  return host
+}
+
+function unlabeled(el: HTMLElement): string[] {
+  return Array.from(el.querySelectorAll<HTMLElement>('button, select, input, textarea')).filter((c) => {
+    const labels = (c as HTMLInputElement).labels
+    return !((labels?.length ?? 0) > 0 || c.getAttribute('aria-label') !== null || (c.textContent ?? '').trim() !== '')
+  }).map((c) => c.outerHTML)
+}
+
+const api = inProcessApi(new InMemoryFakeEngine())
+
+async function imageOf(name: string): Promise<Omit<ImageInfoDto, 'display'>> {
+  const r = await api.loadImage({ name, bytes: new Uint8Array(1) })
+  if (!r.ok) throw new Error('fake load failed')
+  const { display: _display, ...meta } = r.value
+  return meta
+}
+
+describe('scan and export panels', () => {
+  beforeAll(() => {
+    globalThis.IS_REACT_ACT_ENVIRONMENT = true
+    setApi(api)
+  })
+  afterEach(() => {
+    act(() => root?.unmount())
+    host.remove()
+  })
+
+  it('export dialog: labelled, DICOM SC and linkage only for DICOM, report lists the files and the folder', async () => {
+    session.set({ image: await imageOf('photo.png'), exportUi: { ...IDLE_EXPORT, open: true } })
+    const el = render(<ExportDialog />)
+    expect(el.querySelector('[role=dialog]')?.hasAttribute('hidden')).toBe(false)
+    expect(unlabeled(el)).toEqual([])
+    expect(el.querySelector('[data-testid=export-format-dicom]')).toBeNull()
+    expect(el.querySelector('[data-testid=export-linkage]')).toBeNull()
+    act(() => session.set({ exportUi: { ...IDLE_EXPORT, open: true, status: 'done', report: { folder: '/data/exports', figures: 1, warnings: ['check the pixels'], files: [{ name: 'ml-ab-x.png', format: 'png', bytes: 4096, width: 600, height: 400 }] } } }))
+    expect(el.querySelector('[data-testid=export-folder]')?.textContent).toBe('/data/exports')
+    expect(el.querySelector('[data-testid=export-file]')?.textContent).toContain('ml-ab-x.png')
+    expect(el.textContent).toContain('check the pixels')
+    act(() => session.set({ exportUi: { ...IDLE_EXPORT, open: true, status: 'error', error: { code: 'export/phi-detected', message: 'would contain patient details' } } }))
+    expect(el.querySelector('[data-testid=export-error]')?.textContent).toContain('would contain patient details')
+    await act(async () => session.set({ image: await imageOf('ct.dcm') }))
+    expect(el.querySelector('[data-testid=export-format-dicom]')).not.toBeNull()
+    expect(el.querySelector('[data-testid=export-linkage]')).not.toBeNull()
+    act(() => session.set({ exportUi: { ...IDLE_EXPORT, open: true, status: 'running', requestId: 'x' } }))
+    expect(el.querySelector('[data-testid=export-progress] progress')).not.toBeNull()
+    expect(el.querySelector<HTMLButtonElement>('[data-testid=export-run]')?.disabled).toBe(true)
+    act(() => session.set({ exportUi: IDLE_EXPORT }))
+    expect(el.querySelector('[role=dialog]')?.hasAttribute('hidden')).toBe(true)
+  })
+
+  it('scan controls: window presets, model input choice, labelled', async () => {
+    session.set({ image: await imageOf('ct.dcm') })
+    const el = render(<ScanControls />)
+    expect(unlabeled(el)).toEqual([])
+    expect(Array.from(el.querySelectorAll<HTMLOptionElement>('#window-preset option')).map((o) => o.value)).toEqual(['ct-soft-tissue', 'ct-lung'])
+    expect(el.querySelector<HTMLSelectElement>('[data-testid=model-input-source]')?.value).toBe('display')
+    expect(el.querySelector('[data-testid=slice-axis]')).toBeNull()
+  })
+
+  it('patient details appear only after the user asks, and go away when hidden', async () => {
+    session.set({ image: await imageOf('ct.dcm') })
+    const el = render(<PatientDetails />)
+    expect(el.textContent).not.toContain('Testperson')
+    expect(el.querySelector('[data-testid=phi-toggle]')?.textContent).toContain('1 hidden')
+    await act(async () => el.querySelector<HTMLButtonElement>('[data-testid=phi-toggle]')!.click())
+    expect(el.querySelector('[data-testid=phi-list]')?.textContent).toContain('Testperson^Alice')
+    expect(JSON.stringify(session.get())).not.toContain('Testperson')
+    await act(async () => el.querySelector<HTMLButtonElement>('[data-testid=phi-toggle]')!.click())
+    expect(el.textContent).not.toContain('Testperson')
+  })
+
+  it('a millimetre scale bar where the image has a pixel spacing, sized by the zoom', async () => {
+    session.set({ image: await imageOf('ct.dcm') })
+    act(() => {
+      scene.setImage({ width: 32, height: 24, data: new Uint8Array(32 * 24 * 3) })
+      scene.setViewport({ scale: 4, x: 0, y: 0 })
+    })
+    const el = render(<PaneAnnotations />)
+    const bar = el.querySelector<HTMLElement>('[data-testid=scale-bar]')
+    // 0.5 mm per pixel at 4 screen px per pixel: 0.125 mm per screen px → a 10 mm bar of 80 px.
+    expect(bar?.getAttribute('data-mm')).toBe('10')
+    expect(bar?.querySelector<HTMLElement>('.scale-bar-line')?.style.width).toBe('80px')
+    await act(async () => session.set({ image: await imageOf('photo.png') }))
+    expect(el.querySelector('[data-testid=scale-bar]')).toBeNull()
+  })
+})
