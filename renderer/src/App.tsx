@@ -7,6 +7,7 @@ import { ExportButton } from './panels/ExportButton'
 import { HeatmapSummary } from './panels/HeatmapSummary'
 import { LayerRange } from './panels/LayerRange'
 import { MethodPicker } from './panels/MethodPicker'
+import { ModelCard } from './panels/ModelCard'
 import { ModelInputPanel } from './panels/ModelInputPanel'
 import { OpenButton } from './panels/OpenButton'
 import { OverlayControls } from './panels/OverlayControls'
@@ -45,6 +46,7 @@ export function App() {
           <ScanControls />
           <ModelInputPanel />
           <PatientDetails />
+          <ModelCard />
         </aside>
         <aside className="drill-column" aria-label="Patch drill-down">
           <DrillDownPanel />
