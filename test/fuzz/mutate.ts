@@ -3,18 +3,10 @@
  * missing pixel data, junk inserted into the data set. A seeded PRNG keeps every run reproducible
  * (the failing case's label names the seed file, mutator and iteration).
  */
+import { mulberry32 } from '../../main/core/tensor/prng'
 
-/** mulberry32: small, fast, seedable. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** Seeded PRNG (mulberry32): every fuzz case is reproducible from its label. */
+export const prng = mulberry32
 
 /** Byte offset of the first occurrence of tag (group, element) written little endian, or -1. */
 export function findTag(bytes: Uint8Array, group: number, element: number): number {

@@ -3,19 +3,9 @@
  * per patch from a seeded generator, so perturbation/segmentation metrics have a floor. Deterministic
  * for a given seed; CLS gets 0.
  */
+import { mulberry32 } from '../../tensor/prng'
 import { defineMethod } from '../method'
 
-/** mulberry32: small, fast, deterministic 32-bit PRNG → [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** Seeded random relevance (`opts.seed`, default 0). Needs no taps. */
 export const randomBaseline = defineMethod({

@@ -6,7 +6,7 @@
 import type { F32Tensor } from '../../../../main/core/tensor/f32'
 import type { Tap, TapSet } from '../../../../main/core/explain/method'
 import { makeLayout, type TokenLayout } from '../../../../main/core/layout'
-import { mulberry32 } from '../../../../main/core/explain/methods/random-baseline'
+import { mulberry32 } from '../../../../main/core/tensor/prng'
 
 /** Seeded standard normal generator (Box–Muller). */
 export function normalRng(seed: number): () => number {
