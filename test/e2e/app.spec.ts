@@ -7,7 +7,7 @@
  */
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest'
-import { dropFile, heatmapStats, launchChromium, meanAbsDiff, shot, skipReason, startWebApp, type WebApp } from './harness'
+import { dropFile, heatmapStats, openApp, meanAbsDiff, shot, skipReason, type WebApp } from './harness'
 import { makeCorruptPng, makeScenePng } from './images'
 
 const reason = skipReason()
@@ -24,12 +24,7 @@ const drillState = (): Promise<string | null> => page.getAttribute('[data-testid
 describe('browser mode, end to end', () => {
   beforeAll(async () => {
     if (reason !== null) return
-    app = await startWebApp()
-    browser = await launchChromium()
-    page = await browser.newPage({ viewport: { width: 1500, height: 950 } })
-    page.on('pageerror', (e) => console.error('page error:', e.message))
-    await page.goto(app.url)
-    await page.waitForSelector('[data-testid=method-select] option', { state: 'attached' })
+    ;({ app, browser, page } = await openApp())
     await shot(page, '01-empty')
   })
 

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vit
 import { PNG_PROVENANCE_KEY } from '../../main/adapters/export'
 import { parseProvenance } from '../../main/core/export/provenance'
 import { pngItxt } from '../main/adapters/export/readers'
-import { ARTIFACTS, dropFile, launchChromium, shot, skipReason, startWebApp, type WebApp } from './harness'
+import { ARTIFACTS, dropFile, openApp, shot, skipReason, type WebApp } from './harness'
 import { makeScenePng } from './images'
 
 const reason = skipReason()
@@ -44,12 +44,7 @@ function provenanceOf(name: string): ReturnType<typeof parseProvenance> {
 describe('figure export (browser mode, end to end)', () => {
   beforeAll(async () => {
     if (reason !== null) return
-    app = await startWebApp(60_000, { MAMBA_LENS_EXPORT_DIR: exportDir })
-    browser = await launchChromium()
-    page = await browser.newPage({ viewport: { width: 1500, height: 950 } })
-    page.on('pageerror', (e) => console.error('page error:', e.message))
-    await page.goto(app.url)
-    await page.waitForSelector('[data-testid=method-select] option', { state: 'attached' })
+    ;({ app, browser, page } = await openApp({ MAMBA_LENS_EXPORT_DIR: exportDir }))
   })
 
   afterAll(async () => {

@@ -104,6 +104,17 @@ export async function launchChromium(): Promise<Browser> {
   })
 }
 
+/** Starts browser mode, launches Chromium and opens the app, ready once the method list is filled. */
+export async function openApp(env: Readonly<Record<string, string>> = {}): Promise<{ app: WebApp; browser: Browser; page: Page }> {
+  const app = await startWebApp(60_000, env)
+  const browser = await launchChromium()
+  const page = await browser.newPage({ viewport: { width: 1500, height: 950 } })
+  page.on('pageerror', (e) => console.error('page error:', e.message))
+  await page.goto(app.url)
+  await page.waitForSelector('[data-testid=method-select] option', { state: 'attached' })
+  return { app, browser, page }
+}
+
 export async function shot(page: Page, name: string): Promise<string> {
   mkdirSync(ARTIFACTS, { recursive: true })
   const path = join(ARTIFACTS, `${name}.png`)

@@ -12,7 +12,7 @@ import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest'
 import { FAKE_PATIENT, SOP, makeDicom, phantom } from '../fixtures/dicom-gen/make-dicom'
-import { ARTIFACTS, canvasPixels, dropFile, heatmapStats, launchChromium, meanAbsDiff, shot, skipReason, startWebApp, type WebApp } from './harness'
+import { ARTIFACTS, canvasPixels, dropFile, heatmapStats, openApp, meanAbsDiff, shot, skipReason, type WebApp } from './harness'
 
 const reason = skipReason()
 let app: WebApp | null = null
@@ -50,12 +50,7 @@ async function waitForNewRun(previous: string | null): Promise<string | null> {
 describe('medical scan (browser mode, end to end)', () => {
   beforeAll(async () => {
     if (reason !== null) return
-    app = await startWebApp()
-    browser = await launchChromium()
-    page = await browser.newPage({ viewport: { width: 1500, height: 950 } })
-    page.on('pageerror', (e) => console.error('page error:', e.message))
-    await page.goto(app.url)
-    await page.waitForSelector('[data-testid=method-select] option', { state: 'attached' })
+    ;({ app, browser, page } = await openApp())
   })
 
   afterAll(async () => {

@@ -9,11 +9,11 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { EngineImage } from '../../../main/core/engine/api'
-import { isAppError } from '../../../main/core/errors'
 import { createEngine } from '../../../main/engine'
 import { cleanup, tempDir } from '../adapters/onnx/fixtures/temp'
 import { SYN, writeSyntheticModel } from '../adapters/onnx/fixtures/synthetic-model'
 import { EventLog, maxRelErr } from './background-events'
+import { codeOf } from '../../helpers/errors'
 
 afterAll(cleanup)
 
@@ -23,15 +23,6 @@ writeSyntheticModel(modelsDir, { id: 'slow', slowMatmuls: 12 })
 writeFileSync(join(modelsDir, 'junk.matrices.onnx'), 'not an onnx graph')
 writeSyntheticModel(modelsDir, { id: 'broken', cardPatch: { matricesGraph: 'junk.matrices.onnx' } })
 const img = (k: number): EngineImage => ({ width: 48, height: 40, rgb: new Uint8Array(48 * 40 * 3).map((_, i) => (i * k) % 256), sourceSha256: '0'.repeat(64) })
-
-async function codeOf(p: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await p
-  } catch (e) {
-    return isAppError(e) ? e.code : String(e)
-  }
-  return undefined
-}
 
 const base = { modelsDir, preferProviders: ['cpu'] as const, preload: false, precomputeMatrices: 'always' as const }
 

@@ -3,10 +3,10 @@ import { copyFileSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { EngineImage } from '../../../main/core/engine/api'
-import { isAppError } from '../../../main/core/errors'
 import { createEngine } from '../../../main/engine'
 import { cleanup, tempDir } from '../adapters/onnx/fixtures/temp'
 import { SYN, writeSyntheticModel } from '../adapters/onnx/fixtures/synthetic-model'
+import { codeOf } from '../../helpers/errors'
 
 afterAll(cleanup)
 
@@ -14,15 +14,6 @@ const modelsDir = tempDir()
 writeSyntheticModel(modelsDir, { id: 'syn', isDefault: true })
 writeSyntheticModel(modelsDir, { id: 'slow', slowMatmuls: 12 })
 const image: EngineImage = { width: 48, height: 40, rgb: new Uint8Array(48 * 40 * 3).map((_, i) => (i * 13) % 256), sourceSha256: '0'.repeat(64) }
-
-async function codeOf(p: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await p
-  } catch (e) {
-    return isAppError(e) ? e.code : String(e)
-  }
-  return undefined
-}
 
 function maxAbsDiff(a: readonly (readonly [Float32Array, Float32Array])[], b: readonly (readonly [Float32Array, Float32Array])[]): number {
   let m = 0

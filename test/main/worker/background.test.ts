@@ -7,12 +7,12 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { isAppError } from '../../../main/core/errors'
 import { loadCardFile } from '../../../main/adapters/models/registry'
 import { WorkerHost } from '../../../main/worker/host'
 import type { ExplainReq, ExplainRes, MatricesPieceReq, WorkerModelSpec } from '../../../main/worker/protocol'
 import { cleanup, tempDir } from '../adapters/onnx/fixtures/temp'
 import { SYN, writeSyntheticModel } from '../adapters/onnx/fixtures/synthetic-model'
+import { codeOf } from '../../helpers/errors'
 
 afterAll(cleanup)
 
@@ -25,15 +25,6 @@ function explainReq(runId: string, v = 90): ExplainReq {
   return { kind: 'explain', model: spec, runId, input: image(v), methods: ['raw-attention'], options: {}, topK: 3 }
 }
 const piece = (runId: string, key: string, layer: number, model = spec): MatricesPieceReq => ({ kind: 'matricesPiece', runId, key, model, layer })
-
-async function codeOf(p: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await p
-  } catch (e) {
-    return isAppError(e) ? e.code : String(e)
-  }
-  return undefined
-}
 
 describe('WorkerHost background pieces', () => {
   it('an explain submitted while pieces are queued runs before the remaining pieces', async () => {

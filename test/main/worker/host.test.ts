@@ -1,11 +1,11 @@
 // @vitest-environment node
 import { afterAll, describe, expect, it } from 'vitest'
-import { isAppError } from '../../../main/core/errors'
 import { loadCardFile } from '../../../main/adapters/models/registry'
 import { WorkerHost } from '../../../main/worker/host'
 import type { ExplainReq, WorkerModelSpec } from '../../../main/worker/protocol'
 import { cleanup, tempDir } from '../adapters/onnx/fixtures/temp'
 import { SYN, writeSyntheticModel } from '../adapters/onnx/fixtures/synthetic-model'
+import { codeOf } from '../../helpers/errors'
 
 afterAll(cleanup)
 
@@ -18,15 +18,6 @@ const image = { kind: 'image' as const, width: 40, height: 30, rgb: new Uint8Arr
 
 function explainReq(e: typeof fast, runId: string): ExplainReq {
   return { kind: 'explain', model: spec(e), runId, input: image, methods: ['raw-attention', 'uia'], options: {}, topK: 3 }
-}
-
-async function codeOf(p: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await p
-  } catch (e) {
-    return isAppError(e) ? e.code : String(e)
-  }
-  return undefined
 }
 
 describe('WorkerHost', () => {

@@ -4,14 +4,9 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
-import { isImageIoError } from '../../../../main/adapters/image-io/errors'
 import { loadImageFile } from '../../../../main/adapters/image-io/registry'
 import { NIFTI_DIR, NO_DATA_REASON, hasNiftiSamples } from './shared-data'
-
-async function codeOf(p: Promise<unknown>): Promise<string | undefined> {
-  const e = await p.then(() => undefined, (err: unknown) => err)
-  return isImageIoError(e) ? e.imageCode : String(e)
-}
+import { imageCodeOf as codeOf } from '../../../helpers/errors'
 
 /**
  * Minimal NIfTI-1 writer (348-byte header, 4 extension bytes, int16 voxels at 352) with an sform affine.

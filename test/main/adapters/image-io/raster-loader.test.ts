@@ -3,17 +3,12 @@
 import { crc32, deflateSync } from 'node:zlib'
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
-import { isImageIoError } from '../../../../main/adapters/image-io/errors'
 import { loadImageFile } from '../../../../main/adapters/image-io/registry'
 import { renderDisplay } from '../../../../main/core/image/display'
+import { imageCodeOf as codeOf } from '../../../helpers/errors'
 
 const rgb = (width: number, height: number, data: number[]) =>
   sharp(Uint8Array.from(data), { raw: { width, height, channels: 3 } })
-
-async function codeOf(p: Promise<unknown>): Promise<string | undefined> {
-  const e = await p.then(() => undefined, (err: unknown) => err)
-  return isImageIoError(e) ? e.imageCode : String(e)
-}
 
 /** A hand-built PNG (signature, IHDR, one IDAT, IEND) for cases sharp will not write: 16-bit grey, absurd sizes. */
 function png(w: number, h: number, bitDepth: number, colourType: number, idat: Uint8Array): Uint8Array {

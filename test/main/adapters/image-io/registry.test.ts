@@ -7,11 +7,7 @@ import { ImageIoError, imageIoMessage, isImageIoError } from '../../../../main/a
 import { isAppError } from '../../../../main/core/errors'
 import { IMAGE_LOADERS, loadImageFile, pickLoader } from '../../../../main/adapters/image-io/registry'
 import { multiFrame8, signedCtRescale } from '../../../fixtures/dicom-gen/cases'
-
-async function codeOf(p: Promise<unknown>): Promise<string | undefined> {
-  const e = await p.then(() => undefined, (err: unknown) => err)
-  return isImageIoError(e) ? e.imageCode : String(e)
-}
+import { imageCodeOf as codeOf } from '../../../helpers/errors'
 
 describe('pickLoader', () => {
   it('has one loader per kind, in the documented order', () => {
