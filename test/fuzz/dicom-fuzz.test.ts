@@ -21,6 +21,7 @@ const SAMPLE_SEEDS = [
   'MR_small_RLE.dcm', 'MR_small_jpeg_ls_lossless.dcm', 'MR_small_jp2klossless.dcm', 'SC_rgb_jpeg_dcmtk.dcm',
   'SC_rgb_rle.dcm', 'image_dfl.dcm', 'JPEGLSNearLossless_16.dcm', 'MR_small_bigendian.dcm', 'MR_small_implicit.dcm',
   'emri_small_jpeg_2k_lossless.dcm', 'rtdose.dcm', 'JLSL_RGB_ILV0.dcm', 'ExplVR_BigEnd.dcm', 'SC_ybr_full_422_uncompressed.dcm',
+  'JPGExtended.dcm',
 ]
 
 const seeds: [string, Uint8Array][] = [

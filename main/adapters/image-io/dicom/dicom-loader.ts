@@ -1,7 +1,8 @@
 /**
  * DICOM loader: Part 10 files (explicit/implicit VR, little/big endian, deflated), files without preamble or
  * File Meta, native and compressed pixel data, multi-frame with a frame picker. Parsing by dicom-parser,
- * decoding by the cornerstone WASM codecs / jpeg-lossless-decoder-js (see codecs/), pixel maths in core/image.
+ * decoding by the cornerstone WASM codecs / jpeg-lossless-decoder-js / dcmjs-codecs' IJG for 12-bit JPEG (see
+ * codecs/), pixel maths in core/image.
  */
 import { ImageIoError, throwIfAborted } from '../errors'
 import { extensionOf, type ImageLoader, type LoadOptions, type Match, type Probe } from '../loader'

@@ -3,7 +3,10 @@
  * display name for messages. A syntax not in this table is reported as unsupported with its UID.
  */
 
-/** Which decoder handles the pixel data. 'native' = uncompressed; 'unsupported' = known but not decodable here. */
+/**
+ * Which decoder handles the pixel data. 'native' = uncompressed; 'unsupported' = known but not decodable here.
+ * 'jpeg-baseline' covers all DCT JPEG: the frame's SOF precision picks libjpeg-turbo (8-bit) or IJG (12-bit).
+ */
 export type CodecId = 'native' | 'rle' | 'jpeg-baseline' | 'jpeg-lossless' | 'jpeg-ls' | 'jpeg2000' | 'htj2k' | 'unsupported'
 
 export interface TransferSyntax {

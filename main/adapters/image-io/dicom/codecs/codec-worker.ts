@@ -1,12 +1,13 @@
 /**
- * Runs the compressed-frame decoders (the cornerstone WASM codecs and jpeg-lossless-decoder-js) in a
- * worker thread with a deadline. Why a worker: the fuzz test found hostile JPEG-LS streams on which CharLS
+ * Runs the compressed-frame decoders (the cornerstone WASM codecs, jpeg-lossless-decoder-js and the IJG 6b
+ * 12-bit JPEG decoder of dcmjs-codecs) in a worker thread with a deadline. Why a worker: the fuzz test found hostile JPEG-LS streams on which CharLS
  * spins for over 10 s before failing; synchronous WASM cannot be interrupted, but a worker can be
  * terminated. It also keeps a WASM abort (memory corruption on a hostile codestream) out of the main process.
  *
  * Offline by construction: each codec package is an Emscripten CommonJS factory that would find its .wasm
  * through __dirname; we resolve the .wasm through the package's own `exports` map here and hand the bytes
- * over as `wasmBinary`, so nothing is fetched and bundling cannot break the path. The worker is created
+ * over as `wasmBinary`, so nothing is fetched and bundling cannot break the path. dcmjs-codecs reads its
+ * .wasm from the file path it is given (Node branch of its loader), resolved here the same way. The worker is created
  * from source (`eval`), so it needs no separate build entry.
  */
 import { createRequire } from 'node:module'
@@ -31,7 +32,24 @@ export const WASM_CODECS = {
   htj2k: { js: '@cornerstonejs/codec-openjph/wasmjs', wasm: '@cornerstonejs/codec-openjph/wasm', cls: 'HTJ2KDecoder' },
 } as const
 
-export type WasmCodecId = keyof typeof WASM_CODECS | 'jpeg-lossless'
+/**
+ * 12-bit DCT JPEG (JPEG Extended, Process 4): dcmjs-codecs, whose WASM build holds IJG libjpeg 6b compiled for
+ * 8, 12 and 16 bits, the same library DCMTK's dcmdjpeg uses, so decoded values equal DCMTK's (libjpeg-turbo
+ * 8-bit cannot decode 12-bit data). The package has no `exports` map, so the .wasm resolves by path.
+ */
+export const IJG_CODEC = { js: 'dcmjs-codecs', wasm: 'dcmjs-codecs/build/dcmjs-native-codecs.wasm' } as const
+
+export type WasmCodecId = keyof typeof WASM_CODECS | 'jpeg-lossless' | 'jpeg-12bit'
+
+/** What the 12-bit JPEG decoder must be told (IJG reads no DICOM attributes). */
+export interface Jpeg12Frame {
+  readonly columns: number
+  readonly rows: number
+  readonly components: number
+  readonly photometric: string
+  /** Ask IJG for YCbCr → RGB (YBR_* photometric); RGB data is returned as stored. */
+  readonly toRgb: boolean
+}
 
 /** What one decode returns: frame info, the decoded bytes and the JPEG-LS parameters. */
 export interface WorkerDecodeResult {
@@ -61,7 +79,38 @@ function decoderClass(id) {
   }
   return modules.get(id)
 }
+let ijg
+function ijgCodecs() {
+  if (!ijg) {
+    const { NativeCodecs, Context } = require(workerData.ijg.js)
+    ijg = NativeCodecs.initializeAsync({ webAssemblyModulePathOrUrl: workerData.ijg.wasm }).then(() => ({ NativeCodecs, Context }))
+    ijg.catch(() => { ijg = undefined })
+  }
+  return ijg
+}
+async function decodeJpeg12(msg) {
+  const { NativeCodecs, Context } = await ijgCodecs()
+  // A decode that failed while this one waited for the module released it: take the fresh one.
+  if (!NativeCodecs.isInitialized()) return decodeJpeg12(msg)
+  const f = msg.frame
+  try {
+    const ctx = new Context({ width: f.columns, height: f.rows, bitsAllocated: 16, bitsStored: 12, samplesPerPixel: f.components,
+      pixelRepresentation: 0, planarConfiguration: 0, photometricInterpretation: f.photometric, encodedBuffer: msg.encoded })
+    const out = NativeCodecs.decodeJpeg(ctx, { convertColorspaceToRgb: f.toRgb })
+    const decoded = out.getDecodedBuffer()
+    if (!decoded) throw new Error('IJG returned no pixels')
+    // Copied: its buffer is transferred to the parent, which must never take the WASM memory with it.
+    return { info: { width: out.getWidth(), height: out.getHeight(), bitsPerSample: out.getBitsStored(), componentCount: out.getSamplesPerPixel() },
+      decoded: new Uint8Array(decoded), interleaveMode: 0, nearLossless: 0 }
+  } catch (e) {
+    // An IJG error is thrown from a WASM import and unwinds past the library's clean-up: use a fresh instance next time.
+    NativeCodecs.release()
+    ijg = undefined
+    throw e
+  }
+}
 async function decode(msg) {
+  if (msg.codec === 'jpeg-12bit') return decodeJpeg12(msg)
   if (msg.codec === 'jpeg-lossless') {
     const { Decoder } = require(workerData.lossless)
     const b = msg.encoded
@@ -106,7 +155,8 @@ function codecPaths(): Record<string, { js: string; wasm: string; cls: string }>
 
 function getWorker(): Worker {
   if (worker) return worker
-  const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { codecs: codecPaths(), lossless: require.resolve('jpeg-lossless-decoder-js') } })
+  const ijg = { js: require.resolve(IJG_CODEC.js), wasm: require.resolve(IJG_CODEC.wasm) }
+  const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { codecs: codecPaths(), lossless: require.resolve('jpeg-lossless-decoder-js'), ijg } })
   // The worker must not keep an idle app or test run alive; pending decodes re-ref it.
   w.unref()
   w.on('message', (msg: { id: number; ok: boolean; result?: WorkerDecodeResult; error?: string }) => {
@@ -144,8 +194,13 @@ function resetWorker(reason: Error): void {
 /**
  * Decodes one codestream in the worker. Rejects with DecodeTimeoutError after `timeoutMs`, with the
  * signal's reason when aborted, and with the codec's message otherwise. `encoded` is copied, not moved.
+ * 'jpeg-12bit' needs `frame`.
  */
-export function runWasmDecoder(codec: WasmCodecId, encoded: Uint8Array, opts: { timeoutMs: number; signal?: AbortSignal; bytesPerSample?: number }): Promise<WorkerDecodeResult> {
+export function runWasmDecoder(
+  codec: WasmCodecId,
+  encoded: Uint8Array,
+  opts: { timeoutMs: number; signal?: AbortSignal; bytesPerSample?: number; frame?: Jpeg12Frame },
+): Promise<WorkerDecodeResult> {
   return new Promise<WorkerDecodeResult>((resolve, reject) => {
     const w = getWorker()
     const id = nextId++
@@ -155,7 +210,7 @@ export function runWasmDecoder(codec: WasmCodecId, encoded: Uint8Array, opts: { 
     pending.set(id, { worker: w, resolve: (r) => { done(); resolve(r) }, reject: (e) => { done(); reject(e) } })
     opts.signal?.addEventListener('abort', onAbort, { once: true })
     w.ref()
-    w.postMessage({ id, codec, encoded, bytesPerSample: opts.bytesPerSample ?? 1 })
+    w.postMessage({ id, codec, encoded, bytesPerSample: opts.bytesPerSample ?? 1, frame: opts.frame })
   })
 }
 

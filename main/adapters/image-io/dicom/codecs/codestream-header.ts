@@ -37,6 +37,18 @@ export function peekJpegHeader(b: Uint8Array): CodestreamHeader | undefined {
   return undefined
 }
 
+/**
+ * true when a JPEG codestream ends with its EOI marker (FF D9). Padding after it is allowed: DICOM pads
+ * odd-length fragments to even length, with 00 or, as in the JPGExtended.dcm sample, an FF fill byte.
+ * FF D9 cannot occur inside entropy-coded data (an FF there is followed by 00), so a stream cut anywhere
+ * before its end fails this check.
+ */
+export function endsWithJpegEoi(b: Uint8Array): boolean {
+  let end = b.length
+  while (end > 2 && (b[end - 1] === 0x00 || b[end - 1] === 0xff)) end--
+  return end >= 4 && b[end - 2] === 0xff && b[end - 1] === 0xd9
+}
+
 /** JPEG 2000 / HTJ2K codestream (ISO 15444-1 A.5.1 SIZ). Looks past a JP2 wrapper for the SOC+SIZ pair. */
 export function peekJ2kHeader(b: Uint8Array): CodestreamHeader | undefined {
   let o = -1

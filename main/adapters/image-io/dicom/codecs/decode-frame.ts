@@ -1,15 +1,16 @@
 /**
- * One entry point for compressed DICOM frames: RLE, JPEG baseline/extended (libjpeg-turbo), JPEG lossless
- * (jpeg-lossless-decoder-js), JPEG-LS (CharLS), JPEG 2000 (OpenJPEG) and HTJ2K (OpenJPH).
+ * One entry point for compressed DICOM frames: RLE, 8-bit JPEG baseline/extended (libjpeg-turbo), 12-bit
+ * JPEG extended (IJG 6b from dcmjs-codecs), JPEG lossless (jpeg-lossless-decoder-js), JPEG-LS (CharLS),
+ * JPEG 2000 (OpenJPEG) and HTJ2K (OpenJPH).
  * Each codestream's header is checked against Rows/Columns first; every codec failure becomes
  * 'image/dicom-decode-failed' naming the transfer syntax, never a crash.
  */
 import { ImageIoError } from '../../errors'
 import type { CodecId } from '../transfer-syntax'
-import { peekJ2kHeader, peekJpegHeader, type CodestreamHeader } from './codestream-header'
+import { endsWithJpegEoi, peekJ2kHeader, peekJpegHeader, type CodestreamHeader } from './codestream-header'
 import { withoutColourTransform } from './jpeg-colour'
 import { decodeRle } from './rle'
-import { DecodeTimeoutError, decodeDeadlineMs, runWasmDecoder, type WasmCodecId, type WorkerDecodeResult } from './codec-worker'
+import { DecodeTimeoutError, decodeDeadlineMs, runWasmDecoder, type Jpeg12Frame, type WasmCodecId, type WorkerDecodeResult } from './codec-worker'
 
 /** Decoded samples of one frame plus what the codec says about them. */
 export interface DecodedFrame {
@@ -61,9 +62,11 @@ function words16(bytes: Uint8Array, signed: boolean): Uint16Array | Int16Array {
 }
 
 /** Runs a decoder in the codec worker, mapping deadline, abort and codec failures to coded errors. */
-async function inWorker(id: WasmCodecId, bytes: Uint8Array, exp: FrameExpectation, bytesPerSample = 1): Promise<WorkerDecodeResult> {
+async function inWorker(id: WasmCodecId, bytes: Uint8Array, exp: FrameExpectation, bytesPerSample = 1, frame?: Jpeg12Frame): Promise<WorkerDecodeResult> {
   try {
-    return await runWasmDecoder(id, bytes, { timeoutMs: decodeDeadlineMs(exp.rows * exp.columns), bytesPerSample, ...(exp.signal ? { signal: exp.signal } : {}) })
+    return await runWasmDecoder(id, bytes, {
+      timeoutMs: decodeDeadlineMs(exp.rows * exp.columns), bytesPerSample, ...(exp.signal ? { signal: exp.signal } : {}), ...(frame ? { frame } : {}),
+    })
   } catch (cause) {
     if (exp.signal?.aborted) throw new ImageIoError('image/aborted', { cause })
     const reason = cause instanceof DecodeTimeoutError ? 'decoder did not finish in time' : `${id} decoder rejected the codestream`
@@ -71,7 +74,7 @@ async function inWorker(id: WasmCodecId, bytes: Uint8Array, exp: FrameExpectatio
   }
 }
 
-async function wasm(id: Exclude<WasmCodecId, 'jpeg-lossless'>, bytes: Uint8Array, exp: FrameExpectation): Promise<DecodedFrame> {
+async function wasm(id: Exclude<WasmCodecId, 'jpeg-lossless' | 'jpeg-12bit'>, bytes: Uint8Array, exp: FrameExpectation): Promise<DecodedFrame> {
   const r = await inWorker(id, bytes, exp)
   const { info } = r
   if (info.width !== exp.columns || info.height !== exp.rows || info.componentCount !== exp.samplesPerPixel) {
@@ -95,6 +98,30 @@ async function jpegLossless(bytes: Uint8Array, exp: FrameExpectation, h: Codestr
   return { samples: samples.subarray(0, expected), components: h.components, bits: h.precision, signed: false, interleaved: true }
 }
 
+/**
+ * 12-bit DCT JPEG (JPEG Extended, Process 4) through IJG 6b, the library DCMTK decodes it with. IJG fills a
+ * codestream that stops early with grey and only warns ("premature end of data segment"), so a missing EOI
+ * is refused here first: a cut-off frame gets a coded error instead of a plausible-looking image.
+ */
+async function jpeg12(bytes: Uint8Array, exp: FrameExpectation, h: CodestreamHeader): Promise<DecodedFrame> {
+  if (!endsWithJpegEoi(bytes)) {
+    throw new ImageIoError('image/dicom-truncated-pixel-data', {
+      detail: { transferSyntax: exp.transferSyntax, reason: '12-bit JPEG codestream ends before its EOI marker' },
+    })
+  }
+  const toRgb = h.components === 3 && exp.photometric.startsWith('YBR')
+  const frame: Jpeg12Frame = { columns: exp.columns, rows: exp.rows, components: h.components, photometric: exp.photometric, toRgb }
+  const r = await inWorker('jpeg-12bit', bytes, exp, 2, frame)
+  const { info } = r
+  if (info.width !== exp.columns || info.height !== exp.rows || info.componentCount !== exp.samplesPerPixel) {
+    throw failed(exp, 'decoded frame size differs from the data set')
+  }
+  const samples = words16(r.decoded, false)
+  const expected = exp.rows * exp.columns * exp.samplesPerPixel
+  if (samples.length < expected) throw failed(exp, 'decoder returned fewer samples than the frame needs')
+  return { samples: samples.subarray(0, expected), components: h.components, bits: h.precision, signed: false, interleaved: true }
+}
+
 /** Decodes one compressed frame. `codec` comes from the transfer syntax table. */
 export async function decodeCompressedFrame(codec: CodecId, bytes: Uint8Array, exp: FrameExpectation): Promise<DecodedFrame> {
   switch (codec) {
@@ -105,11 +132,13 @@ export async function decodeCompressedFrame(codec: CodecId, bytes: Uint8Array, e
     }
     case 'jpeg-baseline': {
       const h = checkHeader(peekJpegHeader(bytes), exp)
-      // Some writers label lossless JPEG as baseline; the SOF marker is the truth.
+      // Some writers label lossless JPEG as baseline; the SOF marker is the truth. So is its sample precision
+      // (not Bits Stored / Bits Allocated): 8 → libjpeg-turbo, 12 → IJG 12-bit.
       if (h.sof !== undefined && LOSSLESS_SOF.has(h.sof)) return jpegLossless(bytes, exp, h)
-      if (h.precision > 8) {
+      if (h.precision === 12) return jpeg12(bytes, exp, h)
+      if (h.precision !== 8) {
         throw new ImageIoError('image/dicom-unsupported-transfer-syntax', {
-          detail: { transferSyntax: `${exp.transferSyntax}, ${h.precision}-bit`, reason: 'the bundled libjpeg-turbo build decodes 8-bit JPEG only' },
+          detail: { transferSyntax: `${exp.transferSyntax}, ${h.precision}-bit`, reason: 'DCT JPEG has 8- or 12-bit samples only (ITU T.81)' },
         })
       }
       // Photometric RGB means the components were stored without a colour transform: stop libjpeg guessing.
