@@ -9,15 +9,15 @@
 /** Every error code that can reach the page: the core's (main/core/errors.ts) and the IPC layer's own. */
 export const ERROR_CODES = [
   'model/not-found', 'model/load-failed', 'model/manifest-invalid', 'model/manifest-mismatch', 'model/hash-mismatch',
-  'model/output-missing', 'model/output-shape', 'model/unsupported-layout', 'model/provider-unavailable',
-  'model/inference-failed', 'image/not-found', 'image/not-loaded', 'image/unsupported-format', 'image/decode-failed',
-  'image/empty', 'image/too-large', 'image/dicom-invalid', 'image/dicom-compressed-unsupported',
-  'image/dicom-unsupported-pixel-format', 'image/nifti-invalid', 'explain/unknown-method', 'explain/missing-tap',
-  'explain/tap-shape', 'explain/layer-range', 'explain/target-class', 'explain/invalid-token',
+  'model/output-missing', 'model/output-shape', 'model/unsupported-layout', 'model/provider-unavailable', 'model/inference-failed',
+  'image/not-found', 'image/not-loaded', 'image/unsupported-format', 'image/decode-failed', 'image/empty', 'image/too-large',
+  'image/frame-out-of-range', 'image/slice-out-of-range', 'image/dicom-malformed', 'image/dicom-no-pixel-data',
+  'image/dicom-truncated-pixel-data', 'image/dicom-unsupported-transfer-syntax', 'image/dicom-unsupported-pixel-format',
+  'image/dicom-decode-failed', 'image/nifti-malformed', 'image/nifti-unsupported-datatype', 'explain/unknown-method',
+  'explain/missing-tap', 'explain/tap-shape', 'explain/layer-range', 'explain/target-class', 'explain/invalid-token',
   'explain/method-unsupported', 'run/cancelled', 'run/timeout', 'export/phi-detected', 'export/burned-in-annotation',
   'export/invalid-request', 'export/write-failed', 'internal',
-  // IPC layer: a request that failed validation, or a sender that is not our window.
-  'ipc/invalid-request', 'ipc/forbidden', 'ipc/unsupported',
+  'ipc/invalid-request', 'ipc/forbidden', 'ipc/unsupported', // the IPC layer's: failed validation, a sender not our window
 ] as const
 
 /** Stable `domain/reason` error code. */

@@ -18,7 +18,7 @@ export async function showOpenImageDialog(win: BrowserWindow): Promise<{ name: s
   const path = r.filePaths[0]
   if (r.canceled || path === undefined) return null
   // Size first: reading a multi-gigabyte file just to refuse it would stall the app.
-  if ((await stat(path)).size > MAX_IMAGE_BYTES) throw new AppError('image/too-large')
+  if ((await stat(path)).size > MAX_IMAGE_BYTES) throw new AppError('image/too-large', { detail: { reason: `file over ${MAX_IMAGE_BYTES / 2 ** 20} MB` } })
   return { name: basename(path), bytes: new Uint8Array(await readFile(path)) }
 }
 

@@ -1,11 +1,11 @@
 /**
  * One place that turns anything thrown in main into the page's `ErrorDto` (STYLE.md §2.5): known `AppError`s
- * keep their code and user sentence; everything else becomes `internal` and is logged in full here, because
- * the page only ever sees the sentence.
+ * keep their code and user sentence (the core table's, filled only from allow-listed technical detail keys,
+ * e.g. the transfer syntax an image loader could not decode); everything else becomes `internal` and is
+ * logged in full here, because the page only ever sees the sentence.
  */
 import { isAppError, messages } from '../core/errors'
 import type { Logger } from '../core/log'
-import { isImageIoError } from '../adapters/image-io/errors'
 import { ERROR_CODES, type ErrorCode, type ErrorDto } from '../../preload/contract'
 
 /** Codes added by the IPC layer, with their sentences (what happened, then what to do). */
@@ -43,16 +43,9 @@ export function toErrorDto(err: unknown, log: Logger, fields: Readonly<Record<st
     return { code: err.code, message: APP_MESSAGES[err.code] }
   }
   if (isAbort(err)) return { code: 'run/cancelled', message: messages['run/cancelled'] }
-  if (isImageIoError(err)) {
-    if (err.code === 'run/cancelled') return { code: 'run/cancelled', message: messages['run/cancelled'] }
-    log.warn('image could not be loaded', { ...fields, code: err.code, imageCode: err.imageCode, detail: err.detail })
-    // A loader's sentence is more specific than the core one (it names the format) and is built only from
-    // non-identifying detail keys (image-io/errors.ts), so the page gets it as is.
-    return { code: err.code, message: err.message }
-  }
   if (isAppError(err) && isErrorCode(err.code)) {
     if (err.code !== 'run/cancelled') log.warn(err.message, { ...fields, code: err.code, detail: err.detail })
-    return { code: err.code, message: messages[err.code] }
+    return { code: err.code, message: err.message }
   }
   const e = err instanceof Error ? err : new Error(String(err))
   log.error('unexpected error', { ...fields, name: e.name, error: e.message, stack: e.stack })

@@ -40,7 +40,8 @@ export function exitCodeOf(code: ErrorCode): ExitCode {
 /** `[code, user message, exit code]` of anything thrown. */
 export function describe(e: unknown): { code: string; message: string; exit: ExitCode } {
   if (e instanceof UsageError) return { code: 'usage', message: e.message, exit: EXIT.usage }
-  if (isAppError(e)) return { code: e.code, message: messages[e.code], exit: exitCodeOf(e.code) }
+  // The table's sentence, filled from allow-listed technical detail only (main/core/errors.ts).
+  if (isAppError(e)) return { code: e.code, message: e.message, exit: exitCodeOf(e.code) }
   return { code: 'internal', message: messages.internal, exit: EXIT.internal }
 }
 

@@ -1,6 +1,8 @@
 /**
  * Typed, coded application errors with one table of user-facing sentences (STYLE.md §2.5).
- * Pure: no Node, no Electron. Other layers may add codes here; every code needs a sentence.
+ * Pure: no Node, no Electron. Other layers add their codes here (the image loaders' `image/*` codes
+ * included); every code needs a sentence. A sentence may name technical facts (a format, a codec, a size)
+ * through `{key}` placeholders, filled only from the allow-listed detail keys in SAFE_DETAIL_KEYS.
  */
 
 /** Stable error codes (`domain/reason`), shared by core, adapters, worker, IPC and UI. */
@@ -21,10 +23,16 @@ export type ErrorCode =
   | 'image/decode-failed'
   | 'image/empty'
   | 'image/too-large'
-  | 'image/dicom-invalid'
-  | 'image/dicom-compressed-unsupported'
+  | 'image/frame-out-of-range'
+  | 'image/slice-out-of-range'
+  | 'image/dicom-malformed'
+  | 'image/dicom-no-pixel-data'
+  | 'image/dicom-truncated-pixel-data'
+  | 'image/dicom-unsupported-transfer-syntax'
   | 'image/dicom-unsupported-pixel-format'
-  | 'image/nifti-invalid'
+  | 'image/dicom-decode-failed'
+  | 'image/nifti-malformed'
+  | 'image/nifti-unsupported-datatype'
   | 'explain/unknown-method'
   | 'explain/missing-tap'
   | 'explain/tap-shape'
@@ -58,16 +66,29 @@ export const messages: Readonly<Record<ErrorCode, string>> = {
   'model/inference-failed': 'The model failed while running on this image. Try again, or try another image.',
   'image/not-found': 'The image file could not be found. It may have been moved or deleted.',
   'image/not-loaded': 'No image is loaded. Open an image first.',
-  'image/unsupported-format': 'This file format is not supported. Use PNG, JPEG, DICOM or NIfTI.',
+  'image/unsupported-format':
+    'This file is not an image the app can read (PNG, JPEG, WebP, TIFF, GIF, DICOM or NIfTI). Check that you picked the right file.',
   'image/decode-failed': 'The image could not be decoded. The file may be damaged; try exporting it again.',
   'image/empty': 'The image has no pixels. Choose another image.',
-  'image/too-large': 'The image is too large to open. Reduce its size and try again.',
-  'image/dicom-invalid': 'This DICOM file could not be read. The file may be damaged or not a DICOM image.',
-  'image/dicom-compressed-unsupported':
-    'This DICOM uses a compression that is not supported yet. Export it uncompressed and try again.',
+  'image/too-large': 'This image is too large to open ({reason}). Export a smaller or cropped version and try again.',
+  'image/frame-out-of-range': 'Frame {frame} does not exist; this file has {frameCount} frame(s). Pick a frame from the list.',
+  'image/slice-out-of-range':
+    'Slice {index} on axis {axis} does not exist (this axis has {count} slices). Pick a slice from the slider.',
+  'image/dicom-malformed':
+    'This DICOM file is damaged or incomplete and could not be read. Copy it again from the source (PACS or CD) and retry.',
+  'image/dicom-no-pixel-data':
+    'This DICOM file holds no image (for example a report or a structured document). Open an image series instead.',
+  'image/dicom-truncated-pixel-data':
+    'The image data in this DICOM file is shorter than its header says; the file was probably cut off. Copy it again and retry.',
+  'image/dicom-unsupported-transfer-syntax':
+    'This DICOM uses {transferSyntax} compression, which is not supported. Export it uncompressed (or as JPEG 2000 / JPEG-LS) and try again.',
   'image/dicom-unsupported-pixel-format':
-    'This DICOM stores its pixels in a format the app cannot display. Convert it to a standard grayscale or RGB image.',
-  'image/nifti-invalid': 'This NIfTI file could not be read. The file may be damaged or not a NIfTI volume.',
+    'This DICOM stores its pixels in a way the app cannot display ({reason}). Export it as a standard greyscale or RGB image and try again.',
+  'image/dicom-decode-failed':
+    'The {transferSyntax} image data in this DICOM file could not be decoded; the file may be damaged. Copy it again and retry.',
+  'image/nifti-malformed': 'This NIfTI file is damaged or incomplete and could not be read. Export it again and retry.',
+  'image/nifti-unsupported-datatype':
+    'This NIfTI volume uses a voxel type the app cannot display ({datatype}). Convert it to an integer or float volume and try again.',
   'explain/unknown-method': 'This explanation method is not known. Choose a method from the list.',
   'explain/missing-tap':
     'The model does not provide the data this explanation method needs. Choose another method or another model.',
@@ -89,7 +110,27 @@ export const messages: Readonly<Record<ErrorCode, string>> = {
   internal: 'Something went wrong inside the app. Try again; if it keeps happening, send the log file to support.',
 }
 
-/** Options of {@link AppError}: `detail` is for logs (never shown to the user), `cause` keeps the original. */
+/**
+ * Detail keys whose values may appear in user text (through `{key}` placeholders): technical facts such as
+ * format and codec names and numbers, never a tag value or name that could identify a patient.
+ */
+export const SAFE_DETAIL_KEYS: ReadonlySet<string> = new Set([
+  'format', 'transferSyntax', 'transferSyntaxUid', 'reason', 'width', 'height', 'limit', 'frame', 'frameCount',
+  'datatype', 'index', 'axis', 'count', 'expectedBytes', 'actualBytes', 'codec',
+])
+
+/** The sentence of `code` with its placeholders filled from the safe keys of `detail`; a missing one reads "unknown". */
+export function messageFor(code: ErrorCode, detail: Readonly<Record<string, unknown>> = {}): string {
+  return messages[code].replace(/\{(\w+)\}/g, (_m, key: string) => {
+    const v = SAFE_DETAIL_KEYS.has(key) ? detail[key] : undefined
+    return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : 'unknown'
+  })
+}
+
+/**
+ * Options of {@link AppError}: `detail` is for logs; only its SAFE_DETAIL_KEYS can reach the user text.
+ * `cause` keeps the original.
+ */
 export interface AppErrorOptions {
   readonly detail?: Readonly<Record<string, unknown>>
   readonly cause?: unknown
@@ -102,7 +143,7 @@ export class AppError extends Error {
   override readonly cause?: unknown
 
   constructor(code: ErrorCode, options: AppErrorOptions = {}) {
-    super(messages[code])
+    super(messageFor(code, options.detail))
     this.name = 'AppError'
     this.code = code
     if (options.detail !== undefined) this.detail = options.detail

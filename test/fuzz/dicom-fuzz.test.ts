@@ -8,9 +8,9 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { IMAGE_IO_MESSAGES, isImageIoError } from '../../main/adapters/image-io/errors'
+import { isImageIoError } from '../../main/adapters/image-io/errors'
 import { loadImageFile } from '../../main/adapters/image-io/registry'
-import { isAppError } from '../../main/core/errors'
+import { isAppError, messages } from '../../main/core/errors'
 import { renderDisplay } from '../../main/core/image/display'
 import { dxRadiograph, mono1Window16, multiFrame8, signedCtRescale } from '../fixtures/dicom-gen/cases'
 import { DICOM_DIR, hasDicomSamples } from '../main/adapters/image-io/shared-data'
@@ -47,7 +47,7 @@ describe('DICOM fuzzing', () => {
         renderDisplay(scan) // what loads must also render
         outcomes.set('loaded', (outcomes.get('loaded') ?? 0) + 1)
       } catch (e) {
-        if (isImageIoError(e) && isAppError(e) && e.imageCode in IMAGE_IO_MESSAGES && e.message.length > 20) outcomes.set(e.imageCode, (outcomes.get(e.imageCode) ?? 0) + 1)
+        if (isImageIoError(e) && isAppError(e) && e.code in messages && e.message.length > 20) outcomes.set(e.code, (outcomes.get(e.code) ?? 0) + 1)
         else problems.push(`${c.label}: uncoded ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`)
       }
       const ms = performance.now() - started

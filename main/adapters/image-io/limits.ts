@@ -17,6 +17,6 @@ export const MAX_INFLATED_BYTES = 1024 * 1024 * 1024
 export const MAX_VOXELS = 1024 * 1024 * 1024
 
 /** Detail of 'image/too-large' for a width × height image (numbers only, safe for the user text). */
-export function tooLargeDetail(width: number, height: number): { width: number; height: number; limit: number; reason: string } {
-  return { width, height, limit: MAX_PIXELS, reason: `${width} × ${height} pixels, limit ${MAX_PIXELS.toLocaleString('en-US')}` }
+export function tooLargeDetail(width: number, height: number, limit = MAX_PIXELS): { width: number; height: number; limit: number; reason: string } {
+  return { width, height, limit, reason: `${width} × ${height} pixels, limit ${limit.toLocaleString('en-US')}` }
 }

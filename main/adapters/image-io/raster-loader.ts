@@ -48,7 +48,7 @@ export const rasterLoader: ImageLoader = {
       if (cause instanceof Error && PIXEL_LIMIT_PATTERN.test(cause.message)) {
         throw new ImageIoError('image/too-large', { detail: { limit: MAX_PIXELS, reason: `over the ${MAX_PIXELS.toLocaleString('en-US')}-pixel limit` }, cause })
       }
-      throw new ImageIoError('image/raster-decode-failed', { detail: { format }, cause })
+      throw new ImageIoError('image/decode-failed', { detail: { format }, cause })
     }
     const width = metadata.autoOrient?.width ?? metadata.width ?? 0
     const height = metadata.autoOrient?.height ?? metadata.height ?? 0
@@ -72,7 +72,7 @@ export const rasterLoader: ImageLoader = {
     } catch (cause) {
       const tooLarge = cause instanceof Error && PIXEL_LIMIT_PATTERN.test(cause.message)
       if (tooLarge) throw new ImageIoError('image/too-large', { detail: tooLargeDetail(width, height), cause })
-      throw new ImageIoError('image/raster-decode-failed', { detail: { format }, cause })
+      throw new ImageIoError('image/decode-failed', { detail: { format }, cause })
     }
     throwIfAborted(opts.signal)
     const rgb = toRgb(raw.data, raw.info.channels, raw.info.width * raw.info.height)

@@ -7,6 +7,7 @@
  */
 import { gunzipSync } from 'node:zlib'
 import { ImageIoError, throwIfAborted } from './errors'
+import { isAppError } from '../../core/errors'
 import type { ImageLoader, LoadOptions, Probe } from './loader'
 import { MAX_INFLATED_BYTES } from './limits'
 import { dicomLoader } from './dicom/dicom-loader'
@@ -43,7 +44,8 @@ function gunzip(bytes: Uint8Array): Uint8Array {
 /**
  * Loads any supported image file from its bytes (never from a path: main reads files, this stays testable).
  * `opts.name` is used only as the extension hint; `frame` picks a frame/page, `slice` a NIfTI slice.
- * Throws ImageIoError with a code from IMAGE_IO_MESSAGES; `bytes` is not modified.
+ * Throws ImageIoError (an `image/*` code of main/core/errors.ts), or AppError 'run/cancelled' when
+ * `opts.signal` fires; `bytes` is not modified.
  */
 export async function loadImageFile(bytes: Uint8Array, opts: LoadOptions = {}): Promise<LoadedScan> {
   throwIfAborted(opts.signal)
@@ -69,7 +71,7 @@ export async function loadImageFile(bytes: Uint8Array, opts: LoadOptions = {}): 
     })
     return scan
   } catch (e) {
-    log?.warn('load failed', { loader: loader.id, code: e instanceof ImageIoError ? e.imageCode : 'unexpected', durationMs: Date.now() - started })
+    log?.warn('load failed', { loader: loader.id, code: isAppError(e) ? e.code : 'unexpected', durationMs: Date.now() - started })
     throw e
   }
 }

@@ -10,6 +10,7 @@
 import sharp from 'sharp'
 import { AppError, isAppError } from '../../core/errors'
 import type { Rgb8Image } from '../../core/image/types'
+import { tooLargeDetail } from '../image-io/limits'
 
 /** Default pixel limit (width × height) for decoded images. */
 export const DEFAULT_MAX_PIXELS = 100_000_000
@@ -28,7 +29,7 @@ export interface DecodedImage {
 export function sharpError(e: unknown): AppError {
   if (isAppError(e)) return e
   const text = e instanceof Error ? e.message : String(e)
-  if (/pixel limit/i.test(text)) return new AppError('image/too-large', { cause: e })
+  if (/pixel limit/i.test(text)) return new AppError('image/too-large', { detail: { reason: 'over the pixel limit' }, cause: e })
   if (/unsupported image format/i.test(text)) return new AppError('image/unsupported-format', { cause: e })
   if (/empty/i.test(text)) return new AppError('image/empty', { cause: e })
   return new AppError('image/decode-failed', { cause: e })
@@ -47,7 +48,7 @@ export async function decodeImage(bytes: Uint8Array, options: { maxPixels?: numb
       throw new AppError('image/empty', { detail: { reason: 'no dimensions' } })
     }
     if (meta.width * meta.height > limitInputPixels) {
-      throw new AppError('image/too-large', { detail: { width: meta.width, height: meta.height, limit: limitInputPixels } })
+      throw new AppError('image/too-large', { detail: tooLargeDetail(meta.width, meta.height, limitInputPixels) })
     }
     const { data, info } = await input
       .rotate()

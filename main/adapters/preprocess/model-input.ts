@@ -10,6 +10,7 @@ import type { Rgb8Image } from '../../core/image/types'
 import { normalizeRgb8ToChw, type ChannelStats } from '../../core/preprocess/normalize'
 import { planResize, type ResizePolicy } from '../../core/preprocess/resize-plan'
 import { DEFAULT_MAX_PIXELS, sharpError } from './decode'
+import { tooLargeDetail } from '../image-io/limits'
 
 /** What the card says about the input. */
 export interface InputSpec extends ChannelStats {
@@ -34,7 +35,7 @@ export async function prepareModelInput(image: Rgb8Image, spec: InputSpec, maxPi
   if (image.data.length !== width * height * 3) {
     throw new AppError('image/decode-failed', { detail: { reason: 'rgb length mismatch', length: image.data.length } })
   }
-  if (width * height > maxPixels) throw new AppError('image/too-large', { detail: { width, height, limit: maxPixels } })
+  if (width * height > maxPixels) throw new AppError('image/too-large', { detail: tooLargeDetail(width, height, maxPixels) })
   const plan = planResize(width, height, spec.width, spec.height, spec.resize)
   let preview: Uint8Array
   try {

@@ -36,11 +36,13 @@ describe('dispatch', () => {
     expect(await dispatch('methods:list', {}, ctx)).toEqual({ ok: false, error: { code: 'model/not-found', message: messages['model/not-found'] } })
   })
 
-  it('keeps an image loader\'s specific (PHI-free) sentence under its core code', async () => {
-    const { dispatch } = setup({ 'image:load': async () => { throw new ImageIoError('image/raster-decode-failed', { detail: { format: 'png' } }) } })
-    const r = await dispatch('image:load', { name: 'x.png', bytes: new Uint8Array(4) }, ctx)
-    expect(r).toMatchObject({ ok: false, error: { code: 'image/decode-failed' } })
-    expect(r.ok ? '' : r.error.message).toMatch(/png image could not be decoded/)
+  it('sends an image loader\'s code and its sentence, filled from safe detail keys only', async () => {
+    const detail = { transferSyntax: 'JPEG XL', PatientName: 'Doe^Jane' }
+    const { dispatch } = setup({ 'image:load': async () => { throw new ImageIoError('image/dicom-unsupported-transfer-syntax', { detail }) } })
+    const r = await dispatch('image:load', { name: 'x.dcm', bytes: new Uint8Array(4) }, ctx)
+    expect(r).toMatchObject({ ok: false, error: { code: 'image/dicom-unsupported-transfer-syntax' } })
+    expect(r.ok ? '' : r.error.message).toMatch(/uses JPEG XL compression/)
+    expect(r.ok ? '' : r.error.message).not.toContain('Doe')
   })
 
   it('turns unexpected errors into "internal" without leaking their text, and logs them in full', async () => {

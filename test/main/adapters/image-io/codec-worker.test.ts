@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { isImageIoError } from '../../../../main/adapters/image-io/errors'
+import { isAppError } from '../../../../main/core/errors'
 import { loadImageFile } from '../../../../main/adapters/image-io/registry'
 import { decodeDeadlineMs } from '../../../../main/adapters/image-io/dicom/codecs/codec-worker'
 import { MUTATORS, prng } from '../../../fuzz/mutate'
@@ -24,19 +25,19 @@ describe.skipIf(!hasDicomSamples)(`codec worker on real codestreams${hasDicomSam
     const started = performance.now()
     const err = await loadImageFile(insertJunk(src, prng(10815))).then(() => undefined, (e: unknown) => e)
     expect(performance.now() - started).toBeLessThan(5000)
-    expect(isImageIoError(err) && err.imageCode).toBe('image/dicom-decode-failed')
+    expect(isImageIoError(err) && err.code).toBe('image/dicom-decode-failed')
     // The worker was replaced: the next decode still works.
     const ok = await loadImageFile(src)
     expect(ok.width).toBe(10)
   })
 
-  it('aborting during a slow JPEG 2000 decode rejects with image/aborted', async () => {
+  it('aborting during a slow JPEG 2000 decode rejects with run/cancelled', async () => {
     const bytes = new Uint8Array(readFileSync(path.join(DICOM_DIR, 'RG1_J2KI.dcm')))
     const ctl = new AbortController()
     const p = loadImageFile(bytes, { signal: ctl.signal })
     setTimeout(() => ctl.abort(), 20)
     const err = await p.then(() => undefined, (e: unknown) => e)
-    expect(isImageIoError(err) && err.imageCode).toBe('image/aborted')
+    expect(isAppError(err) && err.code).toBe('run/cancelled')
     expect((await loadImageFile(bytes)).width).toBe(1841)
   })
 })

@@ -27,7 +27,7 @@ describe.skipIf(!hasDicomSamples)(`every shared DICOM sample (${hasDicomSamples 
     if (!exp) throw new Error(`no expectation for ${f}`)
     if ('error' in exp) {
       const err = await load(f).then(() => undefined, (e: unknown) => e)
-      expect(isImageIoError(err) ? err.imageCode : err).toBe(exp.error)
+      expect(isImageIoError(err) ? err.code : err).toBe(exp.error)
       return
     }
     const scan = await load(f)
@@ -49,7 +49,7 @@ describe.skipIf(!hasDicomSamples)(`every shared DICOM sample (${hasDicomSamples 
     const last = await load(f, first.frame.count - 1)
     expect(last.frame).toEqual({ index: first.frame.count - 1, count: first.frame.count })
     const err = await load(f, first.frame.count).then(() => undefined, (e: unknown) => e)
-    expect(isImageIoError(err) && err.imageCode).toBe('image/frame-out-of-range')
+    expect(isImageIoError(err) && err.code).toBe('image/frame-out-of-range')
   })
 
   it.each(files.filter((f) => { const e = SAMPLE_EXPECTATIONS[f]; return e && 'render' in e }))('%s: meta holds no identifying value', async (f) => {

@@ -135,12 +135,12 @@ describe.skipIf(noDcmtk !== '')(`generated 12-bit JPEG (dcmcjpeg +ee) against dc
     const failure = (bytes: Uint8Array): Promise<unknown> => loadImageFile(bytes).then(() => 'loaded', (e: unknown) => e)
     for (const cut of [Math.floor(stream.length / 2), stream.length - 2]) {
       const err = await failure(wrap(stream.subarray(0, cut)))
-      expect(isImageIoError(err) && [err.imageCode, err.detail.reason]).toEqual(['image/dicom-truncated-pixel-data', '12-bit JPEG codestream ends before its EOI marker'])
+      expect(isImageIoError(err) && [err.code, err.detail.reason]).toEqual(['image/dicom-truncated-pixel-data', '12-bit JPEG codestream ends before its EOI marker'])
     }
     // An unknown marker (FF 24) after SOI: IJG stops with an error, which must come back coded, not crash the worker.
     const corrupt = Uint8Array.from([...stream.subarray(0, 2), 0xff, 0x24, 0x00, 0x04, 0x00, 0x00, ...stream.subarray(2)])
     const err = await failure(wrap(corrupt))
-    expect(isImageIoError(err) && err.imageCode).toBe('image/dicom-decode-failed')
+    expect(isImageIoError(err) && err.code).toBe('image/dicom-decode-failed')
     expect(samples(await loadImageFile(wrap(stream))).length).toBe(48 * 40)
   })
 })

@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { loadImageFile } from '../../../../main/adapters/image-io/registry'
 import { NIFTI_DIR, NO_DATA_REASON, hasNiftiSamples } from './shared-data'
-import { imageCodeOf as codeOf } from '../../../helpers/errors'
+import { codeOf } from '../../../helpers/errors'
 
 /**
  * Minimal NIfTI-1 writer (348-byte header, 4 extension bytes, int16 voxels at 352) with an sform affine.

@@ -5,7 +5,7 @@ import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
 import { loadImageFile } from '../../../../main/adapters/image-io/registry'
 import { renderDisplay } from '../../../../main/core/image/display'
-import { imageCodeOf as codeOf } from '../../../helpers/errors'
+import { codeOf } from '../../../helpers/errors'
 
 const rgb = (width: number, height: number, data: number[]) =>
   sharp(Uint8Array.from(data), { raw: { width, height, channels: 3 } })
@@ -80,6 +80,6 @@ describe('raster loader', () => {
 
   it('a damaged PNG is a decode error, not a crash', async () => {
     const png = new Uint8Array(await rgb(3, 2, pixels).png().toBuffer())
-    expect(await codeOf(loadImageFile(png.subarray(0, 40)))).toBe('image/raster-decode-failed')
+    expect(await codeOf(loadImageFile(png.subarray(0, 40)))).toBe('image/decode-failed')
   })
 })

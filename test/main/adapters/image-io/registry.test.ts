@@ -3,11 +3,11 @@
 import { gzipSync } from 'node:zlib'
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
-import { ImageIoError, imageIoMessage, isImageIoError } from '../../../../main/adapters/image-io/errors'
-import { isAppError } from '../../../../main/core/errors'
+import { ImageIoError, isImageIoError } from '../../../../main/adapters/image-io/errors'
+import { isAppError, messageFor } from '../../../../main/core/errors'
 import { IMAGE_LOADERS, loadImageFile, pickLoader } from '../../../../main/adapters/image-io/registry'
 import { multiFrame8, signedCtRescale } from '../../../fixtures/dicom-gen/cases'
-import { imageCodeOf as codeOf } from '../../../helpers/errors'
+import { codeOf } from '../../../helpers/errors'
 
 describe('pickLoader', () => {
   it('has one loader per kind, in the documented order', () => {
@@ -36,7 +36,7 @@ describe('pickLoader', () => {
 describe('loadImageFile', () => {
   it('unknown content is image/unsupported-format with user text', async () => {
     expect(await codeOf(loadImageFile(new TextEncoder().encode('just text'), { name: 'a.txt' }))).toBe('image/unsupported-format')
-    expect(imageIoMessage('image/unsupported-format')).toMatch(/not an image/)
+    expect(messageFor('image/unsupported-format')).toMatch(/not an image/)
   })
 
   it('inflates gzip input and probes the content (gzipped DICOM)', async () => {
@@ -49,25 +49,27 @@ describe('loadImageFile', () => {
     expect(await codeOf(loadImageFile(gz.subarray(0, 30)))).toBe('image/unsupported-format')
   })
 
-  it('an aborted signal stops the load with image/aborted', async () => {
+  it('an aborted signal stops the load with run/cancelled', async () => {
     const ctl = new AbortController()
     ctl.abort()
-    expect(await codeOf(loadImageFile(signedCtRescale().bytes, { signal: ctl.signal }))).toBe('image/aborted')
+    expect(await codeOf(loadImageFile(signedCtRescale().bytes, { signal: ctl.signal }))).toBe('run/cancelled')
   })
 
   it('error messages fill only safe detail keys', () => {
-    const text = imageIoMessage('image/dicom-unsupported-transfer-syntax', { transferSyntax: 'JPEG XL', PatientName: 'Doe^Jane' })
+    const text = messageFor('image/dicom-unsupported-transfer-syntax', { transferSyntax: 'JPEG XL', PatientName: 'Doe^Jane' })
     expect(text).toContain('JPEG XL')
     expect(text).not.toContain('Doe')
+    // A placeholder whose key is not on the allow-list is never filled, whatever the detail holds.
+    expect(messageFor('image/dicom-unsupported-pixel-format', { reasons: 'Doe^Jane' })).toContain('(unknown)')
   })
 })
 
 describe('ImageIoError is an AppError', () => {
-  it('carries the nearest core code for the presenter and the specific code and sentence of the loader', async () => {
+  it('carries an image/* code of the core table and its sentence, filled from safe detail keys', async () => {
     const err = await loadImageFile(new TextEncoder().encode('x'), { name: 'a.txt' }).then(() => undefined, (e: unknown) => e)
     expect(isAppError(err)).toBe(true)
-    expect(isImageIoError(err) && [err.code, err.imageCode]).toEqual(['image/unsupported-format', 'image/unsupported-format'])
-    const aborted = new ImageIoError('image/aborted')
-    expect([aborted.code, aborted.imageCode, aborted.message]).toEqual(['run/cancelled', 'image/aborted', 'Opening the image was cancelled.'])
+    expect(isImageIoError(err) && [err.code, err.message]).toEqual(['image/unsupported-format', messageFor('image/unsupported-format')])
+    const frame = new ImageIoError('image/frame-out-of-range', { detail: { frame: 4, frameCount: 2 } })
+    expect([frame.code, frame.message]).toEqual(['image/frame-out-of-range', 'Frame 4 does not exist; this file has 2 frame(s). Pick a frame from the list.'])
   })
 })

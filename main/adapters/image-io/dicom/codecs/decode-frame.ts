@@ -5,6 +5,7 @@
  * Each codestream's header is checked against Rows/Columns first; every codec failure becomes
  * 'image/dicom-decode-failed' naming the transfer syntax, never a crash.
  */
+import { AppError } from '../../../../core/errors'
 import { ImageIoError } from '../../errors'
 import type { CodecId } from '../transfer-syntax'
 import { endsWithJpegEoi, peekJ2kHeader, peekJpegHeader, type CodestreamHeader } from './codestream-header'
@@ -68,7 +69,7 @@ async function inWorker(id: WasmCodecId, bytes: Uint8Array, exp: FrameExpectatio
       timeoutMs: decodeDeadlineMs(exp.rows * exp.columns), bytesPerSample, ...(exp.signal ? { signal: exp.signal } : {}), ...(frame ? { frame } : {}),
     })
   } catch (cause) {
-    if (exp.signal?.aborted) throw new ImageIoError('image/aborted', { cause })
+    if (exp.signal?.aborted) throw new AppError('run/cancelled', { cause })
     const reason = cause instanceof DecodeTimeoutError ? 'decoder did not finish in time' : `${id} decoder rejected the codestream`
     throw failed(exp, reason, cause)
   }
