@@ -19,6 +19,12 @@ jobs). Each run stops by itself before `--budget-s` and leaves a full resumable 
 state (model in bf16 + schedule position) is also written to `--out` for a resume on a machine that
 lost `--work` (`--init-from`; the optimiser moments then restart, noted in the log).
 
+Distillation (optional, `--teachers`): the student also matches the mean class probabilities of frozen
+trained Vims (checkpoints as this script writes them) on the very same augmented view (KL, temperature `--kd-temp`),
+with mixup on a share of the batches (`--mixup`) so the teachers are queried between images as well;
+`--init-weights` starts the student (and its EMA) from a trained checkpoint. The cross-entropy on the true
+labels stays in the loss (weight `1 - --kd-weight`).
+
 Selection: every epoch the EMA weights are evaluated on the validation split (AUC); the best EMA
 weights are kept as `best_ema.pt` ({"model": state_dict}, the official checkpoint layout).
 The test split is never read here.
@@ -74,6 +80,11 @@ def parse_args(argv=None):
     ap.add_argument("--ema", type=float, default=0.998)
     ap.add_argument("--clip", type=float, default=5.0)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--teachers", type=Path, nargs="*", default=[], help="checkpoints (best_ema.pt) to distil from")
+    ap.add_argument("--kd-weight", type=float, default=0.7, help="share of the distillation loss when --teachers is given")
+    ap.add_argument("--kd-temp", type=float, default=2.0)
+    ap.add_argument("--mixup", type=float, default=0.5, help="share of distillation batches mixed pairwise (0 = none)")
+    ap.add_argument("--init-weights", type=Path, default=None, help="checkpoint ({'model': state_dict}) to start from")
     ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     ap.add_argument("--max-images", type=int, default=0, help="debug: use only the first N train/val images")
     ap.add_argument("--save-every", type=int, default=10, help="epochs between full-state saves (also saved at the end)")
@@ -125,6 +136,14 @@ def forward(model: Vim, img: torch.Tensor, dp: list[float], training: bool):
         x = x + drop_path(blk.mixer(rms_norm(x, blk.norm.weight, cfg.rms_eps)), p, training)
     f = rms_norm(x, model.norm_f.weight, cfg.rms_eps)
     return model.head(f[:, cfg.cls_index]), f
+
+
+def mixed_cross_entropy(logits: torch.Tensor, y: torch.Tensor, class_w: torch.Tensor, smoothing: float) -> torch.Tensor:
+    """Label-smoothed cross-entropy for mixup targets y (rows sum to 1); each sample is weighted by the
+    blend of its classes' weights (class balance as in the unmixed loss)."""
+    w = (y * class_w).sum(1)
+    y = y * (1 - smoothing) + smoothing / y.shape[1]
+    return (-(y * F.log_softmax(logits, -1)).sum(1) * w).sum() / w.sum()
 
 
 def patch_tokens(f: torch.Tensor, cls_index: int) -> torch.Tensor:
@@ -226,6 +245,17 @@ def _load(path: Path, dev):
         return torch.load(path, map_location=dev)
 
 
+def load_teacher(path: Path, dev) -> Vim:
+    """A frozen Vim from a checkpoint train.py wrote ({"model": state_dict, "config": ...})."""
+    ck = _load(path, "cpu")
+    t = Vim(VimConfig.from_dict(ck["config"]), scan=selective_scan_fast)
+    t.load_state_dict({k: v.float() for k, v in ck["model"].items()})
+    t.to(dev).eval()
+    for p in t.parameters():
+        p.requires_grad_(False)
+    return t
+
+
 def official_state_dict(model: Vim) -> dict:
     return {k: v.detach().float().cpu().clone() for k, v in model.state_dict().items()}
 
@@ -259,6 +289,9 @@ def main(argv=None) -> int:
     torch.manual_seed(a.seed)
     model = Vim(cfg, scan=selective_scan_fast)
     init_vim_(model)
+    if a.init_weights is not None:
+        model.load_state_dict({k: v.float() for k, v in _load(a.init_weights, "cpu")["model"].items()})
+    teachers = [load_teacher(p, dev) for p in a.teachers]
     seg_head = nn.Linear(cfg.embed_dim, 1)
     nn.init.trunc_normal_(seg_head.weight, std=0.02); nn.init.zeros_(seg_head.bias)  # noqa: E702
     model.to(dev); seg_head.to(dev)  # noqa: E702
@@ -297,7 +330,7 @@ def main(argv=None) -> int:
         resumed = f"compact state (weights {s.get('dtype', '?')}; optimiser moments restarted), epoch {st['epoch']}"
     st["runs"] += 1
     log(event="start", resumed=resumed, config=cfg.to_dict(), params=n_params, args={k: str(v) for k, v in vars(a).items()},
-        train=len(tr), val=len(va), class_counts=n_cls.tolist(), device=str(torch.cuda.get_device_name(0) if dev.type == "cuda" else "cpu"),
+        train=len(tr), val=len(va), teachers=[str(t) for t in a.teachers], n_teachers=len(teachers), class_counts=n_cls.tolist(), device=str(torch.cuda.get_device_name(0) if dev.type == "cuda" else "cpu"),
         torch=torch.__version__, load_s=round(time.time() - t_start, 1))
 
     def lr_at(step: int) -> float:
@@ -329,7 +362,7 @@ def main(argv=None) -> int:
         t_ep = time.time()
         model.train(); seg_head.train()  # noqa: E702
         perm = torch.randperm(len(tr), generator=g, device=dev)
-        sums = {"loss": 0.0, "ce": 0.0, "aux": 0.0, "n": 0}
+        sums = {"loss": 0.0, "ce": 0.0, "aux": 0.0, "kd": 0.0, "n": 0}
         for i in range(steps_per_epoch):
             idx = perm[i * a.batch:(i + 1) * a.batch]
             if len(idx) < a.batch // 2:  # skip a tiny last batch
@@ -341,9 +374,25 @@ def main(argv=None) -> int:
             lr = lr_at(st["step"]) if st["total_epochs"] else a.lr * (st["step"] + 1) / (a.warmup_epochs * steps_per_epoch)
             for grp in opt.param_groups:
                 grp["lr"] = lr
-            logits, f = forward(model, to_model_input(im), dp, training=True)
-            ce = F.cross_entropy(logits.float(), tr_lab[idx], weight=class_w, label_smoothing=a.label_smoothing)
+            y = F.one_hot(tr_lab[idx], 2).float()
+            mixed = bool(teachers) and a.mixup > 0 and float(torch.rand(1, generator=g, device=dev)) < a.mixup
+            if mixed:  # pairwise mixup: images, masks and labels blend with one weight per sample
+                lam = torch.rand(len(idx), generator=g, device=dev).view(-1, 1, 1, 1)
+                partner = torch.randperm(len(idx), generator=g, device=dev)
+                im, mk = lam * im + (1 - lam) * im[partner], lam * mk + (1 - lam) * mk[partner]
+                y = lam.view(-1, 1) * y + (1 - lam.view(-1, 1)) * y[partner]
+            x_in = to_model_input(im)
+            logits, f = forward(model, x_in, dp, training=True)
+            ce = (mixed_cross_entropy(logits.float(), y, class_w, a.label_smoothing) if mixed else
+                  F.cross_entropy(logits.float(), tr_lab[idx], weight=class_w, label_smoothing=a.label_smoothing))
             loss = ce
+            if teachers:
+                with torch.no_grad():
+                    t_prob = torch.stack([torch.softmax(forward(t, x_in, dp, training=False)[0].float() / a.kd_temp, -1)
+                                          for t in teachers]).mean(0)
+                kd = F.kl_div(F.log_softmax(logits.float() / a.kd_temp, -1), t_prob, reduction="batchmean") * a.kd_temp ** 2
+                loss = (1 - a.kd_weight) * ce + a.kd_weight * kd
+                sums["kd"] += float(kd) * len(idx)
             aux = torch.zeros((), device=dev)
             if a.aux_weight > 0:
                 target = F.avg_pool2d(mk, cfg.patch_size).flatten(1)                    # (B, M) lesion fraction per patch
@@ -381,7 +430,7 @@ def main(argv=None) -> int:
             torch.save({"model": official_state_dict(ema), "epoch": st["epoch"], "val_auc": auc_e, "config": cfg.to_dict()}, a.work / "best_ema.pt")
         m = max(sums["n"], 1)
         log(event="epoch", epoch=st["epoch"], of=st["total_epochs"], lr=round(lr, 7), loss=round(sums["loss"] / m, 4), ce=round(sums["ce"] / m, 4),
-            aux=round(sums["aux"] / m, 4), val_auc_ema=round(auc_e, 4), val_nll_ema=round(nll_e, 4), val_auc=round(auc_m, 4),
+            aux=round(sums["aux"] / m, 4), kd=round(sums["kd"] / m, 4), val_auc_ema=round(auc_e, 4), val_nll_ema=round(nll_e, 4), val_auc=round(auc_m, 4),
             val_nll=round(nll_m, 4), best=best, epoch_s=round(ep_s, 2), train_s=round(ep_train_s, 2))
         if st["epoch"] % a.save_every == 0:
             save_full()
