@@ -16,7 +16,8 @@ const sample = () => { peak = Math.max(peak, process.memoryUsage().rss) }
 const timer = setInterval(sample, 5)
 
 let t = performance.now()
-const session = await ort.InferenceSession.create(model, { intraOpNumThreads: os.cpus().length })
+// Same flush-to-zero setting as the app's sessions (main/adapters/onnx/session.ts).
+const session = await ort.InferenceSession.create(model, { intraOpNumThreads: os.cpus().length, extra: { session: { set_denormal_as_zero: '1' } } })
 const sessionMs = performance.now() - t
 const image = new ort.Tensor('float32', Float32Array.from({ length: c * h * w }, (_, i) => Math.sin(i) * 1.5), [1, c, h, w])
 const target = new Float32Array(card.classes.length); target[0] = 1

@@ -43,7 +43,7 @@ const Λ = card.layers
 const L = card.tokens
 const E = taps['delta']!.length / (Λ * 2 * L)
 const N = taps['B']!.length / (Λ * 2 * L)
-const m = await ort.InferenceSession.create(join(dir, card.matricesGraph ?? ''), { enableCpuMemArena: false })
+const m = await ort.InferenceSession.create(join(dir, card.matricesGraph ?? ''), { enableCpuMemArena: false, extra: { session: { set_denormal_as_zero: '1' } } })
 const feeds = (g0: number, G: number): Record<string, ort.Tensor> => {
   const cut = (n: string, per: number, tail: number[]): ort.Tensor => new ort.Tensor('float32', taps[n]!.subarray(g0 * per, (g0 + G) * per), [G, ...tail])
   return { delta: cut('delta', L * E, [L, E]), B: cut('B', L * N, [L, N]), C: cut('C', L * N, [L, N]), A: cut('A', E * N, [E, N]) }
@@ -84,7 +84,7 @@ function rowColGraph(G: number): Uint8Array {
   })
 }
 const token = Math.floor(L / 2)
-const rowCol = await ort.InferenceSession.create(rowColGraph(2 * Λ), { enableCpuMemArena: false })
+const rowCol = await ort.InferenceSession.create(rowColGraph(2 * Λ), { enableCpuMemArena: false, extra: { session: { set_denormal_as_zero: '1' } } })
 const idx = BigInt64Array.from({ length: 2 * Λ }, (_, g) => BigInt(g % 2 === 0 ? token : L - 1 - token))
 const ortRowCol: number[] = []
 const tsRowColAll: number[] = []
