@@ -125,7 +125,7 @@ async function writeOutputs(args: ExplainArgs, engine: LensEngine, job: JobOutpu
     }
     const json = {
       schema: 'mamba-lens.explain/1', app: { version: appVersion }, source,
-      model: { id: r.modelId, name: model?.name, sha256: model?.sha256, grid: model?.grid }, provider: r.provider,
+      model: { id: r.modelId, name: model?.name, sha256: model?.sha256, grid: model?.grid }, provider: r.provider, graph: r.graph,
       targetClass: r.targetClass, targetLabel: model?.classes[r.targetClass], topK: r.topK, transform: r.transform,
       options: { colormap: args.colormap, opacity: args.opacity01, startLayer: args.startLayer, endLayer: args.endLayer },
       methods, timings: r.timings, ...(figures !== null ? { figureWarnings: figures.warnings } : {}),

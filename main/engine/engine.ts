@@ -174,7 +174,7 @@ export class WorkerEngine implements LensEngine {
     this.log.debug('explain done', { runId, model: entry.id, methods: methods.length, graphRuns: res.graphRuns, totalMs: Math.round(timings.engineTotal) })
     return {
       runId, modelId: entry.id, provider: res.provider, targetClass: res.targetClass, topK: res.topK, methods: res.methods,
-      transform: res.transform, modelInputPreview: res.preview, timings,
+      transform: res.transform, modelInputPreview: res.preview, timings, graph: res.graph,
     }
   }
 

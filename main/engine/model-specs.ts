@@ -64,6 +64,7 @@ export function workerSpec(entry: ModelEntry, o: { preferProviders?: readonly Ex
     onnxPath: entry.onnxPath,
     card: entry.card,
     ...(entry.matricesPath !== undefined ? { matricesPath: entry.matricesPath } : {}),
+    ...(entry.forwardPath !== undefined ? { forwardPath: entry.forwardPath } : {}),
     ...(o.preferProviders !== undefined ? { preferProviders: o.preferProviders } : {}),
     ...(o.optimizedCacheDir !== undefined ? { optimizedCacheDir: join(o.optimizedCacheDir, 'ort-optimized') } : {}),
   }

@@ -5,6 +5,8 @@
  * - a given `targetClass`, or only class-agnostic methods: ONE run;
  * - class-specific methods without `targetClass`: a logits run to find top-1, then the real run (TWO),
  *   unless the card says the graph explains its own argmax for an all-zero target (`zeroMeansArgmax`).
+ * Only class-agnostic methods and no `targetClass`: the card's forward-only graph when it has one (no
+ * backward passes: ~1.7× faster on Vim-T); its run still caches the factors for drill-down.
  */
 import type { MethodResult } from '../core/engine/api'
 import { AppError } from '../core/errors'
@@ -39,8 +41,9 @@ export interface JobOutput<T> {
 const FACTORS: readonly Tap[] = ['delta', 'B', 'C', 'A']
 
 /** Outputs to copy out of ORT: logits, the methods' taps, the profile taps and the factors. */
-export function fetchList(model: LoadedModel, requested: readonly ExplanationMethod[]): string[] {
-  const outputs = model.spec.card.outputs
+export function fetchList(model: LoadedModel, requested: readonly ExplanationMethod[], forward = false): string[] {
+  const card = model.spec.card
+  const outputs = forward && card.forwardGraph !== undefined ? Object.fromEntries(card.forwardGraph.outputs.map((n) => [n, true])) : card.outputs
   const want = new Set<string>(['logits'])
   for (const m of requested) for (const t of m.needs) want.add(t)
   for (const m of allMethods) {
@@ -128,8 +131,11 @@ export async function explainJob(req: ExplainReq, ctx: JobContext): Promise<JobO
     timings['graph.top1'] = performance.now() - t
     graphRuns++
   }
+  const forward = graphTarget === null && !classSpecific ? await ctx.pool.forwardSession(model) : undefined
   t = performance.now()
-  const outs = await runExplainer(model, input.tensor, oneHot(classes, graphTarget), fetchList(model, requested))
+  const outs = forward !== undefined
+    ? await runExplainer(model, input.tensor, null, fetchList(model, requested, true), forward)
+    : await runExplainer(model, input.tensor, oneHot(classes, graphTarget), fetchList(model, requested))
   timings['graph'] = performance.now() - t
   graphRuns++
   const logits = outs['logits']!.data
@@ -156,7 +162,7 @@ export async function explainJob(req: ExplainReq, ctx: JobContext): Promise<JobO
   ctx.progress('done', 1)
   const tensor = ownedF32(input.tensor)
   const value: ExplainRes = {
-    provider: model.provider, targetClass, topK, methods: results, transform: input.transform, preview: input.preview, tensor, timings, graphRuns, graphTarget,
+    provider: model.provider, targetClass, topK, methods: results, transform: input.transform, preview: input.preview, tensor, timings, graphRuns, graph: forward !== undefined ? 'forward' : 'full', graphTarget,
     matrices: cached.pieces.state(),
   }
   return { value, transfer: transferablesOf([input.preview, tensor, ...results.flatMap((r) => [r.patchRelevance, r.heatmap])]) }

@@ -22,6 +22,7 @@ export interface LoadedModel {
   readonly provider: ExecutionProvider
   readonly layout: TokenLayout
   matrices?: OrtSession
+  forward?: OrtSession
 }
 
 function readModelFile(path: string, id: string): Uint8Array {
@@ -88,6 +89,26 @@ export class ModelPool {
     return opened.session
   }
 
+  /**
+   * The forward-only explainer of a model (card `forwardGraph`), opened on first use with the same
+   * provider, sha256-checked; undefined when the card has none.
+   */
+  async forwardSession(model: LoadedModel): Promise<OrtSession | undefined> {
+    const f = model.spec.card.forwardGraph
+    if (f === undefined || model.spec.forwardPath === undefined) return undefined
+    if (model.forward !== undefined) return model.forward
+    const bytes = readModelFile(model.spec.forwardPath, model.spec.id)
+    verifySha256(bytes, f.sha256, 'forward graph')
+    const opened = await openSession(bytes, { logger: this.log.child('onnx'), preferProviders: [model.provider] })
+    const missing = f.outputs.filter((n) => !opened.session.outputNames.includes(n))
+    if (missing.length > 0) {
+      await opened.session.release()
+      throw new AppError('model/manifest-mismatch', { detail: { problems: missing.slice(0, 5).map((n) => `forward graph output ${n}: missing`) } })
+    }
+    model.forward = opened.session
+    return opened.session
+  }
+
   /** Releases one model (or all); returns how many sessions were released. */
   async release(id?: string): Promise<number> {
     let n = 0
@@ -96,8 +117,9 @@ export class ModelPool {
       this.models.delete(key)
       await m.session.release()
       n++
-      if (m.matrices !== undefined) {
-        await m.matrices.release()
+      for (const extra of [m.matrices, m.forward]) {
+        if (extra === undefined) continue
+        await extra.release()
         n++
       }
     }
@@ -106,18 +128,17 @@ export class ModelPool {
 }
 
 /**
- * Runs the explainer graph once. `fetches` limits what is copied out (ORT still executes every node:
- * measured, it does not prune by fetch list). Outputs are converted once by `fromOrt` against the card.
+ * Runs the explainer graph once (`target` null: the forward-only variant, which has no target input).
+ * `fetches` limits what is copied out (ORT still executes every node: measured, it does not prune by
+ * fetch list). Outputs are converted once by `fromOrt` against the card.
  */
-export async function runExplainer(model: LoadedModel, image: Float32Array, target: Float32Array, fetches: readonly string[]): Promise<Record<string, F32Tensor>> {
+export async function runExplainer(model: LoadedModel, image: Float32Array, target: Float32Array | null, fetches: readonly string[], session: OrtSession = model.session): Promise<Record<string, F32Tensor>> {
   const card = model.spec.card
-  const feeds: Record<string, ort.Tensor> = {
-    [card.input.name]: new ort.Tensor('float32', image, [...card.input.shape]),
-    [card.target?.name ?? 'target']: new ort.Tensor('float32', target, [target.length]),
-  }
+  const feeds: Record<string, ort.Tensor> = { [card.input.name]: new ort.Tensor('float32', image, [...card.input.shape]) }
+  if (target !== null) feeds[card.target?.name ?? 'target'] = new ort.Tensor('float32', target, [target.length])
   let results: ort.InferenceSession.ReturnType
   try {
-    results = await model.session.run(feeds, [...fetches])
+    results = await session.run(feeds, [...fetches])
   } catch (e) {
     throw new AppError('model/inference-failed', { cause: e })
   }

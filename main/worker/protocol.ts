@@ -16,6 +16,7 @@ export interface WorkerModelSpec {
   readonly id: string
   readonly onnxPath: string
   readonly matricesPath?: string
+  readonly forwardPath?: string
   readonly card: ModelCard
   readonly preferProviders?: readonly ExecutionProvider[]
   readonly optimizedCacheDir?: string
@@ -77,6 +78,8 @@ export interface ExplainRes {
   readonly timings: Readonly<Record<string, number>>
   /** 1, or 2 when top-1 had to be found before a class-specific run (docs/BENCHMARKS.md). */
   readonly graphRuns: number
+  /** Which explainer ran: the full graph, or the card's forward-only variant (class-agnostic requests). */
+  readonly graph: 'full' | 'forward'
   /** Class whose one-hot fed the graph (`null`: all-zero target, class-specific taps meaningless). */
   readonly graphTarget: number | null
   readonly matrices: MatricesState

@@ -24,6 +24,16 @@ const matricesGraph = z.union([
   }),
 ])
 
+/**
+ * Optional forward-only variant of the explainer (same weights; no `target` input, no gradient or LRP
+ * outputs): what class-agnostic requests run, measured ~1.7× faster on Vim-T (docs/GRAPH_CONTRACT.md).
+ */
+const forwardGraph = z.looseObject({
+  file: fileName,
+  sha256: z.string().regex(/^[0-9a-f]{64}$/i),
+  outputs: z.array(z.string().min(1)).min(1),
+})
+
 const cardSchema = z.looseObject({
   id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/).optional(),
   name: z.string().min(1),
@@ -51,6 +61,7 @@ const cardSchema = z.looseObject({
   outputs: z.record(z.string(), outputSpec),
   default: z.boolean().optional(),
   matricesGraph: matricesGraph.optional(),
+  forwardGraph: forwardGraph.optional(),
 })
 
 /** A parsed, checked model card. */
@@ -89,6 +100,12 @@ function consistency(card: ModelCard): string[] {
   const logits = card.outputs['logits']
   if (logits === undefined) problems.push('outputs.logits missing')
   else if (logits.shape.length !== 1 || logits.shape[0] !== card.classes.length) problems.push('outputs.logits shape must be [classes.length]')
+  const fwd = card.forwardGraph
+  if (fwd !== undefined) {
+    if (!fwd.outputs.includes('logits')) problems.push('forwardGraph.outputs must include logits')
+    const unknown = fwd.outputs.filter((n) => !(n in card.outputs))
+    if (unknown.length > 0) problems.push(`forwardGraph.outputs not in outputs: ${unknown.slice(0, 5).join(', ')}`)
+  }
   return problems
 }
 

@@ -16,6 +16,7 @@ export interface ModelEntry {
   readonly card: ModelCard
   readonly onnxPath: string
   readonly matricesPath?: string
+  readonly forwardPath?: string
   readonly info: ModelInfo
 }
 
@@ -55,7 +56,12 @@ export function loadCardFile(cardPath: string): ModelEntry {
   const m = matricesGraphOf(card)
   const matricesPath = m !== undefined ? join(dir, m.file) : undefined
   if (matricesPath !== undefined && !existsSync(matricesPath)) throw new AppError('model/not-found', { detail: { id, file: m?.file } })
-  return { id, card, onnxPath, ...(matricesPath !== undefined ? { matricesPath } : {}), info: toInfo(id, card, raw as Record<string, unknown>) }
+  const forwardPath = card.forwardGraph !== undefined ? join(dir, card.forwardGraph.file) : undefined
+  if (forwardPath !== undefined && !existsSync(forwardPath)) throw new AppError('model/not-found', { detail: { id, file: card.forwardGraph?.file } })
+  return {
+    id, card, onnxPath, ...(matricesPath !== undefined ? { matricesPath } : {}), ...(forwardPath !== undefined ? { forwardPath } : {}),
+    info: toInfo(id, card, raw as Record<string, unknown>),
+  }
 }
 
 /** All usable models in `modelsDir`, sorted by id. Duplicated ids keep the first (sorted by file name). */

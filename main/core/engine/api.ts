@@ -87,6 +87,8 @@ export interface ExplainResult {
   /** "What the model saw": the RGB8 image after crop/resize, modelWidth × modelHeight. */
   readonly modelInputPreview: Uint8Array
   readonly timings: Readonly<Record<string, number>>
+  /** Which explainer graph ran: the full one, or the card's forward-only variant (class-agnostic request). */
+  readonly graph: 'full' | 'forward'
 }
 
 /** Hidden-attention row (what the token attends to) and column (who attends to it), channel mean. */

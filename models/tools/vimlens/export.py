@@ -1,10 +1,11 @@
 """Export a Vim checkpoint as the Mamba Lens explainer graph + model card.
 
     python -m vimlens.export CHECKPOINT --name NAME [--out-dir models] [--grad-first-layer 15]
-        [--labels labels.json] [--card-extra extra.json] [--default]
+        [--labels labels.json] [--card-extra extra.json] [--default] [--forward-variant]
 
-Writes `<out-dir>/<name>.onnx` and `<out-dir>/<name>.json` atomically: on any error nothing is left
-behind (temporary files are removed), and an existing pair is only replaced once both are complete.
+Writes `<out-dir>/<name>.onnx`, `<name>.matrices.onnx`, `<name>.json` (and with --forward-variant
+`<name>.forward.onnx`) atomically: on any error nothing is left behind (temporary files are removed),
+and existing files are only replaced once all are complete.
 """
 from __future__ import annotations
 
@@ -60,7 +61,8 @@ def make_card(name: str, cfg: VimConfig, ckpt: Path, onnx_sha: str, grad_first: 
     return card
 
 
-def export(ckpt: Path, name: str, out_dir: Path, grad_first: int, labels: list[str] | None, extra: dict) -> tuple[Path, Path]:
+def export(ckpt: Path, name: str, out_dir: Path, grad_first: int, labels: list[str] | None, extra: dict,
+           forward_variant: bool = False) -> tuple[Path, Path]:
     model, cfg, sd = load_vim(ckpt)
     del model
     labels = labels or [f"class {i}" for i in range(cfg.num_classes)]
@@ -70,25 +72,36 @@ def export(ckpt: Path, name: str, out_dir: Path, grad_first: int, labels: list[s
                             metadata={"mamba_lens_model": name, "source_sha256": sha256_file(ckpt)})
     onnx.checker.check_model(proto)
     out_dir.mkdir(parents=True, exist_ok=True)
-    tmp_onnx = tmp_card = tmp_mat = None
+    tmp_onnx = tmp_card = tmp_mat = tmp_fwd = None
     try:
         fd, tmp_onnx = tempfile.mkstemp(dir=out_dir, suffix=".onnx.part"); os.close(fd)  # noqa: E702
         onnx.save(proto, tmp_onnx)
         digest = hashlib.sha256(Path(tmp_onnx).read_bytes()).hexdigest()
         card = make_card(name, cfg, ckpt, digest, grad_first, labels, extra, proto)
+        published = []
+        if forward_variant:
+            # Same weights without the backward passes: what class-agnostic requests run (GRAPH_CONTRACT).
+            fwd = build_explainer({k: v.numpy() for k, v in sd.items()}, cfg, grad_first, forward_only=True,
+                                  metadata={"mamba_lens_model": name, "source_sha256": sha256_file(ckpt), "variant": "forward"})
+            onnx.checker.check_model(fwd)
+            fd, tmp_fwd = tempfile.mkstemp(dir=out_dir, suffix=".onnx.part"); os.close(fd)  # noqa: E702
+            onnx.save(fwd, tmp_fwd)
+            card["forwardGraph"] = {"file": f"{name}.forward.onnx", "sha256": hashlib.sha256(Path(tmp_fwd).read_bytes()).hexdigest(),
+                                    "outputs": [o.name for o in fwd.graph.output], "nodes": len(fwd.graph.node)}
+            published.append((tmp_fwd, out_dir / f"{name}.forward.onnx"))
         fd, tmp_card = tempfile.mkstemp(dir=out_dir, suffix=".json.part"); os.close(fd)  # noqa: E702
         Path(tmp_card).write_text(json.dumps(card, indent=1) + "\n")
         onnx_path, card_path = out_dir / f"{name}.onnx", out_dir / f"{name}.json"
         fd, tmp_mat = tempfile.mkstemp(dir=out_dir, suffix=".onnx.part"); os.close(fd)  # noqa: E702
         onnx.save(build_matrices(cfg.seq_len, cfg.d_inner, cfg.d_state), tmp_mat)
         # Publish only once all three files are complete (mkstemp files are 0600: make them readable).
-        for tmp, dest in ((tmp_mat, out_dir / f"{name}.matrices.onnx"), (tmp_onnx, onnx_path), (tmp_card, card_path)):
+        for tmp, dest in published + [(tmp_mat, out_dir / f"{name}.matrices.onnx"), (tmp_onnx, onnx_path), (tmp_card, card_path)]:
             os.chmod(tmp, 0o644)
             os.replace(tmp, dest)
-        tmp_onnx = tmp_card = tmp_mat = None
+        tmp_onnx = tmp_card = tmp_mat = tmp_fwd = None
         return onnx_path, card_path
     finally:
-        for p in (tmp_onnx, tmp_card, tmp_mat):
+        for p in (tmp_onnx, tmp_card, tmp_mat, tmp_fwd):
             if p and os.path.exists(p):
                 os.unlink(p)
 
@@ -102,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--labels", type=Path, help="JSON array of class labels")
     ap.add_argument("--card-extra", type=Path, help="JSON object merged into the model card (data, licence, metrics)")
     ap.add_argument("--default", action="store_true", help="mark as the app's default model")
+    ap.add_argument("--forward-variant", action="store_true",
+                    help="also write NAME.forward.onnx (no target input, no gradient/LRP outputs) for class-agnostic requests")
     a = ap.parse_args(argv)
     try:
         labels = json.loads(a.labels.read_text()) if a.labels else None
@@ -111,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         from .checkpoint import infer_config, read_state_dict
         depth = infer_config(read_state_dict(a.checkpoint)).depth
         gf = a.grad_first_layer if a.grad_first_layer is not None else (depth * 5) // 8
-        onnx_path, card_path = export(a.checkpoint, a.name, a.out_dir, gf, labels, extra)
+        onnx_path, card_path = export(a.checkpoint, a.name, a.out_dir, gf, labels, extra, a.forward_variant)
     except (CheckpointError, ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -59,7 +59,7 @@ export class InMemoryFakeEngine implements Engine {
       topK: [1, 0, 2].map((index, r) => ({ index, label: FAKE_MODEL.classes[index]!, logit: 3 - r, probability: [0.7, 0.2, 0.1][r]! })),
       methods,
       transform: { originalWidth: image.width, originalHeight: image.height, crop: { x: 0, y: 0, width: image.width, height: image.height }, modelWidth: 16, modelHeight: 16, resize: 'fake', mean: [0, 0, 0], std: [1, 1, 1] },
-      modelInputPreview: new Uint8Array(16 * 16 * 3),
+      modelInputPreview: new Uint8Array(16 * 16 * 3), graph: 'full',
       timings: { total: 1 },
     }
   }

@@ -14,6 +14,9 @@ from .weights import layer_weights
 FAMILIES = ("hma", "true", "uia")
 
 
+FORWARD_ONLY_DROPS = ("grad", "grad_max_pos", "lrp")  # what needs the target: absent from the forward-only variant
+
+
 def output_shapes(cfg: VimConfig, grad_first_layer: int, debug: bool = False, lrp: bool = True) -> dict[str, list[int]]:
     lam, L, D, E, N = cfg.depth, cfg.seq_len, cfg.embed_dim, cfg.d_inner, cfg.d_state
     G = lam - grad_first_layer
@@ -49,7 +52,8 @@ def _stats(g: GraphBuilder, v: str):
 
 
 def build_explainer(sd: dict[str, np.ndarray], cfg: VimConfig, grad_first_layer: int, debug: bool = False,
-                    metadata: dict | None = None, lrp: bool = True) -> onnx.ModelProto:
+                    metadata: dict | None = None, lrp: bool = True, forward_only: bool = False) -> onnx.ModelProto:
+    """The explainer graph; `forward_only`: the variant without `target` input, gradients and LRP (class-agnostic)."""
     if not 0 <= grad_first_layer < cfg.depth:
         raise ValueError(f"grad_first_layer must be in [0, {cfg.depth - 1}]")
     sd = {k: np.asarray(v, dtype=np.float32) for k, v in sd.items()}
@@ -59,7 +63,7 @@ def build_explainer(sd: dict[str, np.ndarray], cfg: VimConfig, grad_first_layer:
     collect = lambda k, v, axis=0: taps.setdefault(k, []).append(g.unsqueeze(v, [axis]))  # noqa: E731
     layers = []
     for i in range(cfg.depth):
-        t = layer_forward(g, cfg, layer_weights(sd, i), x, i, needs_backward=i > grad_first_layer)
+        t = layer_forward(g, cfg, layer_weights(sd, i), x, i, needs_backward=not forward_only and i > grad_first_layer)
         layers.append(t)
         for fam, vec in zip(FAMILIES, cls_vectors(g, cfg, t)):
             combined = combine_directions(g, vec)
@@ -75,6 +79,14 @@ def build_explainer(sd: dict[str, np.ndarray], cfg: VimConfig, grad_first_layer:
     f, _ = rms_norm(g, g.slice(x, cfg.cls_index, cfg.cls_index + 1, 0), norm_f, cfg.rms_eps)
     logits = g.reshape(g.op("Gemm", [f, head_w, g.init("head_b", sd["head.bias"])], transB=1), [cfg.num_classes])
     g.output("logits", logits)
+    if forward_only:
+        shapes = {k: v for k, v in output_shapes(cfg, grad_first_layer, debug, lrp=False).items() if k not in FORWARD_ONLY_DROPS}
+        for name in shapes:
+            if name != "logits":
+                g.output(name, g.concat(taps[name], 0))
+        inputs = [tensor_info("image", [1, cfg.in_chans, cfg.img_size, cfg.img_size])]
+        return g.model(inputs, [tensor_info(n, s) for n, s in shapes.items()],
+                       doc="Mamba Lens explainer graph, forward-only variant (docs/GRAPH_CONTRACT.md)", metadata=metadata)
     # An all-zero `target` means "explain the predicted class": one run serves the default top-1 case.
     top1 = g.squeeze(g.op("OneHot", [g.op("ArgMax", [logits], axis=0, keepdims=1), g.i64(cfg.num_classes),
                                      g.init("onehot_values", np.array([0, 1], np.float32))], axis=-1), [0])

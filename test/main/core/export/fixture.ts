@@ -63,7 +63,7 @@ export function result(width: number, height: number): ExplainResult {
       crop: { x: Math.floor((width - side) / 2), y: Math.floor((height - side) / 2), width: side, height: side },
       modelWidth: 224, modelHeight: 224, resize: 'bilinear', mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225],
     },
-    modelInputPreview: preview.data, timings: {},
+    modelInputPreview: preview.data, timings: {}, graph: 'full',
   }
 }
 
