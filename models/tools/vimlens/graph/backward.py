@@ -45,18 +45,23 @@ def layer_backward(g: GraphBuilder, cfg: VimConfig, t: LayerTensors, dh: str) ->
     dy = g.mul(d_od, t.gate)
     dZd = g.mul(g.mul(d_od, t.y), dsilu(g, t.Zd))
     du = g.mul(dy, t.Dskip)
-    # Adjoint of the state: g_t = dy_t ⊗ C_t + Ā_{t+1}·g_{t+1}, a reversed Scan.
-    dyC = g.mul(g.unsqueeze(dy, [3]), g.unsqueeze(t.C, [2]))
-    G = adjoint_scan(g, t.dA, dyC, (2, E, N))                          # [2, L, E, N]
-    # dC_t = Σ_e dy_t·h_t with h_t = Ā_t·h_{t−1} + B̄u_t (the scan kept Ā_t·h_{t−1}).
-    dy_row = g.unsqueeze(dy, [2])
-    dC = g.squeeze(g.add(g.matmul(dy_row, t.decayed), g.matmul(dy_row, t.dBu)), [2])   # [2, L, N]
-    # Ā = exp(ΔA): dΔ += Σ_n g·(Ā·h_{t−1})·A ;  B̄u = Δ·B·u: dΔ += u·Σ_n g·B, du += Δ·Σ_n g·B, dB = Σ_e g·Δ·u
-    d_delta = g.rsum(g.mul(g.mul(G, t.decayed), g.unsqueeze(t.A, [1])), [3])
-    gB = g.squeeze(g.matmul(G, g.unsqueeze(t.B, [3])), [3])            # [2, L, E]
-    d_delta = g.add(d_delta, g.mul(gB, t.u))
+    # Adjoint of the state, g_t = dy_t ⊗ C_t + Ā_{t+1}·g_{t+1}, a reversed Scan that emits the three
+    # reductions of g the backward needs instead of g (scan.py): Ā = exp(ΔA): dΔ += Σ_n g·(Ā·h_{t−1})·A;
+    # B̄u = Δ·B·u: dΔ += u·Σ_n g·B, du += Δ·Σ_n g·B, dB = Σ_e g·Δ·u.
+    dy_tm = g.transpose(dy, [1, 0, 2])                                 # [L, 2, E]
+    A_blk = g.reshape(t.A_ne, [2 * N, E])
+    gB, dd, dB = adjoint_scan(g, t.dA, dy_tm, t.C_cols, t.B_rows, (2 * N, E), exact=(t.decayed, t.du_tm, A_blk))
+    bm = lambda v: g.transpose(v, [1, 0, 2])  # noqa: E731  (time-major → [2, L, ·])
+    gB = bm(gB)
+    # dB_t = Σ_e g_t·Δu_t: the block diagonal of the [2N, 2] per-step product g·Δuᵀ.
+    dB = bm(g.rsum(g.mul(g.reshape(dB, [L, 2, N, 2]), g.unsqueeze(t.eye, [1])), [3]))
+    # dC_t = Σ_e dy_t·h_t with h_t = Ā_t·h_{t−1} + B_t⊗Δu_t (the scan kept Ā_t·h_{t−1}; the B̄u part is
+    # (Σ_e dy·Δu)·B_t, no [L, 2, N, E] tensor).
+    dC = g.add(g.reshape(g.matmul(g.reshape(t.decayed, [L, 2, N, E]), g.unsqueeze(dy_tm, [3])), [L, 2, N]),
+               g.mul(g.rsum(g.mul(dy_tm, t.du_tm), [2], keep=1), t.B_tm))
+    dC = g.transpose(dC, [1, 0, 2])                                    # [2, L, N]
+    d_delta = g.add(bm(dd), g.mul(gB, t.u))
     du = g.add(du, g.mul(gB, t.delta))
-    dB = g.squeeze(g.matmul(g.unsqueeze(g.mul(t.delta, t.u), [2]), G), [2])
     d_pre = g.mul(d_delta, g.sigmoid(t.pre))                            # softplus' = σ
     d_dt = g.matmul(d_pre, t.dt_w)                                      # [2, L, R]
     du = g.add(du, g.matmul(g.concat([d_dt, dB, dC], 2), t.x_proj))

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from ..config import VimConfig
 from .builder import GraphBuilder
-from .scan import selective_scan
+from .scan import block_cols, block_rows, selective_scan
 from .weights import LayerWeights
 
 
@@ -19,7 +21,10 @@ class LayerTensors:
     x_in: str; inv_rms: str; norm_w: str; in_proj: str; out_proj: str  # noqa: E702
     conv_w: list; x_proj: str; dt_w: str; A: str; Dskip: str  # noqa: E702
     Zd: str; U: str; u: str; pre: str; delta: str; B: str; C: str  # noqa: E702
-    dA: str; dBu: str; decayed: str | None; y: str; gate: str; out: str  # noqa: E702
+    # for the scans, time-major (scan.py): Aᵀ [2, N, E], Ā [L, 2N, E], Δ⊙u [L, 2, E], B [L, 2, N], B and C as
+    # block rows/columns, Ā_t ⊙ h_{t−1} [L, 2N, E]; eye = 2×2 identity
+    A_ne: str; dA: str; du_tm: str; B_tm: str; B_rows: str; C_cols: str; decayed: str | None; eye: str  # noqa: E702
+    y: str; gate: str; out: str  # noqa: E702
 
 
 def rms_norm(g: GraphBuilder, x: str, weight: str, eps: float):
@@ -59,7 +64,9 @@ def layer_forward(g: GraphBuilder, cfg: VimConfig, lw: LayerWeights, x: str, idx
     conv_b = g.init(f"l{idx}_conv_b", lw.conv_b[:, None, :])
     x_proj, dt_w = g.init(f"l{idx}_x_proj", lw.x_proj), g.init(f"l{idx}_dt_w", lw.dt_w)
     dt_b = g.init(f"l{idx}_dt_b", lw.dt_b[:, None, :])
-    A, Dskip = g.init(f"l{idx}_A", lw.A), g.init(f"l{idx}_D", lw.Dskip[:, None, :])
+    # A is stored as [2, N, E] (the scans' layout); the [2, E, N] tap is its Transpose (folded at load).
+    A_ne, Dskip = g.init(f"l{idx}_A_ne", lw.A.transpose(0, 2, 1)), g.init(f"l{idx}_D", lw.Dskip[:, None, :])
+    A, eye = g.transpose(A_ne, [0, 2, 1]), g.init(f"l{idx}_eye", np.eye(2, dtype=np.float32))
 
     yn, inv = rms_norm(g, x, norm_w, cfg.rms_eps)
     xz = g.op("Gemm", [yn, in_proj], transB=1)                     # [L, 2E]
@@ -72,17 +79,25 @@ def layer_forward(g: GraphBuilder, cfg: VimConfig, lw: LayerWeights, x: str, idx
     dt, B, C = g.slice(dbc, 0, R, 2), g.slice(dbc, R, R + N, 2), g.slice(dbc, R + N, R + 2 * N, 2)
     pre = g.add(g.matmul(dt, g.transpose(dt_w, [0, 2, 1])), dt_b)     # [2, L, E]
     delta = softplus20(g, pre)
-    dA = g.exp(g.mul(g.unsqueeze(delta, [3]), g.unsqueeze(A, [1])))   # [2, L, E, N]
-    dBu = g.mul(g.unsqueeze(g.mul(delta, u), [3]), g.unsqueeze(B, [2]))
-    y_ssm, decayed = selective_scan(g, dA, dBu, C, (2, E, N), keep_decayed=needs_backward)
-    y = g.add(y_ssm, g.mul(u, Dskip))
+    # Scans run over axis 0 of time-major tensors with both directions' states as one [2N, E] matrix
+    # (scan.py): only the small [2, L, ·] factors are transposed, and Ā is formed directly as [L, 2N, E].
+    tm = lambda v: g.transpose(v, [1, 0, 2])  # noqa: E731
+    du_tm, B_tm, C_tm = tm(g.mul(delta, u)), tm(B), tm(C)
+    # Δ is made time-major by Concat, not Transpose: ORT's transpose optimizer would push a Transpose
+    # through the Mul and the Exp and transpose the [2, L, N, E] result instead.
+    delta_row = g.concat([g.reshape(g.slice(delta, d, d + 1, 0), [L, 1, 1, E]) for d in (0, 1)], 1)   # [L, 2, 1, E]
+    dA = g.reshape(g.exp(g.mul(delta_row, A_ne)), [L, 2 * N, E])
+    y_ssm, decayed = selective_scan(g, dA, du_tm, block_cols(g, B_tm, eye, L, N), block_rows(g, C_tm, eye, L, N),
+                                    (2 * N, E), keep_decayed=needs_backward)
+    y = g.add(tm(y_ssm), g.mul(u, Dskip))
     gate = g.silu(Zd)
     od = g.mul(y, gate)
     o = g.mul(g.add(g.squeeze(g.slice(od, 0, 1, 0), [0]), g.flip(g.squeeze(g.slice(od, 1, 2, 0), [0]), 0)), g.f32(0.5))
     h = g.op("Gemm", [o, out_proj], transB=1)                         # [L, D]
     return LayerTensors(x_in=x, inv_rms=inv, norm_w=norm_w, in_proj=in_proj, out_proj=out_proj, conv_w=conv_w,
-                        x_proj=x_proj, dt_w=dt_w, A=A, Dskip=Dskip, Zd=Zd, U=U, u=u, pre=pre, delta=delta, B=B, C=C,
-                        dA=dA, dBu=dBu, decayed=decayed, y=y, gate=gate, out=h)
+                        x_proj=x_proj, dt_w=dt_w, A=A, A_ne=A_ne, Dskip=Dskip, Zd=Zd, U=U, u=u, pre=pre, delta=delta, B=B, C=C,
+                        dA=dA, du_tm=du_tm, B_tm=B_tm, B_rows=block_rows(g, B_tm, eye, L, N), C_cols=block_cols(g, C_tm, eye, L, N),
+                        decayed=decayed, eye=eye, y=y, gate=gate, out=h)
 
 
 def combine_directions(g: GraphBuilder, v: str) -> str:
@@ -96,18 +111,21 @@ def cls_vectors(g: GraphBuilder, cfg: VimConfig, t: LayerTensors):
     Products of Ā are formed from suffix sums of Δ that start at the CLS token, never as differences of
     long cumulative sums (spec §2.3 "stable computation", §5.5).
     """
-    L, c, K = cfg.seq_len, cfg.cls_index, cfg.d_conv
+    L, c, K, E, N = cfg.seq_len, cfg.cls_index, cfg.d_conv, cfg.d_inner, cfg.d_state
     d_before = g.slice(t.delta, 0, c, 1)                                   # Δ_0..Δ_{c*-1}
     # Σ_{k=j+1}^{c*-1} Δ_k for j < c*: exclusive reverse cumulative sum.
     suffix = g.op("CumSum", [d_before, g.i64(1)], exclusive=1, reverse=1)
-    p_off = g.exp(g.mul(g.unsqueeze(suffix, [3]), g.unsqueeze(t.A, [1])))   # [2, c*, E, N]
+    # [N, E] layout as in the scans: Δ[e] broadcasts over contiguous rows, Σ_n is a [1, N] @ [N, E] MatMul.
+    p_off = g.exp(g.mul(g.unsqueeze(suffix, [2]), g.unsqueeze(t.A_ne, [1])))   # [2, c*, N, E]
     w = g.mul(g.slice(t.B, 0, c + 1, 1), g.slice(t.C, c, c + 1, 1))          # C_{c*}[n]·B_j[n], [2, c*+1, N]
+    w_row = g.unsqueeze(g.slice(w, 0, c, 1), [2])                            # [2, c*, 1, N]
     # Quirk: the official vector omits Ā_{c*} and the diagonal term (spec §2.3).
-    off = g.mul(g.squeeze(g.matmul(p_off, g.unsqueeze(g.slice(w, 0, c, 1), [3])), [3]), d_before)
+    off = g.mul(g.reshape(g.matmul(w_row, p_off), [2, c, E]), d_before)
     official = g.pad_axis(off, 3, 1, 0, L - c)
     # True row α[c*, j] (spec §2.1): one more factor Ā_{c*} for j < c*, plus the diagonal term
     # α[c*, c*] = Δ_{c*}·Σ_n C_{c*}·B_{c*} (empty product), appended as a small [2, 1, E] slice.
-    below = g.mul(g.squeeze(g.matmul(g.mul(p_off, g.slice(t.dA, c, c + 1, 1)), g.unsqueeze(g.slice(w, 0, c, 1), [3])), [3]), d_before)
+    dA_c = g.reshape(g.slice(t.dA, c, c + 1, 0), [2, 1, N, E])                # Ā_{c*} (Ā is [L, 2N, E])
+    below = g.mul(g.reshape(g.matmul(w_row, g.mul(p_off, dA_c)), [2, c, E]), d_before)
     diag = g.mul(g.rsum(g.slice(w, c, c + 1, 1), [2], keep=1), g.slice(t.delta, c, c + 1, 1))
     row = g.concat([below, diag], 1)                                                   # [2, c*+1, E]
     true_row = g.pad_axis(row, 3, 1, 0, L - c - 1)

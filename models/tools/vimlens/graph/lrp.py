@@ -35,8 +35,9 @@ def lrp_layer(g: GraphBuilder, cfg: VimConfig, t: LayerTensors, dh: str) -> str:
     d_od = g.concat([g.unsqueeze(d_o, [0]), g.unsqueeze(g.flip(d_o, 0), [0])], 0)
     dy = g.mul(d_od, t.gate)
     dZd = g.mul(g.mul(d_od, t.y), g.sigmoid(t.Zd))
-    G = adjoint_scan(g, t.dA, g.mul(g.unsqueeze(dy, [3]), g.unsqueeze(t.C, [2])), (2, E, N))
-    gB = g.squeeze(g.matmul(G, g.unsqueeze(t.B, [3])), [3])
+    # Σ_n g_t·B_t straight from the adjoint Scan (time-major, scan.py); g itself is never materialised.
+    gB = adjoint_scan(g, t.dA, g.transpose(dy, [1, 0, 2]), t.C_cols, t.B_rows, (2 * N, E))[0]
+    gB = g.transpose(gB, [1, 0, 2])                                    # [2, L, E]
     du = g.add(g.mul(gB, t.delta), g.mul(dy, t.Dskip))
     dX, dZ = split_directions(g, conv_adjoint(g, cfg, t, g.mul(du, g.sigmoid(t.U))), dZd)
     dyn = g.matmul(g.concat([dX, dZ], 1), t.in_proj)
