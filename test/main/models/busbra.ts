@@ -99,13 +99,11 @@ export async function stretchInput(pngPath: string, input: InputCard): Promise<F
   return out
 }
 
-/** Runs the graph on one image; `fetches` limits the outputs (undefined: all). */
+/** Runs the graph on one image (`target` is fed only where the graph has it: not the forward variant); `fetches` limits the outputs (undefined: all). */
 export async function runImage(sess: ort.InferenceSession, tensor: Float32Array, input: InputCard, target: number[], fetches?: string[]):
 Promise<Record<string, ort.Tensor>> {
-  const feeds = {
-    image: new ort.Tensor('float32', tensor, [...input.shape]),
-    target: new ort.Tensor('float32', Float32Array.from(target), [target.length]),
-  }
+  const feeds: Record<string, ort.Tensor> = { image: new ort.Tensor('float32', tensor, [...input.shape]) }
+  if (sess.inputNames.includes('target')) feeds['target'] = new ort.Tensor('float32', Float32Array.from(target), [target.length])
   return (fetches ? await sess.run(feeds, fetches) : await sess.run(feeds)) as Record<string, ort.Tensor>
 }
 

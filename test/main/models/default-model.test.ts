@@ -44,6 +44,7 @@ interface Card {
   intendedUse?: string
   data?: { citation?: string; licence?: { text?: string }; split?: { file: string; testFold: number; valFold: number } }
   evaluation?: { threshold: number; test: TestMetrics }
+  forwardGraph?: { file: string; sha256: string }
 }
 
 const readCard = (name: string): Card => JSON.parse(readFileSync(path.join(modelsDir, `${name}.json`), 'utf8')) as Card
@@ -57,10 +58,12 @@ describe(`default model card (${MODEL})`, () => {
     expect(existsSync(path.join(modelsDir, conf.file))).toBe(true)
   })
 
-  it('graph file matches the card hash and stays under 40 MB', () => {
-    const file = path.join(modelsDir, card.file)
-    expect(statSync(file).size).toBeLessThan(40e6)
-    expect(createHash('sha256').update(readFileSync(file)).digest('hex')).toBe(card.sha256)
+  it('graph files match the card hashes and stay under 40 MB', () => {
+    for (const [name, sha] of [[card.file, card.sha256], ...(card.forwardGraph ? [[card.forwardGraph.file, card.forwardGraph.sha256]] : [])]) {
+      const file = path.join(modelsDir, name!)
+      expect(statSync(file).size).toBeLessThan(40e6)
+      expect(createHash('sha256').update(readFileSync(file)).digest('hex')).toBe(sha)
+    }
   })
 
   it('declares data source, citation, licence, split, intended use and test metrics with 95% intervals', () => {
@@ -87,14 +90,18 @@ describe('default model test-set metrics, recomputed from the committed ONNX', (
     return
   }
   let sess: ort.InferenceSession | undefined
-  afterAll(async () => { await sess?.release() })
+  let full: ort.InferenceSession | undefined
+  afterAll(async () => { await sess?.release(); await full?.release() })
 
   it(title, async () => {
     const ev = card.evaluation
     if (ev === undefined || card.data?.split === undefined) throw new Error('card has no evaluation / split')
     const recs = readBusbra(dataDir).filter((r) => r.fold === card.data?.split?.testFold)
     expect(recs.length).toBe(ev.test.n)
-    sess = await ort.InferenceSession.create(path.join(modelsDir, card.file), { executionProviders: ['cpu'] })
+    // The forward-only variant where the card has one (same weights, no backward passes: about half the
+    // time); its logits are checked against the full graph's on the first images below.
+    sess = await ort.InferenceSession.create(path.join(modelsDir, card.forwardGraph?.file ?? card.file), { executionProviders: ['cpu'] })
+    if (card.forwardGraph) full = await ort.InferenceSession.create(path.join(modelsDir, card.file), { executionProviders: ['cpu'] })
     const scores: number[] = []
     const labels: number[] = []
     const t0 = Date.now()
@@ -104,6 +111,10 @@ describe('default model test-set metrics, recomputed from the committed ONNX', (
       if (i + 1 < recs.length) next = stretchInput(path.join(dataDir, 'Images', `${recs[i + 1]?.id}.png`), card.input) // overlap decode with the run
       const out = await runImage(sess, x, card.input, [0, 1], ['logits'])
       scores.push(malignantProbability(out.logits?.data as Float32Array))
+      if (full && i < 3) {
+        const ref = (await runImage(full, x, card.input, [0, 1], ['logits'])).logits?.data as Float32Array
+        ;(out.logits?.data as Float32Array).forEach((v, k) => expect(Math.abs(v - ref[k]!)).toBeLessThan(1e-5))
+      }
       labels.push((recs[i] as { label: number }).label)
     }
     const auc = rocAuc(scores, labels)
