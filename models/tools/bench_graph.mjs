@@ -7,7 +7,9 @@ import ort from 'onnxruntime-node'
 
 const model = process.argv[2] ?? 'models/vim-tiny-conformance.onnx'
 const runs = Number(process.argv[3] ?? 10)
-const card = JSON.parse(readFileSync(model.replace(/\.onnx$/, '.json'), 'utf8'))
+// A forward-only variant (NAME.forward.onnx) is described by its base model's card.
+const variant = model.endsWith('.forward.onnx') ? 'forward' : 'full'
+const card = JSON.parse(readFileSync(model.replace(/(\.forward)?\.onnx$/, '.json'), 'utf8'))
 const [, c, h, w] = card.input.shape
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 
@@ -24,18 +26,19 @@ const target = new Float32Array(card.classes.length); target[0] = 1
 const runMs = []
 for (let i = 0; i < runs + 1; i++) {
   t = performance.now()
-  await session.run({ image, target: new ort.Tensor('float32', target, [target.length]) })
+  await session.run(variant === 'forward' ? { image } : { image, target: new ort.Tensor('float32', target, [target.length]) })
   if (i > 0) runMs.push(performance.now() - t)    // the first run includes lazy allocations
   sample()
 }
 clearInterval(timer)
 const result = {
-  date: new Date().toISOString(), model: card.name, sha256: card.sha256, host: os.hostname(), cpu: os.cpus()[0]?.model,
+  date: new Date().toISOString(), model: card.name, variant, sha256: variant === 'forward' ? card.forwardGraph?.sha256 : card.sha256, host: os.hostname(), cpu: os.cpus()[0]?.model,
   cores: os.cpus().length, runtime: `onnxruntime-node ${ort.env.versions?.common ?? ''}`.trim(),
   sessionCreateMs: Math.round(sessionMs), runMsMedian: Math.round(median(runMs)), runMsMin: Math.round(Math.min(...runMs)),
-  runs, peakRssMB: Math.round(peak / 1e6), graphNodes: card.graph?.nodes,
+  runs, peakRssMB: Math.round(peak / 1e6), graphNodes: variant === 'forward' ? card.forwardGraph?.nodes : card.graph?.nodes,
+  loadAverage: os.loadavg().map((x) => Math.round(x * 100) / 100),
 }
 mkdirSync('docs/bench', { recursive: true })
-writeFileSync(`docs/bench/graph-${card.name}-${os.cpus().length}cores.json`, JSON.stringify(result, null, 1) + '\n')
+writeFileSync(`docs/bench/graph-${card.name}${variant === 'forward' ? '.forward' : ''}-${os.cpus().length}cores.json`, JSON.stringify(result, null, 1) + '\n')
 console.log(result)
 await session.release()
