@@ -45,9 +45,9 @@ async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
 }
 
 /** Runs the scenarios `runs` times on one warm engine. */
-export async function benchBackground(modelsDir: string, modelId: string, runs: number): Promise<Record<string, unknown>> {
+export async function benchBackground(modelsDir: string, modelId: string, runs: number, workerUrl?: URL): Promise<Record<string, unknown>> {
   const l = new Listener()
-  const engine: LensEngine = await createEngine({ modelsDir, preload: false, precomputeMatrices: 'always', onBackground: l.on })
+  const engine: LensEngine = await createEngine({ modelsDir, preload: false, precomputeMatrices: 'always', onBackground: l.on, ...(workerUrl !== undefined ? { workerUrl } : {}) })
   const token = 98
   const clickEarly: number[] = []
   const clickEarlyLookups: number[] = []
