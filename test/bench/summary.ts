@@ -8,7 +8,7 @@ const START = '<!-- engine-bench:start -->'
 const END = '<!-- engine-bench:end -->'
 
 const ROWS: readonly [string, string, string][] = [
-  ['cold start → first result (worker spawn + session + top-1 bundle)', 'coldStartToFirstResultMs', 'ms'],
+  ['cold start → first result (worker spawn + session + top-1 bundle), median of 3 fresh engines', 'coldStartToFirstResultMs', 'ms'],
   ['↳ of which session creation (hash + ORT + card check)', 'sessionLoadMs', 'ms'],
   ['full bundle, top-1 (graph runs: see below) + all methods, median', 'bundleTop1MedianMs', 'ms'],
   ['full bundle, class given (1 graph run) + all methods, median', 'bundleGivenClassMedianMs', 'ms'],
@@ -18,7 +18,7 @@ const ROWS: readonly [string, string, string][] = [
   ['drill-down one patch, factors path (TS), median', 'drilldownFactorsMedianMs', 'ms'],
   ['drill-down one patch, matrices lookup, median', 'drilldownLookupMedianMs', 'ms'],
   ['↳ factors path per layer (both directions)', 'drilldownFactorsPerLayerMs', 'ms'],
-  ['all matrices at once, user request (see source; per-layer pieces in one job)', 'allMatricesMs', 'ms'],
+  ['all matrices at once, user request (per-layer pieces in one job), median of 4 inputs (allMatricesAllMs in the JSON)', 'allMatricesMs', 'ms'],
   ['↳ source', 'allMatricesSource', ''],
   ['all matrices, TS reference (extrapolated from one layer-direction)', 'tsAllMatricesEstimateMs', 'ms'],
   ['**background matrices (`always`, per-layer pieces)**: click right after a run, median', 'bgClickRightAfterRunMedianMs', 'ms'],
