@@ -45,14 +45,13 @@ import torch.nn.functional as F
 from torch import nn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from vimlens.augment import augment, to_model_input  # noqa: E402
 from vimlens.busbra import load_compact  # noqa: E402
 from vimlens.config import VimConfig  # noqa: E402
 from vimlens.fast_scan import selective_scan_fast  # noqa: E402
-from vimlens.metrics import roc_auc  # noqa: E402
-from vimlens.vim import Vim, rms_norm  # noqa: E402
-
-IMAGENET_MEAN = (0.485, 0.456, 0.406)
-IMAGENET_STD = (0.229, 0.224, 0.225)
+from vimlens.training import (evaluate, forward, init_vim_, load_teacher, load_torch, mixed_cross_entropy,  # noqa: E402
+                              official_state_dict, patch_tokens)
+from vimlens.vim import Vim  # noqa: E402
 
 
 def parse_args(argv=None):
@@ -91,122 +90,6 @@ def parse_args(argv=None):
     return ap.parse_args(argv)
 
 
-# -- model ---------------------------------------------------------------------------------------------
-
-def init_vim_(model: Vim, generator: torch.Generator | None = None) -> None:
-    """Initialisation as the official Vim/mamba_ssm code: Linear weights keep PyTorch's default,
-    biases zero; dt_proj weight U(±dt_rank^-0.5), bias = softplus⁻¹(dt), dt log-uniform in [1e-3, 1e-1];
-    A_log = log(1..N); D = 1; out_proj kaiming-uniform / sqrt(2·depth) (prenorm-residual rescale);
-    pos_embed, cls_token trunc-normal(0.02); head trunc-normal(0.02), bias 0."""
-    cfg = model.cfg
-    with torch.no_grad():
-        for m in model.modules():
-            if isinstance(m, nn.Linear) and m.bias is not None:
-                nn.init.zeros_(m.bias)
-        for blk in model.layers:
-            mx = blk.mixer
-            for dtp in (mx.dt_proj, mx.dt_proj_b):
-                std = cfg.dt_rank ** -0.5
-                nn.init.uniform_(dtp.weight, -std, std)
-                dt = torch.exp(torch.rand(cfg.d_inner) * (math.log(0.1) - math.log(1e-3)) + math.log(1e-3)).clamp(min=1e-4)
-                dtp.bias.copy_(dt + torch.log(-torch.expm1(-dt)))
-            a = torch.log(torch.arange(1, cfg.d_state + 1, dtype=torch.float32)).repeat(cfg.d_inner, 1)
-            mx.A_log.copy_(a); mx.A_b_log.copy_(a)  # noqa: E702
-            mx.D.fill_(1.0); mx.D_b.fill_(1.0)  # noqa: E702
-            nn.init.kaiming_uniform_(mx.out_proj.weight, a=math.sqrt(5))
-            mx.out_proj.weight.div_(math.sqrt(2 * cfg.depth))
-        nn.init.trunc_normal_(model.pos_embed, std=0.02)
-        nn.init.trunc_normal_(model.cls_token, std=0.02)
-        nn.init.trunc_normal_(model.head.weight, std=0.02)
-        nn.init.zeros_(model.head.bias)
-
-
-def drop_path(h: torch.Tensor, p: float, training: bool) -> torch.Tensor:
-    if not training or p <= 0:
-        return h
-    keep = (torch.rand(h.shape[0], 1, 1, device=h.device) >= p).to(h.dtype)
-    return h * keep / (1 - p)
-
-
-def forward(model: Vim, img: torch.Tensor, dp: list[float], training: bool):
-    """Logits (B, classes) and the final normalised tokens (B, L, D); same maths as Vim.forward plus drop-path."""
-    cfg = model.cfg
-    x = model.embed(img)
-    for blk, p in zip(model.layers, dp):
-        x = x + drop_path(blk.mixer(rms_norm(x, blk.norm.weight, cfg.rms_eps)), p, training)
-    f = rms_norm(x, model.norm_f.weight, cfg.rms_eps)
-    return model.head(f[:, cfg.cls_index]), f
-
-
-def mixed_cross_entropy(logits: torch.Tensor, y: torch.Tensor, class_w: torch.Tensor, smoothing: float) -> torch.Tensor:
-    """Label-smoothed cross-entropy for mixup targets y (rows sum to 1); each sample is weighted by the
-    blend of its classes' weights (class balance as in the unmixed loss)."""
-    w = (y * class_w).sum(1)
-    y = y * (1 - smoothing) + smoothing / y.shape[1]
-    return (-(y * F.log_softmax(logits, -1)).sum(1) * w).sum() / w.sum()
-
-
-def patch_tokens(f: torch.Tensor, cls_index: int) -> torch.Tensor:
-    return torch.cat([f[:, :cls_index], f[:, cls_index + 1:]], 1)
-
-
-# -- GPU augmentation ------------------------------------------------------------------------------------
-
-def augment(img: torch.Tensor, mask: torch.Tensor, g: torch.Generator):
-    """img, mask: (B, 1, S, S) float in [0, 1]. Geometric (shared by image and mask) + intensity transforms.
-    No vertical flip (depth direction is physical); horizontal flip is (left/right breast views)."""
-    b, dev = img.shape[0], img.device
-    U = lambda lo, hi: lo + (hi - lo) * torch.rand(b, generator=g, device=dev)  # noqa: E731
-    ang = U(-15, 15) * math.pi / 180
-    zoom = torch.exp(U(math.log(0.8), math.log(1.3)))          # >1 zooms in
-    aspect = torch.exp(U(-0.12, 0.12))
-    shear = U(-0.08, 0.08)
-    flip = torch.where(torch.rand(b, generator=g, device=dev) < 0.5, -1.0, 1.0)
-    tx, ty = U(-0.12, 0.12), U(-0.12, 0.12)
-    sx, sy = aspect.sqrt() / zoom, 1 / (aspect.sqrt() * zoom)
-    cos, sin = torch.cos(ang), torch.sin(ang)
-    theta = torch.stack([torch.stack([flip * sx * cos, -sy * sin + shear, tx], 1),
-                         torch.stack([flip * sx * sin, sy * cos, ty], 1)], 1)
-    grid = F.affine_grid(theta, list(img.shape), align_corners=False)
-    img = F.grid_sample(img, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
-    mask = F.grid_sample(mask, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
-    v = lambda t: t.view(b, 1, 1, 1)  # noqa: E731
-    # Intensity: gamma, contrast, brightness (per image).
-    img = img.clamp(0, 1) ** v(torch.exp(U(math.log(0.7), math.log(1.4))))
-    m = img.mean((1, 2, 3), keepdim=True)
-    img = (img - m) * v(U(0.75, 1.3)) + m + v(U(-0.08, 0.08))
-    # Blur (half of the batch-selected images, one sigma per batch) or sharpen-free speckle noise.
-    sel = v((torch.rand(b, generator=g, device=dev) < 0.25).float())
-    sigma = float(0.4 + 0.8 * torch.rand(1, generator=g, device=dev))
-    k = torch.arange(-2, 3, device=dev, dtype=img.dtype)
-    k = torch.exp(-k ** 2 / (2 * sigma ** 2)); k = k / k.sum()  # noqa: E702
-    blurred = F.conv2d(F.conv2d(F.pad(img, (2, 2, 2, 2), mode="replicate"), k.view(1, 1, 1, 5)), k.view(1, 1, 5, 1))
-    img = sel * blurred + (1 - sel) * img
-    noise_sel = v((torch.rand(b, generator=g, device=dev) < 0.3).float())
-    img = img * (1 + noise_sel * v(U(0.0, 0.15)) * torch.randn(img.shape, generator=g, device=dev))
-    img = img + v(U(0.0, 0.02)) * torch.randn(img.shape, generator=g, device=dev)
-    # Random erasing (25%): one rectangle of 2–12% of the area, filled with the image mean.
-    s = img.shape[-1]
-    er = torch.rand(b, generator=g, device=dev) < 0.25
-    area = U(0.02, 0.12) * s * s
-    ratio = torch.exp(U(-1.0, 1.0))
-    hh, ww = (area * ratio).sqrt().clamp(4, s - 1), (area / ratio).sqrt().clamp(4, s - 1)
-    y0, x0 = U(0, 1) * (s - hh), U(0, 1) * (s - ww)
-    yy = torch.arange(s, device=dev).view(1, s, 1)
-    xx = torch.arange(s, device=dev).view(1, 1, s)
-    box = ((yy >= y0.view(b, 1, 1)) & (yy < (y0 + hh).view(b, 1, 1)) & (xx >= x0.view(b, 1, 1)) & (xx < (x0 + ww).view(b, 1, 1)))
-    box = (box & er.view(b, 1, 1)).unsqueeze(1)
-    img = torch.where(box, img.mean((1, 2, 3), keepdim=True).expand_as(img), img)
-    return img.clamp(0, 1), mask
-
-
-def to_model_input(img01: torch.Tensor) -> torch.Tensor:
-    """(B, 1, S, S) in [0, 1] → (B, 3, S, S) grey replicated to RGB, ImageNet-normalised (the card's input)."""
-    mean = torch.tensor(IMAGENET_MEAN, device=img01.device).view(1, 3, 1, 1)
-    std = torch.tensor(IMAGENET_STD, device=img01.device).view(1, 3, 1, 1)
-    return (img01.expand(-1, 3, -1, -1) - mean) / std
-
-
 # -- training -------------------------------------------------------------------------------------------
 
 class Log:
@@ -222,42 +105,6 @@ class Log:
         for p in self.paths:
             with open(p, "a") as f:
                 f.write(line + "\n")
-
-
-@torch.no_grad()
-def evaluate(model, imgs_u8, labels, batch, device, dp):
-    model.eval()
-    probs = []
-    for i in range(0, len(imgs_u8), batch):
-        x = to_model_input(imgs_u8[i:i + batch].to(device).float().unsqueeze(1) / 255)
-        logits, _ = forward(model, x, dp, training=False)
-        probs.append(torch.softmax(logits.float(), -1)[:, 1].cpu())
-    p = torch.cat(probs).numpy()
-    y = labels.numpy()
-    nll = float(-np.mean(np.log(np.clip(np.where(y == 1, p, 1 - p), 1e-7, 1))))
-    return roc_auc(p, y), nll, p
-
-
-def _load(path: Path, dev):
-    try:
-        return torch.load(path, map_location=dev, weights_only=False)
-    except TypeError:  # torch < 1.13
-        return torch.load(path, map_location=dev)
-
-
-def load_teacher(path: Path, dev) -> Vim:
-    """A frozen Vim from a checkpoint train.py wrote ({"model": state_dict, "config": ...})."""
-    ck = _load(path, "cpu")
-    t = Vim(VimConfig.from_dict(ck["config"]), scan=selective_scan_fast)
-    t.load_state_dict({k: v.float() for k, v in ck["model"].items()})
-    t.to(dev).eval()
-    for p in t.parameters():
-        p.requires_grad_(False)
-    return t
-
-
-def official_state_dict(model: Vim) -> dict:
-    return {k: v.detach().float().cpu().clone() for k, v in model.state_dict().items()}
 
 
 def main(argv=None) -> int:
@@ -290,7 +137,7 @@ def main(argv=None) -> int:
     model = Vim(cfg, scan=selective_scan_fast)
     init_vim_(model)
     if a.init_weights is not None:
-        model.load_state_dict({k: v.float() for k, v in _load(a.init_weights, "cpu")["model"].items()})
+        model.load_state_dict({k: v.float() for k, v in load_torch(a.init_weights, "cpu")["model"].items()})
     teachers = [load_teacher(p, dev) for p in a.teachers]
     seg_head = nn.Linear(cfg.embed_dim, 1)
     nn.init.trunc_normal_(seg_head.weight, std=0.02); nn.init.zeros_(seg_head.bias)  # noqa: E702
@@ -313,7 +160,7 @@ def main(argv=None) -> int:
     g.manual_seed(a.seed)
     resumed = "fresh"
     if a.resume and state_path.is_file():
-        s = _load(state_path, dev)
+        s = load_torch(state_path, dev)
         model.load_state_dict(s["model"]); ema.load_state_dict(s["ema"]); seg_head.load_state_dict(s["seg_head"])  # noqa: E702
         opt.load_state_dict(s["opt"])
         st = s["st"]
@@ -321,7 +168,7 @@ def main(argv=None) -> int:
         torch.set_rng_state(s["cpu_rng"].cpu())
         resumed = f"full state, epoch {st['epoch']}"
     elif a.init_from is not None:
-        s = _load(a.init_from, "cpu")
+        s = load_torch(a.init_from, "cpu")
         model.load_state_dict({k: v.float() for k, v in s["model"].items()})
         ema.load_state_dict({k: v.float() for k, v in (s.get("ema") or s["model"]).items()})
         seg_head.load_state_dict({k: v.float() for k, v in s["seg_head"].items()})

@@ -6,8 +6,8 @@
  * 2 directions); keyboard; cancel; a corrupt file. Screenshots of every state go to artifacts/e2e/.
  */
 import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest'
-import { dropFile, heatmapStats, openApp, meanAbsDiff, shot, skipReason, type WebApp } from './harness'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { dropFile, heatmapStats, needsApp, openApp, meanAbsDiff, shot, skipReason, type WebApp } from './harness'
 import { makeCorruptPng, makeScenePng } from './images'
 
 const reason = skipReason()
@@ -15,9 +15,6 @@ let app: WebApp | null = null
 let browser: Browser | null = null
 let page: Page
 
-function needsApp(ctx: TestContext): void {
-  ctx.skip(reason !== null, reason ?? '')
-}
 
 const drillState = (): Promise<string | null> => page.getAttribute('[data-testid=drill-panel]', 'data-state')
 

@@ -11,11 +11,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import sharp from 'sharp'
-import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PNG_PROVENANCE_KEY } from '../../main/adapters/export'
 import { parseProvenance } from '../../main/core/export/provenance'
 import { pngItxt } from '../main/adapters/export/readers'
-import { ARTIFACTS, dropFile, openApp, shot, skipReason, type WebApp } from './harness'
+import { ARTIFACTS, dropFile, needsApp, openApp, shot, skipReason, type WebApp } from './harness'
 import { makeScenePng } from './images'
 
 const reason = skipReason()
@@ -24,9 +24,6 @@ let app: WebApp | null = null
 let browser: Browser | null = null
 let page: Page
 
-function needsApp(ctx: TestContext): void {
-  ctx.skip(reason !== null, reason ?? '')
-}
 
 /** Clicks Export and waits for the report (opening the dialog cleared any earlier one); returns the file names it lists. */
 async function exportAndWait(): Promise<string[]> {

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type Page } from 'playwright-core'
+import type { TestContext } from 'vitest'
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 export const MODEL_FILE = join(ROOT, 'models', 'vim-tiny-conformance.onnx')
@@ -23,6 +24,12 @@ export function skipReason(): string | null {
   if (!existsSync(RENDERER_INDEX)) return 'renderer not built; run `npx vite build --config renderer/vite.config.ts` (npm run e2e does it)'
   if (!existsSync(CHROMIUM)) return `no Chromium at ${CHROMIUM} (set CHROMIUM_PATH)`
   return null
+}
+
+/** First line of an e2e test: skips it, with the reason, where the app cannot run here. */
+export function needsApp(ctx: TestContext): void {
+  const reason = skipReason()
+  ctx.skip(reason !== null, reason ?? '')
 }
 
 export interface WebApp {

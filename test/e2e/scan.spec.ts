@@ -10,18 +10,15 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FAKE_PATIENT, SOP, makeDicom, phantom } from '../fixtures/dicom-gen/make-dicom'
-import { ARTIFACTS, canvasPixels, dropFile, heatmapStats, openApp, meanAbsDiff, shot, skipReason, type WebApp } from './harness'
+import { ARTIFACTS, canvasPixels, dropFile, heatmapStats, needsApp, openApp, meanAbsDiff, shot, skipReason, type WebApp } from './harness'
 
 const reason = skipReason()
 let app: WebApp | null = null
 let browser: Browser | null = null
 let page: Page
 
-function needsApp(ctx: TestContext): void {
-  ctx.skip(reason !== null, reason ?? '')
-}
 
 /** Signed 16-bit CT, intercept −1024 (HU −2024…976), soft-tissue and lung windows in the file, 0.7 mm pixels. */
 function ctDicom(): Buffer {

@@ -4,47 +4,17 @@
  * covered by the e2e run in Chromium).
  */
 import { act } from 'react'
-import { createRoot, type Root } from 'react-dom/client'
-import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { ErrorNote } from '../../renderer/src/panels/ErrorNote'
 import { HeatmapSummary } from '../../renderer/src/panels/HeatmapSummary'
 import { OverlayControls } from '../../renderer/src/panels/OverlayControls'
 import { PredictionPanel } from '../../renderer/src/panels/PredictionPanel'
 import { ProgressOverlay } from '../../renderer/src/panels/ProgressOverlay'
 import { scene, session } from '../../renderer/src/state/session'
-
-declare global {
-  // React's flag for "this environment flushes updates inside act()".
-  var IS_REACT_ACT_ENVIRONMENT: boolean | undefined
-}
-
-let root: Root | null = null
-let host: HTMLElement
-
-function render(node: React.ReactNode): HTMLElement {
-  host = document.createElement('div')
-  document.body.append(host)
-  root = createRoot(host)
-  act(() => root!.render(node))
-  return host
-}
-
-/** Controls without an accessible name (label, aria-label or text). */
-function unlabeled(el: HTMLElement): string[] {
-  return Array.from(el.querySelectorAll<HTMLElement>('button, select, input')).filter((c) => {
-    const labels = (c as HTMLInputElement).labels
-    return !((labels?.length ?? 0) > 0 || c.getAttribute('aria-label') !== null || (c.textContent ?? '').trim() !== '')
-  }).map((c) => c.outerHTML)
-}
+import { render, unlabeled, useReactDom } from './helpers/dom'
 
 describe('panels', () => {
-  beforeAll(() => {
-    globalThis.IS_REACT_ACT_ENVIRONMENT = true
-  })
-  afterEach(() => {
-    act(() => root?.unmount())
-    host.remove()
-  })
+  useReactDom()
 
   it('prediction lists the top classes as buttons that say what they do', () => {
     session.set({

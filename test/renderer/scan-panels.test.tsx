@@ -4,8 +4,7 @@
  * keyboard-reachable controls; DICOM-only options only for DICOM; patient details only after a click.
  */
 import { act } from 'react'
-import { createRoot, type Root } from 'react-dom/client'
-import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import type { ImageInfoDto } from '../../preload/contract'
 import { setApi } from '../../renderer/src/api'
 import { ExportDialog } from '../../renderer/src/panels/ExportDialog'
@@ -15,29 +14,7 @@ import { ScanControls } from '../../renderer/src/panels/ScanControls'
 import { IDLE_EXPORT, scene, session } from '../../renderer/src/state/session'
 import { InMemoryFakeEngine } from './fakes/in-memory-fake-engine'
 import { inProcessApi } from './fakes/in-process-api'
-
-declare global {
-  // React's flag for "this environment flushes updates inside act()".
-  var IS_REACT_ACT_ENVIRONMENT: boolean | undefined
-}
-
-let root: Root | null = null
-let host: HTMLElement
-
-function render(node: React.ReactNode): HTMLElement {
-  host = document.createElement('div')
-  document.body.append(host)
-  root = createRoot(host)
-  act(() => root!.render(node))
-  return host
-}
-
-function unlabeled(el: HTMLElement): string[] {
-  return Array.from(el.querySelectorAll<HTMLElement>('button, select, input, textarea')).filter((c) => {
-    const labels = (c as HTMLInputElement).labels
-    return !((labels?.length ?? 0) > 0 || c.getAttribute('aria-label') !== null || (c.textContent ?? '').trim() !== '')
-  }).map((c) => c.outerHTML)
-}
+import { render, unlabeled, useReactDom } from './helpers/dom'
 
 const api = inProcessApi(new InMemoryFakeEngine())
 
@@ -49,13 +26,9 @@ async function imageOf(name: string): Promise<Omit<ImageInfoDto, 'display'>> {
 }
 
 describe('scan and export panels', () => {
+  useReactDom()
   beforeAll(() => {
-    globalThis.IS_REACT_ACT_ENVIRONMENT = true
     setApi(api)
-  })
-  afterEach(() => {
-    act(() => root?.unmount())
-    host.remove()
   })
 
   it('export dialog: labelled, DICOM SC and linkage only for DICOM, report lists the files and the folder', async () => {

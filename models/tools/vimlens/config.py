@@ -6,6 +6,11 @@ import math
 from dataclasses import asdict, dataclass
 
 
+# ImageNet normalisation: the input convention of the official Vim checkpoints and of every model we export.
+IMAGENET_MEAN = (0.485, 0.456, 0.406)
+IMAGENET_STD = (0.229, 0.224, 0.225)
+
+
 @dataclass(frozen=True)
 class VimConfig:
     img_size: int = 224

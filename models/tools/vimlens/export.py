@@ -20,7 +20,7 @@ from pathlib import Path
 import onnx
 
 from .checkpoint import CheckpointError, load_vim, sha256_file
-from .config import VimConfig
+from .config import IMAGENET_MEAN, IMAGENET_STD, VimConfig
 from .graph.explainer import build_explainer, output_shapes
 from .graph.matrices import build_matrices
 
@@ -36,7 +36,7 @@ MEANINGS = {
     "gate": "SiLU(Z) in original token order",
     "lrp": "MambaLRP relevance per token embedding (Gradient x Input with LRP rules), incl. CLS",
 }
-IMAGENET = {"mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225]}
+IMAGENET = {"mean": list(IMAGENET_MEAN), "std": list(IMAGENET_STD)}
 
 
 def make_card(name: str, cfg: VimConfig, ckpt: Path, onnx_sha: str, grad_first: int, labels: list[str], extra: dict,

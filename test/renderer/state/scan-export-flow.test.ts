@@ -13,16 +13,10 @@ import { endWindowDrag, hoverPixel, moveWindowDrag, startWindowDrag } from '../.
 import { scene, session } from '../../../renderer/src/state/session'
 import { InMemoryFakeEngine } from '../fakes/in-memory-fake-engine'
 import { inProcessApi } from '../fakes/in-process-api'
+import { until } from '../../helpers/until'
 
 const engine = new InMemoryFakeEngine()
 const api = inProcessApi(engine)
-const until = async (cond: () => boolean, ms = 2000): Promise<void> => {
-  const t0 = Date.now()
-  while (!cond()) {
-    if (Date.now() - t0 > ms) throw new Error('condition not met in time')
-    await new Promise((r) => setTimeout(r, 5))
-  }
-}
 const CHOICES: ExportChoices = { formats: ['png', 'svg'], pngScales: [1, 2], caption: '  my note  ', sidecar: true, showGrid: false, keepLinkageId: false }
 
 describe('export (fake engine)', () => {

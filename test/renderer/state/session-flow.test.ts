@@ -12,16 +12,10 @@ import { openFile } from '../../../renderer/src/state/image-actions'
 import { scene, session } from '../../../renderer/src/state/session'
 import { InMemoryFakeEngine } from '../fakes/in-memory-fake-engine'
 import { inProcessApi } from '../fakes/in-process-api'
+import { until } from '../../helpers/until'
 
 const engine = new InMemoryFakeEngine()
 const api = inProcessApi(engine)
-const until = async (cond: () => boolean, ms = 2000): Promise<void> => {
-  const t0 = Date.now()
-  while (!cond()) {
-    if (Date.now() - t0 > ms) throw new Error('condition not met in time')
-    await new Promise((r) => setTimeout(r, 5))
-  }
-}
 const pane0 = () => scene.get().panes[0] ?? null
 
 describe('session flow (fake engine)', () => {
