@@ -80,13 +80,9 @@ export class ModelPool {
   async matricesSession(model: LoadedModel): Promise<OrtSession | undefined> {
     const m = matricesGraphOf(model.spec.card)
     if (m === undefined || model.spec.matricesPath === undefined) return undefined
-    if (model.matrices !== undefined) return model.matrices
-    const bytes = readModelFile(model.spec.matricesPath, model.spec.id)
-    if (m.sha256 !== undefined) verifySha256(bytes, m.sha256, 'matrices graph')
     // No arena: measured on Vim-T, the arena kept the graph's ≈1.6 GB peak after each run (3.5 GB after two).
-    const opened = await openSession(bytes, { logger: this.log.child('onnx'), preferProviders: [model.provider], memoryArena: false })
-    model.matrices = opened.session
-    return opened.session
+    model.matrices ??= await this.companion(model, model.spec.matricesPath, m.sha256, 'matrices graph', false)
+    return model.matrices
   }
 
   /**
@@ -96,17 +92,23 @@ export class ModelPool {
   async forwardSession(model: LoadedModel): Promise<OrtSession | undefined> {
     const f = model.spec.card.forwardGraph
     if (f === undefined || model.spec.forwardPath === undefined) return undefined
-    if (model.forward !== undefined) return model.forward
-    const bytes = readModelFile(model.spec.forwardPath, model.spec.id)
-    verifySha256(bytes, f.sha256, 'forward graph')
-    const opened = await openSession(bytes, { logger: this.log.child('onnx'), preferProviders: [model.provider] })
-    const missing = f.outputs.filter((n) => !opened.session.outputNames.includes(n))
-    if (missing.length > 0) {
-      await opened.session.release()
-      throw new AppError('model/manifest-mismatch', { detail: { problems: missing.slice(0, 5).map((n) => `forward graph output ${n}: missing`) } })
+    if (model.forward === undefined) {
+      const session = await this.companion(model, model.spec.forwardPath, f.sha256, 'forward graph', true)
+      const missing = f.outputs.filter((n) => !session.outputNames.includes(n))
+      if (missing.length > 0) {
+        await session.release()
+        throw new AppError('model/manifest-mismatch', { detail: { problems: missing.slice(0, 5).map((n) => `forward graph output ${n}: missing`) } })
+      }
+      model.forward = session
     }
-    model.forward = opened.session
-    return opened.session
+    return model.forward
+  }
+
+  /** Opens a graph the card names next to the explainer: read, sha256 check, session on the model's provider. */
+  private async companion(model: LoadedModel, path: string, sha256: string | undefined, what: string, memoryArena: boolean): Promise<OrtSession> {
+    const bytes = readModelFile(path, model.spec.id)
+    if (sha256 !== undefined) verifySha256(bytes, sha256, what)
+    return (await openSession(bytes, { logger: this.log.child('onnx'), preferProviders: [model.provider], memoryArena })).session
   }
 
   /** Releases one model (or all); returns how many sessions were released. */
