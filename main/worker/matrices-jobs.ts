@@ -1,8 +1,9 @@
 /**
  * Channel-mean matrices of a cached run (ALGORITHMS.md §2.1–2.2), computed per layer ("piece": both
  * directions, matrix-pieces.ts). From the card's weight-free matrices graph with G = 2 when it has one,
- * else from the TypeScript reference (O(L²·E·N) per layer-direction: instant for the small conformance
- * model, ≈2 s per direction for Vim-T — docs/BENCHMARKS.md).
+ * else (or where the graph's result is not finite) from the TypeScript reference (O(L²·E·N) per
+ * layer-direction: instant for the small conformance model, ≈2 s per direction for Vim-T —
+ * docs/BENCHMARKS.md).
  *
  * Why per layer even for a user's `matrices()` call: measured on Vim-T, 2 cores, 24 runs with G = 2 take
  * about as long as one run with G = 48 (6.2 s vs 5.4–6.5 s) while the graph's peak memory is 1/24th.
@@ -64,6 +65,11 @@ async function graphPiece(session: OrtSession, run: CachedRun, layer: number, sp
   return out
 }
 
+function allFinite(a: Float32Array): boolean {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i]!)) return false
+  return true
+}
+
 function typescriptPiece(run: CachedRun, layer: number): Float32Array {
   const f = attentionFactorsFromTaps(run.taps)
   const L = f.tokens
@@ -79,8 +85,13 @@ async function ensurePiece(run: CachedRun, layer: number, model: WorkerModelSpec
   const session = await ctx.pool.matricesSession(loaded)
   const spec = matricesGraphOf(loaded.spec.card)
   if (session !== undefined && spec !== undefined) {
-    run.pieces.set(layer, await graphPiece(session, run, layer, spec))
-    return 'graph'
+    const piece = await graphPiece(session, run, layer, spec)
+    // The graph's float64 diagonal blocks overflow for decays beyond exp(±709) within one chunk
+    // (models/tools/vimlens/graph/matrices.py); such a piece is recomputed exactly here instead.
+    if (allFinite(piece)) {
+      run.pieces.set(layer, piece)
+      return 'graph'
+    }
   }
   run.pieces.set(layer, typescriptPiece(run, layer))
   return 'typescript'

@@ -149,6 +149,51 @@ def test_matrices_graph(small, small_runs, small_golden, tmp_path):
             assert rel(m[layer, 1][::-1, ::-1], small_golden[f"attn_bwd_flipped_{i}"][layer].mean(0)) < 2e-3
 
 
+def _matrices_reference(delta, B, C, A):
+    """Spec §2.1 averaged over channels, float64, pair by pair: [G, L, L] lower triangular."""
+    G, L, E = delta.shape
+    S = np.cumsum(delta.astype(np.float64), 1)
+    out = np.zeros((G, L, L))
+    for i in range(L):
+        for j in range(i + 1):
+            decay = np.exp(A[:, :, :] * (S[:, i] - S[:, j])[:, :, None])              # [G, E, N]
+            out[:, i, j] = np.einsum("gen,ge,gn,gn->g", decay, delta[:, j], B[:, j], C[:, i]) / E
+    return out
+
+
+def _random_factors(rng, G, L, E, N, delta_scale):
+    return {"delta": (rng.random((G, L, E)) * delta_scale).astype(np.float32),
+            "B": rng.standard_normal((G, L, N)).astype(np.float32),
+            "C": rng.standard_normal((G, L, N)).astype(np.float32),
+            "A": (-np.exp(rng.uniform(0, np.log(17), (G, E, N)))).astype(np.float32)}
+
+
+def test_matrices_graph_strong_decays(tmp_path):
+    """Decays down to exp(−600) inside one chunk (float64 diagonal blocks) still match the pairwise reference."""
+    from vimlens.graph.matrices import build_matrices
+    rng = np.random.default_rng(3)
+    f = _random_factors(rng, 2, 40, 12, 4, delta_scale=5.0)          # |A|·Δ up to 85 per token, chunk of 8
+    path = tmp_path / "m.onnx"
+    onnx.save(build_matrices(40, 12, 4, chunk=8), path)
+    m = ort_runner.run(path, f)["matrices"]
+    ref = _matrices_reference(**f)
+    assert np.isfinite(m).all()
+    assert np.abs(m - ref).max() <= 1e-6 * np.abs(ref).max()
+
+
+def test_matrices_graph_out_of_range_is_not_finite(tmp_path):
+    """Beyond exp(±709) per chunk the graph must fail visibly (non-finite), never finite and wrong: the
+    worker recomputes such pieces in TypeScript (main/worker/matrices-jobs.ts)."""
+    from vimlens.graph.matrices import build_matrices
+    rng = np.random.default_rng(4)
+    f = _random_factors(rng, 2, 40, 12, 4, delta_scale=5.0)
+    f["delta"][:, 9] = 100.0                                         # one token decays by up to exp(−1700)
+    path = tmp_path / "m.onnx"
+    onnx.save(build_matrices(40, 12, 4, chunk=8), path)
+    m = ort_runner.run(path, f)["matrices"]
+    assert not np.isfinite(m).all()
+
+
 def test_zero_target_explains_the_predicted_class(small, small_golden, tmp_path):
     _, cfg, sd = small
     path = tmp_path / "s.onnx"

@@ -12,6 +12,7 @@ import { WorkerHost } from '../../../main/worker/host'
 import type { ExplainReq, ExplainRes, MatricesPieceReq, WorkerModelSpec } from '../../../main/worker/protocol'
 import { cleanup, tempDir } from '../adapters/onnx/fixtures/temp'
 import { SYN, writeSyntheticModel } from '../adapters/onnx/fixtures/synthetic-model'
+import { DT_FLOAT, encodeModel } from '../adapters/onnx/fixtures/onnx-writer'
 import { codeOf } from '../../helpers/errors'
 
 afterAll(cleanup)
@@ -102,6 +103,39 @@ describe('WorkerHost background pieces', () => {
     const m = await host.request<'matrices'>({ kind: 'matrices', runId: 'a', model: spec })
     expect(m.data).toHaveLength(SYN.layers * 2 * SYN.L * SYN.L)
     expect(host.spawned).toBe(1)
+    await host.close()
+  })
+
+  it('recomputes a piece in TypeScript when the matrices graph returns non-finite values', async () => {
+    // Stand-ins for the exporter's graph: B·Cᵀ per direction, once as is and once divided by 0 (±inf/NaN,
+    // what a float64 overflow in the real graph's diagonal blocks would give).
+    const graphSpec = (id: string, overflow: boolean): WorkerModelSpec => {
+      const path = join(dir, `${id}.matrices.onnx`)
+      const dims = [2, SYN.L, SYN.N]
+      writeFileSync(path, encodeModel({
+        name: id,
+        nodes: [
+          { op: 'Transpose', inputs: ['C'], outputs: ['Ct'], attrs: { perm: { kind: 'ints', v: [0, 2, 1] } } },
+          { op: 'MatMul', inputs: ['B', 'Ct'], outputs: [overflow ? 'BC' : 'matrices'] },
+          ...(overflow ? [{ op: 'Div', inputs: ['BC', 'zero'], outputs: ['matrices'] }] : []),
+        ],
+        initializers: [{ name: 'zero', dims: [1], float: new Float32Array([0]) }],
+        inputs: [{ name: 'B', dims, elemType: DT_FLOAT }, { name: 'C', dims, elemType: DT_FLOAT }],
+        outputs: [{ name: 'matrices', dims: [2, SYN.L, SYN.L], elemType: DT_FLOAT }],
+      }))
+      return { ...spec, id, matricesPath: path, card: { ...spec.card, matricesGraph: `${id}.matrices.onnx` } }
+    }
+    const host = new WorkerHost()
+    const results = []
+    for (const model of [spec, graphSpec('syn-finite', false), graphSpec('syn-overflow', true)]) {
+      const r = await host.request<'explain'>({ ...explainReq(model.id), model })
+      results.push(await host.request<'matrices'>({ kind: 'matrices', runId: model.id, model }))
+      expect(r.matrices.key).toBeTruthy()
+    }
+    const [reference, finite, overflow] = results
+    expect([reference!.source, finite!.source, overflow!.source]).toEqual(['typescript', 'graph', 'typescript'])
+    expect(finite!.data).not.toEqual(reference!.data)
+    expect(overflow!.data).toEqual(reference!.data)
     await host.close()
   })
 })
