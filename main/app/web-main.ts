@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { userCacheDir } from '../adapters/user-cache'
 import { startBridge } from './bridge/server'
 import { createServices } from './compose'
 import { deferredDispatch } from './dispatch'
@@ -15,7 +16,8 @@ async function main(): Promise<void> {
   const log = createAppLogger([consoleSink(process.env.MAMBA_LENS_LOG === 'debug' ? 'debug' : 'info')])
   const { version } = JSON.parse(readFileSync(join(paths.root, 'package.json'), 'utf8')) as { version: string }
   // Serve the page at once; calls wait for the model, and a start-up failure is shown in the page in words.
-  const ready = createServices({ mode: 'browser', appVersion: version, modelsDir: paths.modelsDir, log })
+  const cacheDir = userCacheDir(process.env)
+  const ready = createServices({ mode: 'browser', appVersion: version, modelsDir: paths.modelsDir, log, ...(cacheDir !== undefined ? { cacheDir } : {}) })
   ready.catch((err: unknown) => log.error('services failed to start', { error: err instanceof Error ? err.message : String(err) }))
   const port = Number(process.env.MAMBA_LENS_PORT ?? 0)
   const dispatch = deferredDispatch(ready.then((s) => s.dispatch), log)

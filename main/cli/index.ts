@@ -4,8 +4,6 @@
  * turns SIGINT into cancellation (exit 5).
  */
 import { readFileSync } from 'node:fs'
-import { homedir } from 'node:os'
-import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createLogger, type Logger, type LogRecord } from '../core/log'
 import { methodInfo, methods as allMethods } from '../core/explain/registry'
@@ -15,6 +13,7 @@ import { methodInfos } from '../engine/model-specs'
 import { parseCommand, USAGE, type Command } from './args'
 import { explainCommand, type CliIo } from './explain-cmd'
 import { describe, EXIT, type ExitCode } from './exit-codes'
+import { userCacheDir } from '../adapters/user-cache'
 
 /** Streams, environment and cancellation of one CLI invocation. */
 export interface RunCliIo extends Omit<CliIo, 'appVersion'> {
@@ -45,18 +44,9 @@ function stderrLogger(io: RunCliIo): Logger {
   })
 }
 
-/**
- * Cache folder of the optimised-graph cache (saves ≈0.4 s per invocation for Vim-T): $MAMBA_LENS_CACHE,
- * else $XDG_CACHE_HOME/mamba-lens or ~/.cache/mamba-lens; `MAMBA_LENS_CACHE=off` disables it. Without an
- * environment (in-process tests) nothing is cached.
- */
+/** The optimised-graph cache folder (adapters/user-cache.ts); without an environment (in-process tests) none. */
 function cacheDirOf(io: RunCliIo): string | undefined {
-  const env = io.env
-  if (env === undefined) return undefined
-  const explicit = env['MAMBA_LENS_CACHE']
-  if (explicit === 'off') return undefined
-  if (explicit !== undefined && explicit !== '') return explicit
-  return join(env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'mamba-lens')
+  return io.env === undefined ? undefined : userCacheDir(io.env)
 }
 
 function modelsDirOf(cmd: { modelsDir?: string }, io: RunCliIo): string {

@@ -75,7 +75,11 @@ port.on('message', (env: JobEnvelope) => {
     progress: (stage, fraction) => post({ type: 'progress', jobId: env.jobId, progress: { stage, fraction } }),
   }
   handle(env.req, ctx).then(
-    (out) => post({ type: 'ok', jobId: env.jobId, value: out.value }, out.transfer),
+    (out) => {
+      post({ type: 'ok', jobId: env.jobId, value: out.value }, out.transfer)
+      // After the answer: a first result never waits for (or shares the CPU with) a cache write.
+      for (const job of pool.takeQueuedStores()) post({ type: 'store', job })
+    },
     (e: unknown) => {
       if (e instanceof RunMiss) post({ type: 'miss', jobId: env.jobId })
       else {

@@ -19,7 +19,8 @@ import type { ProgressEvent } from '../core/engine/api'
 import { AppError } from '../core/errors'
 import { noopLogger, type Logger } from '../core/log'
 import { PriorityQueue } from './job-queue'
-import type { AnyRequest, JobKind, JobMap, ResponseOf, WorkerMessage } from './protocol'
+import { storeInThread } from './optimize-thread'
+import type { AnyRequest, JobKind, JobMap, ResponseOf, StoreJob, WorkerMessage } from './protocol'
 
 /** The run is not in the worker's cache (evicted, or the worker was restarted). */
 export class RunNotCached extends Error {
@@ -90,6 +91,7 @@ export class WorkerHost {
   private nextId = 1
   private closed = false
   private pumpScheduled = false
+  private readonly stores = new Set<Promise<void>>()
   private readonly log: Logger
   /** Workers started so far (1 + restarts after cancellation or crash). */
   spawned = 0
@@ -218,6 +220,19 @@ export class WorkerHost {
     }
   }
 
+  /** Optimised-graph cache writes still running (tests, the benchmark). */
+  get cacheWrites(): number {
+    return this.stores.size
+  }
+
+  private store(job: StoreJob): void {
+    const p: Promise<void> = storeInThread(job).then((r) => {
+      if (r.ok) this.log.info('optimised graph cached for the next launch', { provider: job.provider, result: r.result, ms: Math.round(r.ms) })
+      else this.log.warn('optimised graph not cached', { provider: job.provider, reason: r.error })
+    }).finally(() => this.stores.delete(p))
+    this.stores.add(p)
+  }
+
   private forwardLog(m: Extract<WorkerMessage, { type: 'log' }>): void {
     const { level, category, message, fields } = m.record
     const logger = category === '' ? this.log : this.log.child(category.replace(/^worker\.?/, '') || 'main')
@@ -227,6 +242,7 @@ export class WorkerHost {
   private onMessage(slot: Slot, m: WorkerMessage): void {
     if (m.type === 'log') return this.forwardLog(m)
     if (m.type === 'ready') return
+    if (m.type === 'store') return this.store(m.job)
     if (slot.state !== 'active') {
       // A retiring worker is back in JS once it answers its last job (or our release request).
       if (m.type !== 'progress' && m.jobId === slot.awaitJob) {

@@ -13,7 +13,7 @@ import { checkGraphAgainstCard, verifySha256 } from '../adapters/models/verify'
 import { fromOrt } from '../adapters/onnx/from-ort'
 import { openSession, type OrtSession } from '../adapters/onnx/session'
 import type { F32Tensor } from '../core/tensor/f32'
-import type { LoadRes, WorkerModelSpec } from './protocol'
+import type { LoadRes, StoreJob, WorkerModelSpec } from './protocol'
 
 /** A model ready to run. */
 export interface LoadedModel {
@@ -36,6 +36,7 @@ function readModelFile(path: string, id: string): Uint8Array {
 /** Open models of this worker. */
 export class ModelPool {
   private readonly models = new Map<string, LoadedModel>()
+  private readonly queuedStores: StoreJob[] = []
 
   constructor(private readonly log: Logger) {}
 
@@ -69,11 +70,19 @@ export class ModelPool {
       spec, session: opened.session, provider: opened.provider, layout: makeLayout(spec.card.grid[0], spec.card.grid[1]),
     }
     this.models.set(spec.id, model)
+    if (opened.optimizedCache === 'miss' && spec.optimizedCacheDir !== undefined) {
+      this.queuedStores.push({ modelPath: spec.onnxPath, sha256: spec.card.sha256.toLowerCase(), provider: opened.provider, optimizedCacheDir: spec.optimizedCacheDir })
+    }
     this.log.info('model loaded', { id: spec.id, provider: opened.provider, createMs: Math.round(opened.createMs), verifyMs: Math.round(verifyMs) })
     return {
       model,
       load: { provider: opened.provider, attempts: opened.attempts, createMs: opened.createMs, verifyMs, optimizedCache: opened.optimizedCache, wasLoaded: false },
     }
+  }
+
+  /** Cache writes that loads missed since the last call (the job loop hands them to the host). */
+  takeQueuedStores(): StoreJob[] {
+    return this.queuedStores.splice(0)
   }
 
   /** The matrices-graph session of a model (opened once, same provider preference), or undefined. */

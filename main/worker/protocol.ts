@@ -52,7 +52,8 @@ export interface LoadRes {
   readonly attempts: readonly ProviderAttempt[]
   readonly createMs: number
   readonly verifyMs: number
-  readonly optimizedCache: 'hit' | 'stored' | 'off'
+  /** 'miss': the host saves the optimised graph in a thread of its own after this job (optimize-thread.ts). */
+  readonly optimizedCache: 'hit' | 'miss' | 'off'
   readonly wasLoaded: boolean
 }
 
@@ -178,6 +179,16 @@ export type WorkerMessage =
   | { readonly type: 'progress'; readonly jobId: number; readonly progress: ProgressEvent }
   | { readonly type: 'log'; readonly record: LogRecord }
   | { readonly type: 'ready' }
+  /** A load missed the optimised-graph cache: the host writes it (sent after the job's answer). */
+  | { readonly type: 'store'; readonly job: StoreJob }
+
+/** One optimised-graph cache write (optimize-thread.ts). */
+export interface StoreJob {
+  readonly modelPath: string
+  readonly sha256: string
+  readonly provider: ExecutionProvider
+  readonly optimizedCacheDir: string
+}
 
 /** Buffers of a value that can be moved instead of copied (each buffer once). */
 export function transferablesOf(values: readonly (ArrayBufferView | undefined)[]): ArrayBuffer[] {

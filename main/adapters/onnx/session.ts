@@ -57,8 +57,11 @@ export interface OpenedSession {
   readonly provider: ExecutionProvider
   readonly attempts: readonly ProviderAttempt[]
   readonly createMs: number
-  /** 'hit': loaded the cached optimised graph; 'stored': optimised now and saved; 'off'. */
-  readonly optimizedCache: 'hit' | 'stored' | 'off'
+  /**
+   * 'hit': loaded the cached optimised graph; 'miss': a cache folder is set but holds no usable entry
+   * (the session was optimised now; {@link storeOptimizedGraph} can fill the cache later); 'off'.
+   */
+  readonly optimizedCache: 'hit' | 'miss' | 'off'
 }
 
 /** Default factory: the real onnxruntime-node. */
@@ -128,10 +131,12 @@ interface CachePaths { readonly file: string; readonly sum: string }
 /**
  * Cache key: model, provider, ORT version and the CPU. Level-'all' optimisations can be specific to
  * the instruction set they were made on (ORT docs, "offline mode"), so a copied profile must miss.
+ * ORT's own format (`.ort`): it loads in 0.40–0.48 s against 0.62–0.70 s for the same optimised graph
+ * saved as ONNX (Vim-T, 2 cores; docs/BENCHMARKS.md).
  */
 function cachePaths(dir: string, sha: string, provider: ExecutionProvider): CachePaths {
   const machine = createHash('sha256').update(`${process.arch}|${cpus()[0]?.model ?? ''}`).digest('hex').slice(0, 8)
-  const name = `${sha.slice(0, 32)}.${provider}.${machine}.ort${ort.env.versions.common ?? 'x'}.onnx`
+  const name = `${sha.slice(0, 32)}.${provider}.${machine}.ort${ort.env.versions.common ?? 'x'}.ort`
   return { file: join(dir, name), sum: join(dir, `${name}.sha256`) }
 }
 
@@ -158,18 +163,37 @@ async function tryProvider(model: Uint8Array, provider: ExecutionProvider, o: Op
       log.warn('cached optimised graph failed to load; using the original', { provider, reason: firstLine(e) })
     }
   }
+  // Saving the optimised graph costs ~0.7 s more than optimising alone (Vim-T): not on the way to the
+  // first result. The model pool stores it afterwards in a thread of its own (optimize-thread.ts).
+  return { session: await factory(model, provider, opts), cache: 'miss' }
+}
+
+/** What {@link storeOptimizedGraph} needs: the cache folder and key, and the session's options. */
+export type StoreOptions = Required<Pick<OpenSessionOptions, 'optimizedCacheDir' | 'modelSha256'>> & Pick<OpenSessionOptions, 'intraOpNumThreads' | 'memoryArena' | 'factory'>
+
+/**
+ * Optimises `model` for `provider` once more and saves the result as the cache entry that
+ * {@link openSession} loads next time (written under a temporary name, then renamed with its checksum,
+ * so a reader never sees half a file). Blocks its thread for the whole optimisation: run it off the
+ * inference worker's job loop. Returns 'off' when ORT wrote nothing.
+ */
+export async function storeOptimizedGraph(model: Uint8Array, provider: ExecutionProvider, o: StoreOptions): Promise<'stored' | 'off'> {
+  const paths = cachePaths(o.optimizedCacheDir, o.modelSha256, provider)
   mkdirSync(o.optimizedCacheDir, { recursive: true })
-  const tmp = `${paths.file}.${process.pid}.${Date.now()}.tmp`
-  const session = await factory(model, provider, { ...opts, optimizedModelFilePath: tmp })
-  if (existsSync(tmp)) {
+  // ORT picks the format from the extension: the temporary name must end in .ort too.
+  const tmp = `${paths.file}.${process.pid}.${Date.now()}.tmp.ort`
+  try {
+    const session = await (o.factory ?? ortFactory)(model, provider, { ...baseOptions(provider, o.intraOpNumThreads, o.memoryArena !== false), optimizedModelFilePath: tmp })
+    await session.release()
+    if (!existsSync(tmp)) return 'off'
     const sum = createHash('sha256').update(readFileSync(tmp)).digest('hex')
     writeFileSync(`${paths.sum}.tmp`, sum)
     renameSync(tmp, paths.file)
     renameSync(`${paths.sum}.tmp`, paths.sum)
-    return { session, cache: 'stored' }
+    return 'stored'
+  } finally {
+    rmSync(tmp, { force: true })
   }
-  rmSync(tmp, { force: true })
-  return { session, cache: 'off' }
 }
 
 /**

@@ -128,8 +128,8 @@ describe('bin/mamba-lens.mjs', () => {
     const ok = spawnSync(process.execPath, [bin, 'explain', png, '--models-dir', modelsDir, '--method', 'mamba-rollout', '--out', out], { encoding: 'utf8', env })
     expect(ok.status).toBe(0)
     expect(existsSync(join(out, 'scan_one.mamba-rollout.png'))).toBe(true)
-    // The optimised graph was cached for the next invocation.
-    expect(readdirSync(join(cache, 'ort-optimized')).some((f) => f.endsWith('.onnx'))).toBe(true)
+    // The optimised graph was cached for the next invocation (the process waits for its writer thread).
+    expect(readdirSync(join(cache, 'ort-optimized')).some((f) => f.endsWith('.ort'))).toBe(true)
     const missing = spawnSync(process.execPath, [bin, 'explain', join(work, 'nope.png'), '--models-dir', modelsDir, '--out', out], { encoding: 'utf8', env })
     expect(missing.status).toBe(3)
     expect(missing.stderr).toContain('mamba-lens: error [image/not-found]')

@@ -1,15 +1,24 @@
 // @vitest-environment node
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import * as ort from 'onnxruntime-node'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { ExecutionProvider } from '../../../../main/core/engine/api'
 import { isAppError } from '../../../../main/core/errors'
 import { createLogger, type LogRecord } from '../../../../main/core/log'
 import { candidateProviders, PROVIDER_ORDER } from '../../../../main/adapters/onnx/providers'
-import { openSession, type OrtSession, type SessionFactory } from '../../../../main/adapters/onnx/session'
+import { openSession, storeOptimizedGraph, type OrtSession, type SessionFactory } from '../../../../main/adapters/onnx/session'
 import { cleanup, tempDir } from './fixtures/temp'
-import { writeSyntheticModel } from './fixtures/synthetic-model'
+import { SYN, writeSyntheticModel } from './fixtures/synthetic-model'
 
 afterAll(cleanup)
+
+function syntheticFeeds(): Record<string, ort.Tensor> {
+  const image = Float32Array.from({ length: 3 * SYN.H * SYN.W }, (_, i) => Math.sin(i * 0.37))
+  const target = new Float32Array(SYN.C)
+  target[1] = 1
+  return { image: new ort.Tensor('float32', image, [1, 3, SYN.H, SYN.W]), target: new ort.Tensor('float32', target, [SYN.C]) }
+}
 
 const all = [{ name: 'cpu', bundled: true }, { name: 'webgpu', bundled: true }, { name: 'cuda', bundled: false }, { name: 'dml', bundled: true }]
 
@@ -76,16 +85,35 @@ describe('openSession with onnxruntime-node', () => {
     await r.session.release()
   })
 
-  it('stores the optimised graph once, then loads it from the cache', async () => {
+  it('opens uncached on a miss; the stored optimised graph is loaded next time and computes the same', async () => {
     const m = writeSyntheticModel(tempDir())
     const dir = tempDir()
     const bytes = readFileSync(m.onnxPath)
     const first = await openSession(bytes, { preferProviders: ['cpu'], optimizedCacheDir: dir, modelSha256: m.sha256 })
-    expect(first.optimizedCache).toBe('stored')
-    await first.session.release()
+    expect(first.optimizedCache).toBe('miss')
+    expect(readdirSync(dir)).toEqual([])
+    expect(await storeOptimizedGraph(bytes, 'cpu', { optimizedCacheDir: dir, modelSha256: m.sha256 })).toBe('stored')
+    // One graph in ORT's format plus its checksum; no temporary file left behind.
+    expect(readdirSync(dir).map((f) => f.replace(/^.*\./, ''))).toEqual(['ort', 'sha256'])
     const second = await openSession(bytes, { preferProviders: ['cpu'], optimizedCacheDir: dir, modelSha256: m.sha256 })
     expect(second.optimizedCache).toBe('hit')
     expect(second.session.outputNames).toEqual(first.session.outputNames)
+    const feeds = syntheticFeeds()
+    const [a, b] = await Promise.all([first.session.run(feeds), second.session.run(feeds)])
+    for (const name of first.session.outputNames) expect(b[name]!.data).toEqual(a[name]!.data)
+    await first.session.release()
     await second.session.release()
+  })
+
+  it('ignores a damaged cache entry and opens the original graph', async () => {
+    const m = writeSyntheticModel(tempDir())
+    const dir = tempDir()
+    const bytes = readFileSync(m.onnxPath)
+    await storeOptimizedGraph(bytes, 'cpu', { optimizedCacheDir: dir, modelSha256: m.sha256 })
+    const graph = readdirSync(dir).find((f) => f.endsWith('.ort'))!
+    writeFileSync(join(dir, graph), 'damaged')
+    const r = await openSession(bytes, { preferProviders: ['cpu'], optimizedCacheDir: dir, modelSha256: m.sha256 })
+    expect(r.optimizedCache).toBe('miss')
+    await r.session.release()
   })
 })
