@@ -25,6 +25,10 @@ with mixup on a share of the batches (`--mixup`) so the teachers are queried bet
 `--init-weights` starts the student (and its EMA) from a trained checkpoint. The cross-entropy on the true
 labels stays in the loss (weight `1 - --kd-weight`).
 
+Mixup without teachers (`--mixup-plain`): the same pairwise mixup on a share `--mixup` of the batches in plain
+training too (a regulariser; attempt 4 of the BUS-BRA model). Without the flag plain training draws no mixup
+random numbers at all, so the shipped run (drop-path 0.1, no mixup) replays exactly.
+
 Selection: every epoch the EMA weights are evaluated on the validation split (AUC); the best EMA
 weights are kept as `best_ema.pt` ({"model": state_dict}, the official checkpoint layout).
 The test split is never read here.
@@ -82,7 +86,9 @@ def parse_args(argv=None):
     ap.add_argument("--teachers", type=Path, nargs="*", default=[], help="checkpoints (best_ema.pt) to distil from")
     ap.add_argument("--kd-weight", type=float, default=0.7, help="share of the distillation loss when --teachers is given")
     ap.add_argument("--kd-temp", type=float, default=2.0)
-    ap.add_argument("--mixup", type=float, default=0.5, help="share of distillation batches mixed pairwise (0 = none)")
+    ap.add_argument("--mixup", type=float, default=0.5, help="share of batches mixed pairwise, with --teachers or --mixup-plain (0 = none)")
+    ap.add_argument("--mixup-plain", action="store_true",
+                    help="apply --mixup also without --teachers (default off: plain training unmixed, as the shipped run)")
     ap.add_argument("--init-weights", type=Path, default=None, help="checkpoint ({'model': state_dict}) to start from")
     ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     ap.add_argument("--max-images", type=int, default=0, help="debug: use only the first N train/val images")
@@ -222,7 +228,7 @@ def main(argv=None) -> int:
             for grp in opt.param_groups:
                 grp["lr"] = lr
             y = F.one_hot(tr_lab[idx], 2).float()
-            mixed = bool(teachers) and a.mixup > 0 and float(torch.rand(1, generator=g, device=dev)) < a.mixup
+            mixed = (bool(teachers) or a.mixup_plain) and a.mixup > 0 and float(torch.rand(1, generator=g, device=dev)) < a.mixup
             if mixed:  # pairwise mixup: images, masks and labels blend with one weight per sample
                 lam = torch.rand(len(idx), generator=g, device=dev).view(-1, 1, 1, 1)
                 partner = torch.randperm(len(idx), generator=g, device=dev)
