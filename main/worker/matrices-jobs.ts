@@ -11,6 +11,7 @@
 import * as ort from 'onnxruntime-node'
 import { attentionFactorsFromTaps } from '../core/attention/factors'
 import { attentionMatrix } from '../core/attention/matrix'
+import { repairColumns } from '../core/attention/range-repair'
 import { AppError } from '../core/errors'
 import type { Tap } from '../core/explain/method'
 import { matricesGraphOf, type MatricesGraphSpec } from '../adapters/models/card'
@@ -86,8 +87,10 @@ async function ensurePiece(run: CachedRun, layer: number, model: WorkerModelSpec
   const spec = matricesGraphOf(loaded.spec.card)
   if (session !== undefined && spec !== undefined) {
     const piece = await graphPiece(session, run, layer, spec)
-    // The graph's float64 diagonal blocks overflow for decays beyond exp(±709) within one chunk
-    // (models/tools/vimlens/graph/matrices.py); such a piece is recomputed exactly here instead.
+    // Columns beyond the graph's float64 range (decays past exp(−600) within one chunk) are recomputed
+    // exactly (core/attention/range-repair.ts); anything still not finite (a graph of unknown chunk
+    // size, or one that fails otherwise) falls back to the TypeScript reference for the whole piece.
+    if (spec.chunk !== undefined) repairColumns(piece, attentionFactorsFromTaps(run.taps), layer, spec.chunk)
     if (allFinite(piece)) {
       run.pieces.set(layer, piece)
       return 'graph'

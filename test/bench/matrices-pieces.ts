@@ -17,7 +17,7 @@ import { drilldownVectors } from '../../main/core/attention/drilldown'
 import { attentionFactors } from '../../main/core/attention/factors'
 import { DT_INT64, encodeModel, type NodeDef, type TensorInit } from '../main/adapters/onnx/fixtures/onnx-writer'
 
-interface Card { file: string; matricesGraph?: string; layers: number; tokens: number; classes: string[]; input: { shape: number[] } }
+interface Card { file: string; matricesGraph?: string | { file: string }; layers: number; tokens: number; classes: string[]; input: { shape: number[] } }
 const cardPath = process.argv[2] ?? 'models/vim-tiny-conformance.json'
 const card = JSON.parse(readFileSync(cardPath, 'utf8')) as Card
 const dir = dirname(cardPath)
@@ -43,7 +43,8 @@ const Λ = card.layers
 const L = card.tokens
 const E = taps['delta']!.length / (Λ * 2 * L)
 const N = taps['B']!.length / (Λ * 2 * L)
-const m = await ort.InferenceSession.create(join(dir, card.matricesGraph ?? ''), { enableCpuMemArena: false, extra: { session: { set_denormal_as_zero: '1' } } })
+const matricesFile = typeof card.matricesGraph === 'string' ? card.matricesGraph : card.matricesGraph?.file
+const m = await ort.InferenceSession.create(join(dir, matricesFile ?? ''), { enableCpuMemArena: false, extra: { session: { set_denormal_as_zero: '1' } } })
 const feeds = (g0: number, G: number): Record<string, ort.Tensor> => {
   const cut = (n: string, per: number, tail: number[]): ort.Tensor => new ort.Tensor('float32', taps[n]!.subarray(g0 * per, (g0 + G) * per), [G, ...tail])
   return { delta: cut('delta', L * E, [L, E]), B: cut('B', L * N, [L, N]), C: cut('C', L * N, [L, N]), A: cut('A', E * N, [E, N]) }

@@ -21,6 +21,8 @@ const matricesGraph = z.union([
     /** Token order of the output's direction-1 matrices: 'scan' (GRAPH_CONTRACT default) or 'original'. */
     order: z.enum(['scan', 'original']).optional(),
     output: z.string().optional(),
+    /** Tokens per chunk of the exporter's graph: lets the worker find columns beyond its float64 range. */
+    chunk: z.number().int().positive().optional(),
   }),
 ])
 
@@ -73,6 +75,7 @@ export interface MatricesGraphSpec {
   readonly sha256?: string
   readonly order: 'scan' | 'original'
   readonly output?: string
+  readonly chunk?: number
 }
 
 /** The matrices graph of a card, if any, with defaults applied. */
@@ -80,7 +83,10 @@ export function matricesGraphOf(card: ModelCard): MatricesGraphSpec | undefined 
   const m = card.matricesGraph
   if (m === undefined) return undefined
   if (typeof m === 'string') return { file: m, order: 'scan' }
-  return { file: m.file, order: m.order ?? 'scan', ...(m.sha256 !== undefined ? { sha256: m.sha256 } : {}), ...(m.output !== undefined ? { output: m.output } : {}) }
+  return {
+    file: m.file, order: m.order ?? 'scan',
+    ...(m.sha256 !== undefined ? { sha256: m.sha256 } : {}), ...(m.output !== undefined ? { output: m.output } : {}), ...(m.chunk !== undefined ? { chunk: m.chunk } : {}),
+  }
 }
 
 /** Name of the class-weights input (GRAPH_CONTRACT: `target`). */

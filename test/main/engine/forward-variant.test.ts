@@ -22,7 +22,7 @@ const image = Float32Array.from({ length: 3 * 64 * 64 }, (_, i) => Math.sin(i * 
 function modelsDirWith(fwd: Record<string, unknown>): string {
   const dir = tempDir()
   const src = dirname(card)
-  for (const f of [json!['file'], json!['matricesGraph'], (json!['forwardGraph'] as { file: string }).file]) copyFileSync(join(src, String(f)), join(dir, String(f)))
+  for (const f of [json!['file'], (json!['matricesGraph'] as { file: string }).file, (json!['forwardGraph'] as { file: string }).file]) copyFileSync(join(src, String(f)), join(dir, String(f)))
   writeFileSync(join(dir, `${ID}.json`), JSON.stringify({ ...json, forwardGraph: fwd }))
   return dir
 }
