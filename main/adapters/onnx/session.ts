@@ -3,7 +3,7 @@
  * ORT-optimised graph. One session per (model, provider); the caller owns it and must `release()` it.
  */
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { cpus } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -168,6 +168,14 @@ async function tryProvider(model: Uint8Array, provider: ExecutionProvider, o: Op
   return { session: await factory(model, provider, opts), cache: 'miss' }
 }
 
+/** Temporaries of writers that were stopped (the app quit mid-write): gone after an hour. */
+function removeStaleTemporaries(dir: string): void {
+  for (const f of readdirSync(dir)) {
+    const path = join(dir, f)
+    if (f.endsWith('.tmp.ort') && Date.now() - statSync(path).mtimeMs > 3_600_000) rmSync(path, { force: true })
+  }
+}
+
 /** What {@link storeOptimizedGraph} needs: the cache folder and key, and the session's options. */
 export type StoreOptions = Required<Pick<OpenSessionOptions, 'optimizedCacheDir' | 'modelSha256'>> & Pick<OpenSessionOptions, 'intraOpNumThreads' | 'memoryArena' | 'factory'>
 
@@ -180,6 +188,7 @@ export type StoreOptions = Required<Pick<OpenSessionOptions, 'optimizedCacheDir'
 export async function storeOptimizedGraph(model: Uint8Array, provider: ExecutionProvider, o: StoreOptions): Promise<'stored' | 'off'> {
   const paths = cachePaths(o.optimizedCacheDir, o.modelSha256, provider)
   mkdirSync(o.optimizedCacheDir, { recursive: true })
+  removeStaleTemporaries(o.optimizedCacheDir)
   // ORT picks the format from the extension: the temporary name must end in .ort too.
   const tmp = `${paths.file}.${process.pid}.${Date.now()}.tmp.ort`
   try {

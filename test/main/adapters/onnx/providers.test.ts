@@ -1,5 +1,5 @@
 // @vitest-environment node
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import * as ort from 'onnxruntime-node'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -92,7 +92,13 @@ describe('openSession with onnxruntime-node', () => {
     const first = await openSession(bytes, { preferProviders: ['cpu'], optimizedCacheDir: dir, modelSha256: m.sha256 })
     expect(first.optimizedCache).toBe('miss')
     expect(readdirSync(dir)).toEqual([])
+    // A writer stopped mid-write long ago left its temporary behind; a recent one may still be writing.
+    writeFileSync(join(dir, 'old.1.2.tmp.ort'), 'partial')
+    utimesSync(join(dir, 'old.1.2.tmp.ort'), new Date(Date.now() - 7_200_000), new Date(Date.now() - 7_200_000))
+    writeFileSync(join(dir, 'recent.3.4.tmp.ort'), 'partial')
     expect(await storeOptimizedGraph(bytes, 'cpu', { optimizedCacheDir: dir, modelSha256: m.sha256 })).toBe('stored')
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp.ort'))).toEqual(['recent.3.4.tmp.ort'])
+    rmSync(join(dir, 'recent.3.4.tmp.ort'))
     // One graph in ORT's format plus its checksum; no temporary file left behind.
     expect(readdirSync(dir).map((f) => f.replace(/^.*\./, ''))).toEqual(['ort', 'sha256'])
     const second = await openSession(bytes, { preferProviders: ['cpu'], optimizedCacheDir: dir, modelSha256: m.sha256 })
