@@ -40,7 +40,7 @@ export default defineConfig({
           index: resolve(root, 'main/index.ts'),
           entry: resolve(root, 'main/worker/entry.ts'),
           // Writes the optimised-graph cache off the inference worker's job loop (main/worker/optimize-thread.ts).
-          'optimize-worker': resolve(root, 'main/worker/optimize-entry.ts'),
+          'optimize-worker': resolve(root, 'main/worker/optimize-worker.ts'),
           'export-worker': resolve(root, 'main/app/export/export-worker.ts'),
         },
       },

@@ -12,9 +12,8 @@
  * Priorities: interactive jobs overtake queued background jobs (job-queue.ts). Background work is cut
  * into short jobs (one matrices piece per layer) instead of being interrupted, for the reason above.
  */
-import { existsSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
+import { startWorker } from '../adapters/threads/start-worker'
 import type { ProgressEvent } from '../core/engine/api'
 import { AppError } from '../core/errors'
 import { noopLogger, type Logger } from '../core/log'
@@ -76,10 +75,7 @@ const RELEASE_JOB = -1
 function spawn(o: WorkerHostOptions): Worker {
   const workerData = { runCacheSize: o.runCacheSize ?? 6 }
   if (o.workerUrl !== undefined) return new Worker(o.workerUrl, { workerData })
-  const built = new URL('./entry.js', import.meta.url)
-  if (existsSync(fileURLToPath(built))) return new Worker(built, { workerData })
-  const entry = new URL('./entry.ts', import.meta.url).href
-  return new Worker(new URL('./bootstrap.mjs', import.meta.url), { workerData: { ...workerData, entry } })
+  return startWorker(import.meta.url, 'entry', workerData)
 }
 
 /** Owns the inference worker (one active at a time, plus retiring ones). */

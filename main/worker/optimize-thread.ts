@@ -5,27 +5,17 @@
  * thread), so it outlives a worker that is retired and keeps a CLI process alive until the file is
  * written. Later launches load the saved graph instead (docs/BENCHMARKS.md, cold start).
  */
-import { existsSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
-import { Worker } from 'node:worker_threads'
+import { startWorker } from '../adapters/threads/start-worker'
 import type { StoreJob } from './protocol'
 
 export type StoreReply = { readonly ok: true; readonly result: 'stored' | 'off'; readonly ms: number } | { readonly ok: false; readonly error: string; readonly ms: number }
-
-function startWriter(job: StoreJob): Worker {
-  // Built app: optimize-worker.js next to the worker bundle; sources (tests, CLI via tsx): through tsx.
-  const built = new URL('./optimize-worker.js', import.meta.url)
-  if (existsSync(fileURLToPath(built))) return new Worker(built, { workerData: job })
-  const entry = new URL('./optimize-entry.ts', import.meta.url).href
-  return new Worker(new URL('./bootstrap.mjs', import.meta.url), { workerData: { ...job, entry } })
-}
 
 /** Runs one store in a fresh thread; never rejects (a failed cache write only costs the next launch time). */
 export function storeInThread(job: StoreJob): Promise<StoreReply> {
   const t0 = performance.now()
   return new Promise((resolve) => {
     let reply: StoreReply | undefined
-    const worker = startWriter(job)
+    const worker = startWorker(import.meta.url, 'optimize-worker', { ...job })
     worker.once('message', (m: StoreReply) => { reply = m })
     worker.once('error', (e) => { reply ??= { ok: false, error: e.message.slice(0, 300), ms: performance.now() - t0 } })
     worker.once('exit', (code) => resolve(reply ?? { ok: false, error: `writer thread exited with code ${code}`, ms: performance.now() - t0 }))

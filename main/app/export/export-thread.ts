@@ -5,10 +5,8 @@
  * thread, which exits when the export is done. Cancellation is a message: the worker aborts its signal, and
  * `exportFigure` removes its temporaries (terminating the thread mid-write would leave them behind).
  */
-import { existsSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
-import { Worker } from 'node:worker_threads'
 import { exportFigure } from '../../adapters/export'
+import { startWorker } from '../../adapters/threads/start-worker'
 import type { ExportOptions, ExportReport, FigureRequest } from '../../core/export/types'
 import { AppError, messages, type ErrorCode } from '../../core/errors'
 import type { Logger } from '../../core/log'
@@ -34,13 +32,6 @@ export type ExportWorkerReply =
 /** Same thread: for tests and for callers that are not an event loop others wait on (the CLI). */
 export const exportInProcess: ExportRunner = (request, options) => exportFigure(request, options)
 
-function startWorker(): Worker {
-  const built = new URL('./export-worker.js', import.meta.url)
-  if (existsSync(fileURLToPath(built))) return new Worker(built)
-  const entry = new URL('./export-worker.ts', import.meta.url).href
-  return new Worker(new URL('./worker-bootstrap.mjs', import.meta.url), { workerData: { entry } })
-}
-
 function toJob(request: FigureRequest, options: ExportOptions): ExportJob {
   const { phi, ...source } = request.source
   const { signal: _signal, ...rest } = options
@@ -57,7 +48,7 @@ export function exportInWorker(log: Logger): ExportRunner {
   return (request, options) =>
     new Promise<ExportReport>((resolve, reject) => {
       if (options.signal?.aborted === true) return reject(new AppError('run/cancelled'))
-      const worker = startWorker()
+      const worker = startWorker(import.meta.url, 'export-worker')
       let settled = false
       const onAbort = (): void => worker.postMessage({ type: 'cancel' } satisfies ExportWorkerMessage)
       const finish = (fn: () => void): void => {
