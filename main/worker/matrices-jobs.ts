@@ -11,7 +11,7 @@
 import * as ort from 'onnxruntime-node'
 import { attentionFactorsFromTaps } from '../core/attention/factors'
 import { attentionMatrix } from '../core/attention/matrix'
-import { repairColumns } from '../core/attention/range-repair'
+import { repairRange } from '../core/attention/range-repair'
 import { AppError } from '../core/errors'
 import type { Tap } from '../core/explain/method'
 import { matricesGraphOf, type MatricesGraphSpec } from '../adapters/models/card'
@@ -33,7 +33,7 @@ function declaredRank(meta: readonly { readonly name: string; readonly isTensor:
  * (`[G, L, …]`; here G = 2, the layer's two directions, a contiguous block of the taps' `[Λ, 2, L, …]`);
  * a graph with separate axes (`[Λ', 2, L, …]`) gets `[1, 2, L, …]`. Returns `[2, L, L]` original order.
  */
-async function graphPiece(session: OrtSession, run: CachedRun, layer: number, spec: MatricesGraphSpec): Promise<Float32Array> {
+async function graphPiece(session: OrtSession, run: CachedRun, layer: number, spec: MatricesGraphSpec): Promise<{ piece: Float32Array; range?: Float32Array }> {
   const Λ = run.taps.layers
   const L = run.taps.layout.tokens
   const feeds: Record<string, ort.Tensor> = {}
@@ -48,27 +48,36 @@ async function graphPiece(session: OrtSession, run: CachedRun, layer: number, sp
   }
   const outName = spec.output ?? session.outputNames[0]
   if (outName === undefined) throw new AppError('model/manifest-mismatch', { detail: { reason: 'matrices graph has no output' } })
+  // The exporter's graph also reports each token's float64 factor range (range-repair.ts).
+  const fetches = session.outputNames.includes(RANGE_OUTPUT) ? [outName, RANGE_OUTPUT] : [outName]
   let res: ort.InferenceSession.ReturnType
   try {
-    res = await session.run(feeds, [outName])
+    res = await session.run(feeds, fetches)
   } catch (e) {
     throw new AppError('model/inference-failed', { cause: e })
   }
   const t = res[outName]
   if (t === undefined) throw new AppError('model/output-missing', { detail: { output: outName } })
   const m = fromOrt(outName, t, t.dims.length === 3 ? [2, L, L] : [1, 2, L, L]).data
-  if (spec.order === 'original') return m.slice(0, 2 * L * L)
+  const r = res[RANGE_OUTPUT]
+  const range = r !== undefined ? fromOrt(RANGE_OUTPUT, r, [2, L]).data : undefined
+  if (spec.order === 'original') return { piece: m.slice(0, 2 * L * L), ...(range !== undefined ? { range } : {}) }
   // Scan order → original: direction 1 is flipped on both axes (spec §2.2, like attn_bwd_flipped).
   const out = new Float32Array(2 * L * L)
   out.set(m.subarray(0, L * L))
   const base = L * L
   for (let i = 0; i < L; i++) for (let j = 0; j < L; j++) out[base + (L - 1 - i) * L + (L - 1 - j)] = m[base + i * L + j]!
-  return out
+  return { piece: out, ...(range !== undefined ? { range } : {}) }
 }
 
+/** Optional second output of a matrices graph: per token, the largest |exponent| of its float64 factors. */
+const RANGE_OUTPUT = 'range'
+
+/** True when every entry is finite: a sum of finite float32 values cannot overflow float64. */
 function allFinite(a: Float32Array): boolean {
-  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i]!)) return false
-  return true
+  let sum = 0
+  for (let i = 0; i < a.length; i++) sum += a[i]!
+  return Number.isFinite(sum)
 }
 
 function typescriptPiece(run: CachedRun, layer: number): Float32Array {
@@ -86,11 +95,11 @@ async function ensurePiece(run: CachedRun, layer: number, model: WorkerModelSpec
   const session = await ctx.pool.matricesSession(loaded)
   const spec = matricesGraphOf(loaded.spec.card)
   if (session !== undefined && spec !== undefined) {
-    const piece = await graphPiece(session, run, layer, spec)
-    // Columns beyond the graph's float64 range (decays past exp(−600) within one chunk) are recomputed
-    // exactly (core/attention/range-repair.ts); anything still not finite (a graph of unknown chunk
-    // size, or one that fails otherwise) falls back to the TypeScript reference for the whole piece.
-    if (spec.chunk !== undefined) repairColumns(piece, attentionFactorsFromTaps(run.taps), layer, spec.chunk)
+    const { piece, range } = await graphPiece(session, run, layer, spec)
+    // Rows and columns of tokens beyond the graph's float64 range are recomputed exactly
+    // (core/attention/range-repair.ts); anything still not finite (a graph without the range output, or
+    // one that fails otherwise) falls back to the TypeScript reference for the whole piece.
+    if (range !== undefined) repairRange(piece, range, () => attentionFactorsFromTaps(run.taps), layer)
     if (allFinite(piece)) {
       run.pieces.set(layer, piece)
       return 'graph'
@@ -108,16 +117,24 @@ export async function matricesPieceJob(req: MatricesPieceReq, ctx: JobContext): 
   return { value: { layer: req.layer, source, matrices: run.pieces.state(), durationMs: performance.now() - t0 }, transfer: [] }
 }
 
+const PROGRESS_EVERY_MS = 100
+
 /** All channel-mean matrices of a run (a user's request: interactive); missing pieces are computed now. */
 export async function matricesJob(req: MatricesReq, ctx: JobContext): Promise<JobOutput<MatricesRes>> {
   const t0 = performance.now()
   const run = ctx.runs.require(req.runId)
   const missing = run.pieces.missing()
   let source: MatricesRes['source'] = 'cache'
+  let reported = t0
   for (const [k, layer] of missing.entries()) {
     const s = await ensurePiece(run, layer, req.model, ctx)
     if (s !== 'cache') source = s
-    ctx.progress('matrices', (k + 1) / missing.length)
+    // At most ~10 progress messages a second: each one costs the worker a postMessage (≈0.3 ms).
+    const now = performance.now()
+    if (now - reported >= PROGRESS_EVERY_MS || k === missing.length - 1) {
+      ctx.progress('matrices', (k + 1) / missing.length)
+      reported = now
+    }
   }
   // The worker keeps its pieces for drill-down lookups; the caller gets its own copy.
   const data = run.pieces.assemble()

@@ -21,8 +21,6 @@ const matricesGraph = z.union([
     /** Token order of the output's direction-1 matrices: 'scan' (GRAPH_CONTRACT default) or 'original'. */
     order: z.enum(['scan', 'original']).optional(),
     output: z.string().optional(),
-    /** Tokens per chunk of the exporter's graph: lets the worker find columns beyond its float64 range. */
-    chunk: z.number().int().positive().optional(),
   }),
 ])
 
@@ -75,7 +73,6 @@ export interface MatricesGraphSpec {
   readonly sha256?: string
   readonly order: 'scan' | 'original'
   readonly output?: string
-  readonly chunk?: number
 }
 
 /** The matrices graph of a card, if any, with defaults applied. */
@@ -85,7 +82,7 @@ export function matricesGraphOf(card: ModelCard): MatricesGraphSpec | undefined 
   if (typeof m === 'string') return { file: m, order: 'scan' }
   return {
     file: m.file, order: m.order ?? 'scan',
-    ...(m.sha256 !== undefined ? { sha256: m.sha256 } : {}), ...(m.output !== undefined ? { output: m.output } : {}), ...(m.chunk !== undefined ? { chunk: m.chunk } : {}),
+    ...(m.sha256 !== undefined ? { sha256: m.sha256 } : {}), ...(m.output !== undefined ? { output: m.output } : {}),
   }
 }
 

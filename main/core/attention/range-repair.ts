@@ -1,63 +1,49 @@
 /**
- * Range repair for the chunked matrices graph (models/tools/vimlens/graph/matrices.py). Inside a chunk
- * of c tokens starting at r the graph forms, in float64, u_j = exp(A·(S_j − S_r)) and Δ_j·B_j/u_j. A
- * column j whose u_j passes exp(−708) in some channel gives non-finite entries there (or, within a few
- * units of that bound, finite ones that lack a factor up to e^−0.5). Every other loss of range is
- * harmless once u_j ≥ exp(−600) in all channels: an entry (i, j) the graph rounds to zero through a row
- * factor u_i < exp(−708), or through the step exp(A·(S_r' − S_r)) that carries the chunk's columns to the
- * next chunk start r', has a true decay exp(A·(S_i − S_j)) or exp(A·(S_r' − S_j)) below e^−108, far
- * below float32 resolution of its column.
+ * Range repair for the matrices graph (models/tools/vimlens/graph/matrices.py). Its diagonal blocks are
+ * formed in float64 from u_t = exp(A·(S_t − S_m)) and Δ_t/u_t, relative to the middle token m of each
+ * chunk, and the graph reports, per token, the largest |exponent| of those factors (its `range` output:
+ * max_e max_n |A[e,n]|·|S_t − S_m|). Up to {@link SAFE_RANGE} every factor lies in [e^−610, e^600]:
+ * nothing overflows or flushes to zero, and the token's entries are exact. Past it, the entries of its
+ * row and column inside its chunk may be lost or non-finite (overflow near e^709, flush to zero near
+ * e^−708); no other entry depends on its factors (the off-diagonal blocks are float32 products of
+ * decays ≤ 1, which only lose terms below float32 resolution).
  *
- * {@link rangeUnsafeColumns} finds the columns past exp(−600) from the factors alone (a cumulative sum
- * per channel: ≈75k additions per layer-direction for Vim-T); {@link repairColumns} recomputes them with
- * the running-product form of row-col.ts, which cannot overflow. Seen on the default BUS-BRA model: one
- * layer-direction of a synthetic input decays by exp(−766) within a 32-token chunk.
+ * {@link repairRange} recomputes the row and column of each such token with the running-product form of
+ * row-col.ts, which cannot overflow. Vim-T's conformance checkpoint stays below 260; one synthetic input
+ * of the default BUS-BRA model decays by exp(−766) within 32 tokens, i.e. ≈ 383 from the middle.
  */
-import { blockOffsets, type AttentionFactors, type Direction } from './factors'
-import { attentionColumn, Scratch } from './row-col'
+import type { AttentionFactors, Direction } from './factors'
+import { attentionRowColumn, Scratch } from './row-col'
 
-/** Largest decay exponent magnitude from its chunk start that a column may have; see above. */
-export const SAFE_COLUMN_DECAY = 600
+/** Largest factor exponent magnitude the graph's entries are exact for; see above. */
+export const SAFE_RANGE = 600
 
-/**
- * Original-order tokens whose column of (layer, direction) the graph with chunk size `chunk` may not
- * compute exactly: max_e (max_n |A[e,n]|)·(S_j − S_r)[e] > {@link SAFE_COLUMN_DECAY}, j in scan order,
- * r = ⌊j / chunk⌋·chunk.
- */
-export function rangeUnsafeColumns(f: AttentionFactors, layer: number, direction: Direction, chunk: number): number[] {
-  const off = blockOffsets(f, layer, direction)
-  const { tokens: L, channels: E, states: N, delta, A } = f
-  const span = new Float64Array(L)
-  for (let e = 0; e < E; e++) {
-    let a = 0
-    for (let n = 0; n < N; n++) a = Math.max(a, Math.abs(A[off.a + e * N + n]!))
-    let fromStart = 0
-    for (let j = 0; j < L; j++) {
-      // S_j − S_r sums Δ over r+1..j.
-      fromStart = j % chunk === 0 ? 0 : fromStart + delta[off.delta + j * E + e]!
-      span[j] = Math.max(span[j]!, a * fromStart)
-    }
-  }
+/** Original-order tokens of `direction` whose range (`range`: [L], scan order) passes {@link SAFE_RANGE}. */
+export function rangeUnsafeTokens(range: Float32Array, direction: Direction): number[] {
+  const L = range.length
   const out: number[] = []
-  for (let j = 0; j < L; j++) if (span[j]! > SAFE_COLUMN_DECAY) out.push(direction === 0 ? j : L - 1 - j)
+  for (let t = 0; t < L; t++) if (!(range[t]! <= SAFE_RANGE)) out.push(direction === 0 ? t : L - 1 - t)   // NaN counts as unsafe
   return out.sort((x, y) => x - y)
 }
 
 /**
- * Recomputes, in `piece` (`[2, L, L]`, original order, direction 0 then 1), every column that
- * {@link rangeUnsafeColumns} flags. Returns how many columns were recomputed.
+ * Recomputes, in `piece` (`[2, L, L]`, original order, direction 0 then 1), the row and column of every
+ * token whose `range` (`[2, L]`, the graph's output, scan order) passes {@link SAFE_RANGE}. `factors` is
+ * called only when some token needs it. Returns how many tokens were recomputed.
  */
-export function repairColumns(piece: Float32Array, f: AttentionFactors, layer: number, chunk: number): number {
-  const L = f.tokens
+export function repairRange(piece: Float32Array, range: Float32Array, factors: () => AttentionFactors, layer: number): number {
+  const L = range.length / 2
+  const unsafe = ([0, 1] as const).map((d) => rangeUnsafeTokens(range.subarray(d * L, (d + 1) * L), d))
+  if (unsafe[0]!.length + unsafe[1]!.length === 0) return 0
+  const f = factors()
   const scratch = new Scratch()
-  let repaired = 0
   for (const direction of [0, 1] as const) {
-    for (const token of rangeUnsafeColumns(f, layer, direction, chunk)) {
-      const col = attentionColumn(f, layer, direction, token, scratch)
-      const base = direction * L * L
+    const base = direction * L * L
+    for (const token of unsafe[direction]!) {
+      const { row, col } = attentionRowColumn(f, layer, direction, token, scratch)
+      for (let j = 0; j < L; j++) piece[base + token * L + j] = row[j]!
       for (let i = 0; i < L; i++) piece[base + i * L + token] = col[i]!
-      repaired++
     }
   }
-  return repaired
+  return unsafe[0]!.length + unsafe[1]!.length
 }

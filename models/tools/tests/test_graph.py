@@ -169,29 +169,41 @@ def _random_factors(rng, G, L, E, N, delta_scale):
 
 
 def test_matrices_graph_strong_decays(tmp_path):
-    """Decays down to exp(−600) inside one chunk (float64 diagonal blocks) still match the pairwise reference."""
+    """Strong decays inside one chunk (float64 diagonal blocks) still match the pairwise reference, and the
+    graph's `range` output is max_e max_n |A|·|S_t − S_m| with m the chunk's middle token."""
     from vimlens.graph.matrices import build_matrices
     rng = np.random.default_rng(3)
     f = _random_factors(rng, 2, 40, 12, 4, delta_scale=5.0)          # |A|·Δ up to 85 per token, chunk of 8
     path = tmp_path / "m.onnx"
     onnx.save(build_matrices(40, 12, 4, chunk=8), path)
-    m = ort_runner.run(path, f)["matrices"]
-    ref = _matrices_reference(**f)
+    out = ort_runner.run(path, f)
+    m, ref = out["matrices"], _matrices_reference(**f)
     assert np.isfinite(m).all()
     assert np.abs(m - ref).max() <= 1e-6 * np.abs(ref).max()
+    S = np.cumsum(f["delta"].astype(np.float64), 1)
+    mid = [t // 8 * 8 + (min(t // 8 * 8 + 8, 40) - t // 8 * 8) // 2 for t in range(40)]   # r + c // 2
+    expect = (np.abs(f["A"]).max(2)[:, None, :] * np.abs(S - S[:, mid])).max(2)
+    assert np.allclose(out["range"], expect, rtol=1e-6)
+    assert 150 < out["range"].max() < 600
 
 
-def test_matrices_graph_out_of_range_is_not_finite(tmp_path):
-    """Beyond exp(±709) per chunk the graph must fail visibly (non-finite), never finite and wrong: the
-    worker recomputes such pieces in TypeScript (main/worker/matrices-jobs.ts)."""
+def test_matrices_graph_out_of_range(tmp_path):
+    """Beyond the float64 range a token's factors overflow: its row and column may be non-finite, never
+    finite and wrong unnoticed. The `range` output flags exactly those tokens (the worker recomputes them,
+    main/core/attention/range-repair.ts), and every other entry is still exact."""
     from vimlens.graph.matrices import build_matrices
     rng = np.random.default_rng(4)
     f = _random_factors(rng, 2, 40, 12, 4, delta_scale=5.0)
-    f["delta"][:, 9] = 100.0                                         # one token decays by up to exp(−1700)
+    f["delta"][:, 9] = 100.0                                         # tokens 8 of chunk [8, 16) sit ≥ |A|·100 from token 12
     path = tmp_path / "m.onnx"
     onnx.save(build_matrices(40, 12, 4, chunk=8), path)
-    m = ort_runner.run(path, f)["matrices"]
+    out = ort_runner.run(path, f)
+    m, ref = out["matrices"], _matrices_reference(**f)
+    flagged = out["range"] > 600
     assert not np.isfinite(m).all()
+    assert flagged[:, 8].all() and not np.isfinite(m[:, 8]).all()
+    bad = flagged[:, :, None] | flagged[:, None, :]                 # rows and columns of flagged tokens
+    assert np.abs(np.where(bad, 0, m - ref)).max() <= 1e-6 * np.abs(ref).max()
 
 
 def test_zero_target_explains_the_predicted_class(small, small_golden, tmp_path):

@@ -22,7 +22,7 @@ import onnx
 from .checkpoint import CheckpointError, load_vim, sha256_file
 from .config import IMAGENET_MEAN, IMAGENET_STD, VimConfig
 from .graph.explainer import build_explainer, output_shapes
-from .graph.matrices import CHUNK, build_matrices
+from .graph.matrices import build_matrices
 
 MEANINGS = {
     "logits": "class scores", "hma_mean": "official H-MA CLS vector a_l (with its off-by-one), mean over E",
@@ -53,8 +53,7 @@ def make_card(name: str, cfg: VimConfig, ckpt: Path, onnx_sha: str, grad_first: 
         "grid": [cfg.grid, cfg.grid], "patchSize": cfg.patch_size, "gradFirstLayer": grad_first,
         "outputs": {k: {"shape": v, "meaning": MEANINGS[k]} for k, v in shapes.items()},
         "source": {"checkpoint": ckpt.name, "checkpointSha256": sha256_file(ckpt)},
-        # chunk: the worker recomputes columns beyond the graph's float64 range from it (core/attention/range-repair.ts).
-        "matricesGraph": {"file": f"{name}.matrices.onnx", "chunk": CHUNK},
+        "matricesGraph": {"file": f"{name}.matrices.onnx"},
         "graph": {"nodes": len(proto.graph.node) if proto else None, "opset": 17, "builder": "models/tools/vimlens/graph"},
         "default": False,
     }

@@ -138,4 +138,53 @@ describe('WorkerHost background pieces', () => {
     expect(overflow!.data).toEqual(reference!.data)
     await host.close()
   })
+
+  it('recomputes the rows and columns of the tokens the graph reports beyond its float64 range', async () => {
+    // Stand-in: B·Cᵀ per direction (not the attention) plus a `range` output that puts scan token 2 of
+    // direction 0 and scan token 1 of direction 1 past 600 (core/attention/range-repair.ts).
+    const id = 'syn-range'
+    const path = join(dir, `${id}.matrices.onnx`)
+    const dims = [2, SYN.L, SYN.N]
+    const range = new Float32Array(2 * SYN.L)
+    range[2] = 700
+    range[SYN.L + 1] = 650
+    writeFileSync(path, encodeModel({
+      name: id,
+      nodes: [
+        { op: 'Transpose', inputs: ['C'], outputs: ['Ct'], attrs: { perm: { kind: 'ints', v: [0, 2, 1] } } },
+        { op: 'MatMul', inputs: ['B', 'Ct'], outputs: ['matrices'] },
+        { op: 'Identity', inputs: ['rangeInit'], outputs: ['range'] },
+      ],
+      initializers: [{ name: 'rangeInit', dims: [2, SYN.L], float: range }],
+      inputs: [{ name: 'B', dims, elemType: DT_FLOAT }, { name: 'C', dims, elemType: DT_FLOAT }],
+      outputs: [{ name: 'matrices', dims: [2, SYN.L, SYN.L], elemType: DT_FLOAT }, { name: 'range', dims: [2, SYN.L], elemType: DT_FLOAT }],
+    }))
+    const model: WorkerModelSpec = { ...spec, id, matricesPath: path, card: { ...spec.card, matricesGraph: `${id}.matrices.onnx` } }
+    const host = new WorkerHost()
+    await host.request<'explain'>({ ...explainReq(spec.id), model: spec })
+    const reference = await host.request<'matrices'>({ kind: 'matrices', runId: spec.id, model: spec })
+    await host.request<'explain'>({ ...explainReq(id), model })
+    const repaired = await host.request<'matrices'>({ kind: 'matrices', runId: id, model })
+    expect(repaired.source).toBe('graph')
+    const L = SYN.L
+    const repairedTokens = [[2], [L - 1 - 1]]   // original order: direction 1 is reversed
+    let exact = 0, stand = 0
+    for (let layer = 0; layer < SYN.layers; layer++) {
+      for (const d of [0, 1]) {
+        const base = (layer * 2 + d) * L * L
+        for (let i = 0; i < L; i++) {
+          for (let j = 0; j < L; j++) {
+            const onRepaired = repairedTokens[d]!.includes(i) || repairedTokens[d]!.includes(j)
+            const diff = Math.abs(repaired.data[base + i * L + j]! - reference.data[base + i * L + j]!)
+            if (onRepaired) expect(diff).toBeLessThan(1e-6)
+            if (onRepaired) exact++
+            else if (diff > 1e-3) stand++
+          }
+        }
+      }
+    }
+    expect(exact).toBe(SYN.layers * 2 * (2 * L - 1))
+    expect(stand).toBeGreaterThan(0)   // everything else is still the stand-in's B·Cᵀ
+    await host.close()
+  })
 })

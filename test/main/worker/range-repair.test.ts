@@ -3,15 +3,16 @@
  * The exporter's matrices graph (a real one: chunks of 4 tokens, L = 20, E = 8, N = 4, built by
  * `PYTHONPATH=models/tools python3 -c "import onnx; from vimlens.graph.matrices import build_matrices;
  * onnx.save(build_matrices(20, 8, 4, chunk=4), 'test/fixtures/graphs/matrices-L20-E8-N4-c4.onnx')"`)
- * against the float64 TypeScript reference, with decays inside and beyond its float64 range: the columns
- * that range-repair.ts flags are exactly the ones it needs, and after the repair the piece is exact.
+ * against the float64 TypeScript reference, with decays inside and beyond its float64 range: the tokens
+ * whose reported range range-repair.ts flags are exactly the expected ones, and after their rows and
+ * columns are recomputed the piece is exact.
  */
 import { fileURLToPath } from 'node:url'
 import * as ort from 'onnxruntime-node'
 import { describe, expect, it } from 'vitest'
 import type { AttentionFactors } from '../../../main/core/attention/factors'
 import { attentionMatrix } from '../../../main/core/attention/matrix'
-import { rangeUnsafeColumns, repairColumns } from '../../../main/core/attention/range-repair'
+import { rangeUnsafeTokens, repairRange } from '../../../main/core/attention/range-repair'
 
 const graph = fileURLToPath(new URL('../../fixtures/graphs/matrices-L20-E8-N4-c4.onnx', import.meta.url))
 const L = 20, E = 8, N = 4, CHUNK = 4
@@ -31,8 +32,8 @@ function factors(big: Record<string, number> = {}): AttentionFactors {
   return { layers: 1, tokens: L, channels: E, states: N, delta, B, C, A }
 }
 
-/** The graph's piece in the worker's layout: [2, L, L], original order (direction 1 flipped). */
-async function graphPiece(f: AttentionFactors): Promise<Float32Array> {
+/** The graph's piece in the worker's layout ([2, L, L], original order, direction 1 flipped) and its `range` output ([2, L], scan order). */
+async function graphPiece(f: AttentionFactors): Promise<{ piece: Float32Array; range: Float32Array }> {
   const s = await ort.InferenceSession.create(graph, { extra: { session: { set_denormal_as_zero: '1' } } })
   const out = await s.run({
     delta: new ort.Tensor('float32', f.delta, [2, L, E]), B: new ort.Tensor('float32', f.B, [2, L, N]),
@@ -43,8 +44,11 @@ async function graphPiece(f: AttentionFactors): Promise<Float32Array> {
   const piece = new Float32Array(2 * L * L)
   piece.set(m.subarray(0, L * L))
   for (let i = 0; i < L; i++) for (let j = 0; j < L; j++) piece[L * L + (L - 1 - i) * L + (L - 1 - j)] = m[L * L + i * L + j]!
-  return piece
+  return { piece, range: out['range']!.data as Float32Array }
 }
+
+/** Tokens (original order) of `direction` whose range the graph reports beyond the safe bound. */
+const flagged = (range: Float32Array, direction: 0 | 1): number[] => rangeUnsafeTokens(range.subarray(direction * L, (direction + 1) * L), direction)
 
 function reference(f: AttentionFactors): Float64Array {
   const r = new Float64Array(2 * L * L)
@@ -73,21 +77,34 @@ function worstColumnError(piece: Float32Array, ref: Float64Array): number {
 describe('matrices graph range and its repair', () => {
   it('needs no repair for ordinary decays and matches the reference', async () => {
     const f = factors()
-    expect([rangeUnsafeColumns(f, 0, 0, CHUNK), rangeUnsafeColumns(f, 0, 1, CHUNK)]).toEqual([[], []])
-    expect(worstColumnError(await graphPiece(f), reference(f))).toBeLessThan(1e-5)
+    const { piece, range } = await graphPiece(f)
+    expect([flagged(range, 0), flagged(range, 1)]).toEqual([[], []])
+    expect(Math.max(...range)).toBeLessThan(100)
+    expect(repairRange(piece, range, () => { throw new Error('factors are not needed') }, 0)).toBe(0)
+    expect(worstColumnError(piece, reference(f))).toBeLessThan(1e-5)
   })
 
-  it('flags and repairs columns beyond the float64 range of a chunk', async () => {
-    // Direction 0: token 6 decays by exp(−12·60) = exp(−720) from its chunk start 4: columns 6 and 7 are
-    // not finite. Direction 1 (scan order): token 9 decays by exp(−660) within [8, 12) — still finite, but
-    // columns 9–11 pass the bound; token 16 opens a chunk (its own decay counts from there: no column).
+  it('flags and repairs the tokens beyond the float64 range of a chunk', async () => {
+    // Chunks of 4 use their third token as reference (r + 2), |A| ≤ 12.
+    // Direction 0, chunk [4, 8), reference 6: Δ_6 = 60 puts tokens 4 and 5 at ≥ 12·60 = 720 from it
+    // (their factors overflow: the graph alone is not finite there). Direction 1 (scan order), chunk
+    // [8, 12), reference 10: Δ_9 = 55 puts token 8 at ≥ 660 (finite, but past the bound). Scan token 16
+    // opens chunk [16, 20): its own Δ = 65 is a decay from the previous chunk (float32 blocks): no flag.
     const f = factors({ '0:6': 60, '1:9': 55, '1:16': 65 })
-    const piece = await graphPiece(f)
+    const { piece, range } = await graphPiece(f)
     const ref = reference(f)
     expect(worstColumnError(piece, ref)).toBeGreaterThan(1e-3)   // the graph alone is wrong here
-    expect(rangeUnsafeColumns(f, 0, 0, CHUNK)).toEqual([6, 7])
-    expect(rangeUnsafeColumns(f, 0, 1, CHUNK)).toEqual([11, 10, 9].map((j) => L - 1 - j))
-    expect(repairColumns(piece, f, 0, CHUNK)).toBe(2 + 3)
+    expect(flagged(range, 0)).toEqual([4, 5])
+    expect(flagged(range, 1)).toEqual([L - 1 - 8])
+    expect(repairRange(piece, range, () => f, 0)).toBe(2 + 1)
     expect(worstColumnError(piece, ref)).toBeLessThan(1e-5)
+    expect(worstColumnError(transposed(piece), transposed(ref))).toBeLessThan(1e-5)   // rows too
   })
 })
+
+/** Both [L, L] matrices of a piece transposed (rows become columns). */
+function transposed<T extends Float32Array | Float64Array>(a: T): T {
+  const out = a.slice() as T
+  for (let d = 0; d < 2; d++) for (let i = 0; i < L; i++) for (let j = 0; j < L; j++) out[d * L * L + j * L + i] = a[d * L * L + i * L + j]!
+  return out
+}
