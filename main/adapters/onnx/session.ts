@@ -163,9 +163,14 @@ async function tryProvider(model: Uint8Array, provider: ExecutionProvider, o: Op
       log.warn('cached optimised graph failed to load; using the original', { provider, reason: firstLine(e) })
     }
   }
-  // Saving the optimised graph costs ~0.7 s more than optimising alone (Vim-T): not on the way to the
-  // first result. The model pool stores it afterwards in a thread of its own (optimize-thread.ts).
-  return { session: await factory(model, provider, opts), cache: 'miss' }
+  // Nothing cached yet (a first launch). Saving the optimised graph costs ~0.7 s more than optimising
+  // alone (Vim-T): not on the way to the first result; the model pool stores it afterwards in a thread of
+  // its own (optimize-thread.ts). On the CPU this session skips ORT's optimiser too: for Vim-T it takes
+  // 1.0–1.3 s of a 1.6–1.9 s session creation, while the unoptimised graph runs ≈10–15 % slower
+  // (docs/BENCHMARKS.md) — until the next launch loads the saved graph. Other providers keep level
+  // 'all': their unoptimised graphs can be far slower, and whether ORT can save theirs is not known.
+  const level = provider === 'cpu' ? 'disabled' : opts.graphOptimizationLevel
+  return { session: await factory(model, provider, { ...opts, ...(level !== undefined ? { graphOptimizationLevel: level } : {}) }), cache: 'miss' }
 }
 
 /** Temporaries of writers that were stopped (the app quit mid-write): gone after an hour. */

@@ -111,6 +111,29 @@ describe('openSession with onnxruntime-node', () => {
     await second.session.release()
   })
 
+  it("skips ORT's optimiser on a CPU miss (the writer saves the optimised graph), keeps it for other providers and the writer", async () => {
+    const m = writeSyntheticModel(tempDir())
+    const dir = tempDir()
+    const bytes = readFileSync(m.onnxPath)
+    const levels: string[] = []
+    const factory: SessionFactory = async (model, provider, options) => {
+      levels.push(`${provider}:${options.graphOptimizationLevel}${options.optimizedModelFilePath !== undefined ? ':save' : ''}`)
+      if (provider !== 'cpu') throw new Error('no such provider here')
+      return ort.InferenceSession.create(model, options)
+    }
+    const miss = await openSession(bytes, { backends: all, preferProviders: ['cuda', 'cpu'], factory, optimizedCacheDir: dir, modelSha256: m.sha256 })
+    expect(miss.optimizedCache).toBe('miss')
+    await storeOptimizedGraph(bytes, 'cpu', { optimizedCacheDir: dir, modelSha256: m.sha256, factory })
+    const hit = await openSession(bytes, { preferProviders: ['cpu'], factory, optimizedCacheDir: dir, modelSha256: m.sha256 })
+    expect(hit.optimizedCache).toBe('hit')
+    expect(levels).toEqual(['cuda:all', 'cpu:disabled', 'cpu:all:save', 'cpu:disabled'])
+    const feeds = syntheticFeeds()
+    const [a, b] = await Promise.all([miss.session.run(feeds), hit.session.run(feeds)])
+    for (const name of miss.session.outputNames) expect(b[name]!.data).toEqual(a[name]!.data)
+    await miss.session.release()
+    await hit.session.release()
+  })
+
   it('ignores a damaged cache entry and opens the original graph', async () => {
     const m = writeSyntheticModel(tempDir())
     const dir = tempDir()
