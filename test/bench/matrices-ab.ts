@@ -14,6 +14,7 @@ import { dirname, join } from 'node:path'
 import * as ort from 'onnxruntime-node'
 import { attentionFactors } from '../../main/core/attention/factors'
 import { attentionMatrix } from '../../main/core/attention/matrix'
+import { layerFeeds, syntheticFeeds } from './taps'
 
 const [cardPath, ...graphs] = process.argv.slice(2)
 if (cardPath === undefined || graphs.length === 0) {
@@ -26,22 +27,10 @@ const opts: ort.InferenceSession.SessionOptions = { extra: { session: { set_deno
 
 // Taps of one deterministic input (the factors do not depend on the explained class).
 const explainer = await ort.InferenceSession.create(join(dirname(cardPath), card.file), opts)
-const size = card.input.shape.reduce((a, b) => a * b, 1)
-const feeds: Record<string, ort.Tensor> = { image: new ort.Tensor('float32', Float32Array.from({ length: size }, (_, i) => Math.sin(i * 0.001)), card.input.shape) }
-if (explainer.inputNames.includes('target')) feeds['target'] = new ort.Tensor('float32', new Float32Array(card.classes.length), [card.classes.length])
+const feeds = Object.fromEntries(Object.entries(syntheticFeeds(card)).filter(([name]) => explainer.inputNames.includes(name)))
 const taps = await explainer.run(feeds, ['delta', 'B', 'C', 'A'])
 await explainer.release()
 const [layers = 0] = taps['delta']!.dims
-
-function piece(layer: number): Record<string, ort.Tensor> {
-  const out: Record<string, ort.Tensor> = {}
-  for (const k of ['delta', 'B', 'C', 'A']) {
-    const t = taps[k]!
-    const per = (t.data as Float32Array).length / layers
-    out[k] = new ort.Tensor('float32', (t.data as Float32Array).subarray(layer * per, (layer + 1) * per), [2, ...t.dims.slice(2)])
-  }
-  return out
-}
 
 // As the worker opens it: no memory arena (matrices-jobs.ts / model-pool.ts).
 const sessions = await Promise.all(graphs.map((g) => ort.InferenceSession.create(g, { ...opts, enableCpuMemArena: false, enableMemPattern: false })))
@@ -51,7 +40,7 @@ for (let r = 0; r < rounds; r++) {
   for (const [k, s] of sessions.entries()) {
     const t0 = performance.now()
     for (let l = 0; l < layers; l++) {
-      const m = (await s.run(piece(l)))['matrices']!.data as Float32Array
+      const m = (await s.run(layerFeeds(taps, layers, l)))['matrices']!.data as Float32Array
       if (r === 0) outputs[k]!.push(m)
     }
     times[k]!.push(Math.round(performance.now() - t0))

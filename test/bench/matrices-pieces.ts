@@ -16,6 +16,7 @@ import * as ort from 'onnxruntime-node'
 import { drilldownVectors } from '../../main/core/attention/drilldown'
 import { attentionFactors } from '../../main/core/attention/factors'
 import { DT_INT64, encodeModel, type NodeDef, type TensorInit } from '../main/adapters/onnx/fixtures/onnx-writer'
+import { syntheticFeeds } from './taps'
 
 interface Card { file: string; matricesGraph?: string | { file: string }; layers: number; tokens: number; classes: string[]; input: { shape: number[] } }
 const cardPath = process.argv[2] ?? 'models/vim-tiny-conformance.json'
@@ -25,12 +26,8 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 const round = (x: number): number => Math.round(x * 10) / 10
 
 const explainer = await ort.InferenceSession.create(join(dir, card.file))
-const size = card.input.shape.reduce((a, b) => a * b, 1)
-const img = Float32Array.from({ length: size }, (_, i) => Math.sin(i * 0.001))
 const run = async (cls: number): Promise<Record<string, Float32Array>> => {
-  const target = new Float32Array(card.classes.length)
-  target[cls] = 1
-  const o = await explainer.run({ image: new ort.Tensor('float32', img, card.input.shape), target: new ort.Tensor('float32', target, [target.length]) }, ['delta', 'B', 'C', 'A'])
+  const o = await explainer.run(syntheticFeeds(card, cls), ['delta', 'B', 'C', 'A'])
   const out: Record<string, Float32Array> = {}
   for (const [k, t] of Object.entries(o)) out[k] = t.data as Float32Array
   return out

@@ -8,16 +8,13 @@ import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { parseArgs } from 'node:util'
 import * as ort from 'onnxruntime-node'
+import { syntheticFeeds } from './taps'
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { rounds: { type: 'string' } } })
 const cardPath = positionals[0] ?? 'models/vim-tiny-conformance.json'
 const card = JSON.parse(readFileSync(cardPath, 'utf8')) as { file: string; classes: string[]; input: { shape: number[] } }
 const bytes = readFileSync(join(dirname(cardPath), card.file))
-const size = card.input.shape.reduce((a, b) => a * b, 1)
-const feeds = {
-  image: new ort.Tensor('float32', Float32Array.from({ length: size }, (_, i) => Math.sin(i * 0.001)), card.input.shape),
-  target: new ort.Tensor('float32', new Float32Array(card.classes.length), [card.classes.length]),
-}
+const feeds = syntheticFeeds(card)
 const levels = ['disabled', 'basic', 'extended', 'all'] as const
 const samples = Object.fromEntries(levels.map((l) => [l, { createMs: [] as number[], runsMs: [] as number[][] }]))
 const outputs: Partial<Record<(typeof levels)[number], ort.InferenceSession.ReturnType>> = {}

@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util'
 import * as ort from 'onnxruntime-node'
 import sharp from 'sharp'
 import { rangeUnsafeTokens } from '../../main/core/attention/range-repair'
+import { layerFeeds } from './taps'
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { every: { type: 'string' }, graph: { type: 'string' } } })
 const cardPath = positionals[0] ?? 'models/vim-busbra-d12.json'
@@ -38,13 +39,7 @@ for (const [n, f] of files.entries()) {
   const o = await forward.run({ image: new ort.Tensor('float32', x, card.input.shape) }, ['delta', 'B', 'C', 'A'])
   let flagged = 0, bad = 0, top = 0
   for (let l = 0; l < card.layers; l++) {
-    const layerFeeds: Record<string, ort.Tensor> = {}
-    for (const k of ['delta', 'B', 'C', 'A']) {
-      const t = o[k]!
-      const per = t.data.length / card.layers
-      layerFeeds[k] = new ort.Tensor('float32', (t.data as Float32Array).subarray(l * per, (l + 1) * per), [2, ...t.dims.slice(2)])
-    }
-    const res = await matrices.run(layerFeeds)
+    const res = await matrices.run(layerFeeds(o, card.layers, l))
     for (const v of res['matrices']!.data as Float32Array) if (!Number.isFinite(v)) bad++
     const range = res['range']?.data as Float32Array | undefined
     if (range === undefined) continue

@@ -7,7 +7,8 @@
  * creation with and without the optimised-graph cache, the background matrices as the app runs them
  * (background-bench.ts: click right after a run, click after the background completed, a new run while
  * pieces are pending), and peak RSS. Writes
- * `docs/bench/engine-<date>.json` and the summary table in `docs/BENCHMARKS.md`. Not a test: no asserts.
+ * `docs/bench/engine-<date>.json` and the summary table in `docs/BENCHMARKS.md`; with `--out DIR` only
+ * `DIR/engine-<date>.json` (the table stays the default run's). Not a test: no asserts.
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
@@ -226,5 +227,5 @@ const outDir = values.out ?? 'docs/bench'
 mkdirSync(outDir, { recursive: true })
 const file = join(outDir, `engine-${String(result['date']).slice(0, 10)}.json`)
 writeFileSync(file, `${JSON.stringify(result, null, 1)}\n`)
-writeSummary('docs/BENCHMARKS.md', result, file)
+if (values.out === undefined) writeSummary('docs/BENCHMARKS.md', result, file)
 console.log(result)

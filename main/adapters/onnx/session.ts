@@ -169,8 +169,7 @@ async function tryProvider(model: Uint8Array, provider: ExecutionProvider, o: Op
   // 1.0–1.3 s of a 1.6–1.9 s session creation, while the unoptimised graph runs ≈10–15 % slower
   // (docs/BENCHMARKS.md) — until the next launch loads the saved graph. Other providers keep level
   // 'all': their unoptimised graphs can be far slower, and whether ORT can save theirs is not known.
-  const level = provider === 'cpu' ? 'disabled' : opts.graphOptimizationLevel
-  return { session: await factory(model, provider, { ...opts, ...(level !== undefined ? { graphOptimizationLevel: level } : {}) }), cache: 'miss' }
+  return { session: await factory(model, provider, provider === 'cpu' ? { ...opts, graphOptimizationLevel: 'disabled' } : opts), cache: 'miss' }
 }
 
 /** Temporaries of writers that were stopped (the app quit mid-write): gone after an hour. */

@@ -40,6 +40,15 @@ describe('candidateProviders (fake backend lists)', () => {
   })
 })
 
+/** Both sessions compute the same outputs on the synthetic feeds; then both are released. */
+async function expectSameOutputsThenRelease(a: OrtSession, b: OrtSession): Promise<void> {
+  const feeds = syntheticFeeds()
+  const [x, y] = await Promise.all([a.run(feeds), b.run(feeds)])
+  for (const name of a.outputNames) expect(y[name]!.data).toEqual(x[name]!.data)
+  await a.release()
+  await b.release()
+}
+
 describe('openSession fallback (fake factory)', () => {
   const fakeSession = { inputNames: [], outputNames: [] } as unknown as OrtSession
 
@@ -104,11 +113,7 @@ describe('openSession with onnxruntime-node', () => {
     const second = await openSession(bytes, { preferProviders: ['cpu'], optimizedCacheDir: dir, modelSha256: m.sha256 })
     expect(second.optimizedCache).toBe('hit')
     expect(second.session.outputNames).toEqual(first.session.outputNames)
-    const feeds = syntheticFeeds()
-    const [a, b] = await Promise.all([first.session.run(feeds), second.session.run(feeds)])
-    for (const name of first.session.outputNames) expect(b[name]!.data).toEqual(a[name]!.data)
-    await first.session.release()
-    await second.session.release()
+    await expectSameOutputsThenRelease(first.session, second.session)
   })
 
   it("skips ORT's optimiser on a CPU miss (the writer saves the optimised graph), keeps it for other providers and the writer", async () => {
@@ -127,11 +132,7 @@ describe('openSession with onnxruntime-node', () => {
     const hit = await openSession(bytes, { preferProviders: ['cpu'], factory, optimizedCacheDir: dir, modelSha256: m.sha256 })
     expect(hit.optimizedCache).toBe('hit')
     expect(levels).toEqual(['cuda:all', 'cpu:disabled', 'cpu:all:save', 'cpu:disabled'])
-    const feeds = syntheticFeeds()
-    const [a, b] = await Promise.all([miss.session.run(feeds), hit.session.run(feeds)])
-    for (const name of miss.session.outputNames) expect(b[name]!.data).toEqual(a[name]!.data)
-    await miss.session.release()
-    await hit.session.release()
+    await expectSameOutputsThenRelease(miss.session, hit.session)
   })
 
   it('ignores a damaged cache entry and opens the original graph', async () => {
