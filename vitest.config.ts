@@ -9,6 +9,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Builds the Vim-T conformance graphs (not committed) once, before any test file is collected.
+    globalSetup: ['./scripts/conformance-model.mjs'],
     reporters: ['default'],
   },
 })

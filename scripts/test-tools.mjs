@@ -1,7 +1,8 @@
 // Runs the Python toolchain tests (models/tools) when PyTorch is available; otherwise says why and skips.
 import { spawnSync } from 'node:child_process'
+import { findPython } from './conformance-model.mjs'
 
-const py = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import torch, onnx, pytest'], { stdio: 'ignore' }).status === 0)
+const py = findPython(['torch', 'onnx', 'pytest'])
 if (!py) {
   console.log('test:tools: skipped — python3 with torch, onnx and pytest not found (scripts/setup.sh installs them on Debian)')
   process.exit(0)

@@ -20,7 +20,7 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
 /** Why the browser-mode e2e cannot run here, or null when it can. */
 export function skipReason(): string | null {
-  if (!existsSync(MODEL_FILE)) return `conformance model missing (${MODEL_FILE}); build it with models/tools first`
+  if (!existsSync(MODEL_FILE)) return `conformance model missing (${MODEL_FILE}); build it with \`node scripts/conformance-model.mjs\` (needs ../shared/conformance)`
   if (!existsSync(RENDERER_INDEX)) return 'renderer not built; run `npx vite build --config renderer/vite.config.ts` (npm run e2e does it)'
   if (!existsSync(CHROMIUM)) return `no Chromium at ${CHROMIUM} (set CHROMIUM_PATH)`
   return null

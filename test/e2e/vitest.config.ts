@@ -11,6 +11,8 @@ export default defineConfig({
     hookTimeout: 180_000,
     fileParallelism: false,
     pool: 'forks',
+    // The specs run the Vim-T conformance model, whose graphs are built, not committed.
+    globalSetup: ['./scripts/conformance-model.mjs'],
     reporters: ['verbose'],
   },
 })

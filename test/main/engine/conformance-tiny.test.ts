@@ -14,7 +14,8 @@ import { loadNpz, npzF32 } from '../../helpers/npz'
 
 const CARD = fileURLToPath(new URL('../../../models/vim-tiny-conformance.json', import.meta.url))
 const DIR = '/work/shared/conformance/vim-official-seed1234'
-const missing = !existsSync(CARD) ? 'models/vim-tiny-conformance.* not built yet (models/tools/README.md)'
+const GRAPH = CARD.replace(/\.json$/, '.onnx')
+const missing = !existsSync(GRAPH) ? 'models/vim-tiny-conformance.onnx not built (node scripts/conformance-model.mjs; needs ../shared/conformance)'
   : !existsSync(`${DIR}/vim_tiny_golden.npz`) ? 'shared/conformance golden files not available' : null
 
 function relErr(ours: ArrayLike<number>, golden: ArrayLike<number>): number {

@@ -11,7 +11,7 @@
  * Cost: one graph run per test image (376 runs of the full explainer graph; ~2–4 min on 2 cores).
  */
 import { createHash } from 'node:crypto'
-import { existsSync, readFileSync, statSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import * as ort from 'onnxruntime-node'
@@ -51,11 +51,11 @@ const readCard = (name: string): Card => JSON.parse(readFileSync(path.join(model
 const card = readCard(MODEL)
 
 describe(`default model card (${MODEL})`, () => {
-  it('is the default model; the conformance model stays installed but is not the default', () => {
+  // The conformance model's graphs are built from ../shared/conformance (scripts/conformance-model.mjs), so
+  // only its committed card is checked here.
+  it('is the default model; the conformance model\'s card stays installed but is not the default', () => {
     expect(card.default).toBe(true)
-    const conf = readCard('vim-tiny-conformance')
-    expect(conf.default).toBe(false)
-    expect(existsSync(path.join(modelsDir, conf.file))).toBe(true)
+    expect(readCard('vim-tiny-conformance').default).toBe(false)
   })
 
   it('graph files match the card hashes and stay under 40 MB', () => {
