@@ -11,6 +11,8 @@ export const USAGE = `Usage:
   mamba-lens explain --input-tensor <file.npy>  explain a normalised float32 [N,3,H,W] or [3,H,W] tensor
   mamba-lens models [--json]                    list installed models
   mamba-lens methods [--model <id>] [--json]    list explanation methods
+  mamba-lens doctor [--model <id>] [--provider <ep,...>] [--json]
+                                                execution providers that load, GPU libraries found, the one that runs
 
 Options (explain):
   --model <id|card.json|graph.onnx>  model (default: the card marked default)
@@ -21,7 +23,8 @@ Options (explain):
   --opacity <0..1>                   heat opacity (default: 0.5)
   --top-k <n>                        classes reported (default: 5)
   --start-layer <n> --end-layer <n>  layer range of layer-wise methods
-  --provider <ep[,ep...]>            cuda, dml, webgpu, cpu (CPU is always the fallback)
+  --provider <ep[,ep...]>            cuda, dml, webgpu, cpu: only these, in this order; one that cannot load is
+                                     an error (exit 4), never a silent CPU run (default: cuda → dml → webgpu → cpu)
   --models-dir <dir>                 model cards folder (default: $MAMBA_LENS_MODELS or ./models)
   --json                             print a JSON summary on stdout
 
@@ -82,7 +85,17 @@ export type Command =
   | ExplainArgs
   | { readonly command: 'models'; readonly json: boolean; readonly modelsDir?: string }
   | { readonly command: 'methods'; readonly json: boolean; readonly model?: string; readonly modelsDir?: string }
+  | DoctorArgs
   | { readonly command: 'help' }
+
+/** `mamba-lens doctor`: providers to try (default: every provider this build lists) and the model they run. */
+export interface DoctorArgs {
+  readonly command: 'doctor'
+  readonly json: boolean
+  readonly model?: string
+  readonly modelsDir?: string
+  readonly providers?: readonly ExecutionProvider[]
+}
 
 function int(name: string, v: string | undefined, min = 0): number | undefined {
   if (v === undefined) return undefined
@@ -119,6 +132,10 @@ export function parseCommand(argv: readonly string[]): Command {
   const json = v.json === true
   if (command === 'models') return { command, json, ...(modelsDir !== undefined ? { modelsDir } : {}) }
   if (command === 'methods') return { command, json, ...(v.model !== undefined ? { model: v.model } : {}), ...(modelsDir !== undefined ? { modelsDir } : {}) }
+  const providers = providerList(v.provider)
+  if (command === 'doctor') {
+    return { command, json, ...(v.model !== undefined ? { model: v.model } : {}), ...(modelsDir !== undefined ? { modelsDir } : {}), ...(providers !== undefined ? { providers } : {}) }
+  }
   if (command !== 'explain') throw new UsageError(`unknown command '${command}'`)
   const inputTensor = v['input-tensor']
   if (rest.length === 0 && inputTensor === undefined) throw new UsageError('explain needs image files or --input-tensor')
@@ -127,8 +144,6 @@ export function parseCommand(argv: readonly string[]): Command {
   if (!isColormapId(colormap)) throw new UsageError('--colormap must be viridis, inferno or jet')
   const opacity01 = v.opacity === undefined ? 0.5 : Number(v.opacity)
   if (!(opacity01 >= 0 && opacity01 <= 1)) throw new UsageError('--opacity must be between 0 and 1')
-  const providers = v.provider?.split(',').map((s) => s.trim()).filter((s) => s.length > 0)
-  if (providers !== undefined && !providers.every(isExecutionProvider)) throw new UsageError('--provider must list cuda, dml, webgpu or cpu')
   const methods = v.method?.split(',').map((s) => s.trim()).filter((s) => s.length > 0)
   const targetClass = int('class', v.class)
   const startLayer = int('start-layer', v['start-layer'])
@@ -146,7 +161,7 @@ export function parseCommand(argv: readonly string[]): Command {
     ...(targetClass !== undefined ? { targetClass } : {}),
     ...(startLayer !== undefined ? { startLayer } : {}),
     ...(endLayer !== undefined ? { endLayer } : {}),
-    ...(providers !== undefined ? { providers: providers as ExecutionProvider[] } : {}),
+    ...(providers !== undefined ? { providers } : {}),
     ...(modelsDir !== undefined ? { modelsDir } : {}),
     modelInput,
     ...(v.preset !== undefined ? { presetId: v.preset } : {}),
@@ -157,6 +172,12 @@ export function parseCommand(argv: readonly string[]): Command {
 
 function list(v: string | undefined): string[] | undefined {
   return v?.split(',').map((s) => s.trim()).filter((s) => s.length > 0)
+}
+
+function providerList(v: string | undefined): ExecutionProvider[] | undefined {
+  const providers = list(v)
+  if (providers !== undefined && (providers.length === 0 || !providers.every(isExecutionProvider))) throw new UsageError('--provider must list cuda, dml, webgpu or cpu')
+  return providers as ExecutionProvider[] | undefined
 }
 
 function windowArg(v: string | undefined): { center: number; width: number } | undefined {

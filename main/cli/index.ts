@@ -11,6 +11,7 @@ import { resolveModel, scanModels } from '../adapters/models/registry'
 import { createEngine } from '../engine'
 import { methodInfos } from '../engine/model-specs'
 import { parseCommand, USAGE, type Command } from './args'
+import { doctorCommand } from './doctor-cmd'
 import { explainCommand, type CliIo } from './explain-cmd'
 import { describe, EXIT, type ExitCode } from './exit-codes'
 import { userCacheDir } from '../adapters/user-cache'
@@ -69,6 +70,9 @@ async function dispatch(cmd: Command, io: RunCliIo, log: Logger): Promise<ExitCo
     if (cmd.json) io.stdout.write(`${JSON.stringify(infos, null, 2)}\n`)
     else for (const m of infos) io.stdout.write(`${m.id}\t${m.label}\t${m.classSpecific ? 'class-specific' : 'class-agnostic'}\t${m.spec}\n`)
     return EXIT.ok
+  }
+  if (cmd.command === 'doctor') {
+    return doctorCommand(cmd, resolveModel(scanModels(modelsDirOf(cmd, io), log), cmd.model), io.stdout)
   }
   const cacheDir = cacheDirOf(io)
   const engine = await createEngine({

@@ -1,12 +1,19 @@
 /**
  * Runs an explainer graph (docs/GRAPH_CONTRACT.md) directly with onnxruntime-node, for conformance
  * tests only (the app's runtime goes through its own worker). Sessions are cached per model path.
+ * `MAMBA_LENS_TEST_PROVIDER=cuda` runs them on that execution provider alone (no CPU fallback; TF32 off as
+ * in the app), which is how the conformance tests are run on the GPU machine (docs/GPU.md).
  */
 import { existsSync, readFileSync } from 'node:fs'
 import * as ort from 'onnxruntime-node'
 import type { F32Tensor } from '../../main/core/tensor/f32'
 import type { TapSet, Tap } from '../../main/core/explain/method'
 import { makeLayout } from '../../main/core/layout'
+import { exactGpuArithmetic } from '../../main/adapters/onnx/gpu-env'
+import { isExecutionProvider } from '../../main/adapters/onnx/providers'
+
+const PROVIDER = process.env['MAMBA_LENS_TEST_PROVIDER'] ?? 'cpu'
+if (!isExecutionProvider(PROVIDER)) throw new Error(`MAMBA_LENS_TEST_PROVIDER must be cuda, dml, webgpu or cpu, not ${PROVIDER}`)
 
 /** All float32 outputs of one run, by output name. */
 export type GraphOutputs = Readonly<Record<string, F32Tensor>>
@@ -23,7 +30,8 @@ const sessions = new Map<string, Promise<ort.InferenceSession>>()
 function session(modelPath: string): Promise<ort.InferenceSession> {
   let s = sessions.get(modelPath)
   if (s === undefined) {
-    s = ort.InferenceSession.create(modelPath, { executionProviders: ['cpu'] })
+    exactGpuArithmetic()
+    s = ort.InferenceSession.create(modelPath, { executionProviders: [PROVIDER] })
     sessions.set(modelPath, s)
   }
   return s

@@ -21,16 +21,16 @@ export function isExecutionProvider(value: unknown): value is ExecutionProvider 
 }
 
 /**
- * Providers to try, in order. `preferred` (e.g. from `--provider`) narrows and reorders the list; the CPU
- * is always appended last because it is always available and every graph op has a CPU kernel.
- * Non-bundled backends stay in the list: their libraries may have been installed next to the binding,
- * and a failed attempt costs milliseconds (measured: WebGPU without an adapter fails in ~35 ms).
+ * Providers to try, in order. Without `preferred`: PROVIDER_ORDER filtered by what this build lists, the
+ * CPU last because it is always available and every graph op has a CPU kernel. Non-bundled backends stay
+ * in the list: their libraries may have been installed next to the binding, and a failed attempt costs
+ * milliseconds (measured: WebGPU without an adapter fails in ~35 ms).
+ * With `preferred` (e.g. `--provider cuda`): exactly those, de-duplicated, unfiltered and with no CPU
+ * added — asking for a provider that cannot load is an error naming it, never a silent CPU run
+ * (`--provider cuda,cpu` asks for the fallback explicitly).
  */
 export function candidateProviders(supported: readonly BackendInfo[], preferred?: readonly ExecutionProvider[]): ExecutionProvider[] {
+  if (preferred !== undefined && preferred.length > 0) return [...new Set(preferred)]
   const available = new Set(supported.map((b) => b.name))
-  const order = preferred !== undefined && preferred.length > 0 ? preferred : PROVIDER_ORDER
-  const out: ExecutionProvider[] = []
-  for (const p of order) if ((p === 'cpu' || available.has(p)) && !out.includes(p)) out.push(p)
-  if (!out.includes('cpu')) out.push('cpu')
-  return out
+  return PROVIDER_ORDER.filter((p) => p === 'cpu' || available.has(p))
 }

@@ -4,13 +4,14 @@
  */
 import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { cpus } from 'node:os'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import * as ort from 'onnxruntime-node'
 import type { ExecutionProvider } from '../../core/engine/api'
 import { AppError } from '../../core/errors'
 import { noopLogger, type Logger } from '../../core/log'
+import { exactGpuArithmetic } from './gpu-env'
+import { bindingDir, CUDA_PROVIDER_LIB } from './gpu-libs'
 import { candidateProviders, type BackendInfo } from './providers'
 
 /** The session surface the rest of the app uses (a structural subset of `ort.InferenceSession`). */
@@ -68,7 +69,7 @@ export interface OpenedSession {
 export const ortFactory: SessionFactory = async (model, _provider, options) => ort.InferenceSession.create(model, options)
 
 const PROVIDER_LIBS: Readonly<Record<string, string>> = {
-  cuda: process.platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so',
+  cuda: CUDA_PROVIDER_LIB,
   tensorrt: process.platform === 'win32' ? 'onnxruntime_providers_tensorrt.dll' : 'libonnxruntime_providers_tensorrt.so',
 }
 
@@ -80,15 +81,8 @@ const PROVIDER_LIBS: Readonly<Record<string, string>> = {
 function isInstalled(name: string): boolean {
   const lib = PROVIDER_LIBS[name]
   if (lib === undefined) return true
-  try {
-    const dist = dirname(createRequire(import.meta.url).resolve('onnxruntime-node'))
-    const bin = join(dist, '..', 'bin', 'napi-v6', process.platform, process.arch)
-    return !existsSync(bin) || existsSync(join(bin, lib))
-  } catch (e) {
-    // Resolution can fail inside bundles; continue regardless and let the session attempt decide.
-    noopLogger.debug('cannot locate onnxruntime-node binaries', { reason: String(e) })
-    return true
-  }
+  const bin = bindingDir()
+  return bin === null || existsSync(join(bin, lib))
 }
 
 /** onnxruntime-node's backend list, without non-bundled backends whose library is missing. */
@@ -212,10 +206,13 @@ export async function storeOptimizedGraph(model: Uint8Array, provider: Execution
 /**
  * Opens `model` on the first provider that works, in the order of {@link candidateProviders}. Each
  * failure is logged as a warning (the app then shows the provider actually used). All failing is
- * `model/load-failed` with the attempts in `detail`.
+ * `model/load-failed` with the attempts in `detail`, or `model/provider-unavailable` when providers were
+ * asked for by name without the CPU (`--provider cuda`): then the failure is the provider's, not the model's,
+ * and its reasons are logged as an error so that the CLI shows them.
  */
 export async function openSession(model: Uint8Array, o: OpenSessionOptions = {}): Promise<OpenedSession> {
   const log = o.logger ?? noopLogger
+  exactGpuArithmetic()
   const providers = candidateProviders(o.backends ?? ortBackends(), o.preferProviders)
   const attempts: ProviderAttempt[] = []
   const t0 = performance.now()
@@ -237,6 +234,10 @@ export async function openSession(model: Uint8Array, o: OpenSessionOptions = {})
       // One warn per load (the fallback summary above) is enough; each attempt is info.
       log.info('execution provider failed', { provider, reason: error })
     }
+  }
+  if (o.preferProviders !== undefined && o.preferProviders.length > 0 && !providers.includes('cpu')) {
+    log.error('requested execution provider could not load', { failed: attempts.map((a) => `${a.provider}: ${a.error ?? 'failed'}`) })
+    throw new AppError('model/provider-unavailable', { detail: { attempts }, cause: lastError })
   }
   throw new AppError('model/load-failed', { detail: { attempts }, cause: lastError })
 }

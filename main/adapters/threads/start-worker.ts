@@ -7,9 +7,12 @@
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
+import { exactGpuArithmetic } from '../onnx/gpu-env'
 
 /** `callerUrl`: the caller's `import.meta.url` (the entries sit next to it, as sources and as bundle). */
 export function startWorker(callerUrl: string, name: string, workerData: Readonly<Record<string, unknown>> = {}): Worker {
+  // Sessions open in the threads, whose process.env is a copy: the real environment is set here.
+  exactGpuArithmetic()
   const built = new URL(`./${name}.js`, callerUrl)
   if (existsSync(fileURLToPath(built))) return new Worker(built, { workerData })
   const entry = new URL(`./${name}.ts`, callerUrl).href

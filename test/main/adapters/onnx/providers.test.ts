@@ -33,10 +33,17 @@ describe('candidateProviders (fake backend lists)', () => {
     expect(candidateProviders([])).toEqual(['cpu'])
   })
 
-  it('honours a preferred order, filtered, de-duplicated, CPU last', () => {
-    expect(candidateProviders(all, ['webgpu', 'cuda', 'webgpu'])).toEqual(['webgpu', 'cuda', 'cpu'])
-    expect(candidateProviders([{ name: 'cpu', bundled: true }], ['cuda'])).toEqual(['cpu'])
+  it('tries exactly the preferred providers, de-duplicated: no CPU added, none dropped (no silent fallback)', () => {
+    expect(candidateProviders(all, ['webgpu', 'cuda', 'webgpu'])).toEqual(['webgpu', 'cuda'])
+    expect(candidateProviders([{ name: 'cpu', bundled: true }], ['cuda'])).toEqual(['cuda'])
+    expect(candidateProviders(all, ['cuda', 'cpu'])).toEqual(['cuda', 'cpu'])
     expect(candidateProviders(all, ['cpu'])).toEqual(['cpu'])
+  })
+
+  it('fails loudly, naming the provider, when the one asked for cannot load', async () => {
+    const m = writeSyntheticModel(tempDir())
+    const err = await openSession(readFileSync(m.onnxPath), { backends: all, preferProviders: ['dml'] }).catch((e: unknown) => e)
+    expect(err).toMatchObject({ code: 'model/provider-unavailable', detail: { attempts: [{ provider: 'dml', ok: false }] } })
   })
 })
 
