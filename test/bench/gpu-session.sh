@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# The GPU machine session behind docs/GPU.md and the GPU rows of docs/BENCHMARKS.md (issue 14). Runs from
+# the repository root on a machine with no network: the payload (see docs/GPU.md, "An offline GPU machine")
+# is unpacked in $PAYLOAD; logs and JSON go to $OUT.
+#   bash test/bench/gpu-session.sh unpack | setup | conformance | explain | bench
+set -uo pipefail
+PAYLOAD=${PAYLOAD:-$PWD/.gpu/payload}
+OUT=${OUT:-/tmp/gpu-out}
+mkdir -p "$OUT"
+# PyTorch's wheels on that machine hold CUDA 13's cuBLAS, runtime, cuRAND and cuDNN 9 (doctor lists them).
+NV=/opt/torch/.venv/lib/python3.12/site-packages/nvidia
+export PATH=$PAYLOAD/bin:$PATH LD_LIBRARY_PATH=$NV/cu13/lib:$NV/cudnn/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+export NO_COLOR=1 FORCE_COLOR=0
+cli() { node bin/mamba-lens.mjs "$@"; }
+unz() { case "$1" in *.zst) zstd -dc "$1" ;; *.xz) xz -dc "$1" ;; esac; }
+
+case "${1:-}" in
+unpack)
+  mkdir -p "$PAYLOAD/bin" && cat .gpu/p*/part | tar x -C "$PAYLOAD" || exit 1
+  unz "$(ls "$PAYLOAD"/node.* | head -1)" > "$PAYLOAD/bin/node" && chmod +x "$PAYLOAD/bin/node"
+  unz "$(ls "$PAYLOAD"/nm.tar.* | head -1)" | tar x || exit 1
+  cp "$PAYLOAD"/tiny/* models/
+  # The tests read ../shared/conformance (and one of them /work/shared): put the golden files at both.
+  mkdir -p /work/shared/conformance/vim-official-seed1234 && cp "$PAYLOAD"/golden/* /work/shared/conformance/vim-official-seed1234/
+  [ -e ../shared ] || ln -s /work/shared ../shared
+  node --version && nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv
+  ;;
+setup)
+  node scripts/setup-gpu.mjs --from "$PAYLOAD/cuda.tgz" 2>&1 | tee "$OUT/setup-gpu.log"
+  cli doctor --model vim-tiny-conformance 2>&1 | tee "$OUT/doctor.log"
+  cli doctor --model vim-tiny-conformance --json > "$OUT/doctor.json"
+  ;;
+conformance)
+  # Every graph of the conformance tests on the CUDA provider alone (test/helpers/run-graph.ts); the engine
+  # tests take the fallback chain, whose first provider is CUDA once it loads.
+  MAMBA_LENS_TEST_PROVIDER=cuda node node_modules/vitest/vitest.mjs run test/conformance test/main/engine/conformance-tiny.test.ts \
+    test/main/engine/conformance-small.test.ts 2>&1 | tee "$OUT/conformance-cuda.log"
+  ;;
+explain)
+  # The same inputs through `mamba-lens explain` on each provider; the maps (patchRelevance) are compared.
+  # Outputs stay on that machine (overlays hold image pixels); only the comparison comes back.
+  rm -rf /tmp/x && mkdir -p /tmp/x
+  for p in cuda cpu; do
+    cli explain "$PAYLOAD"/img/bus_*.png --provider $p --out /tmp/x/busbra-$p --json > /tmp/x/busbra-$p.stdout || echo "busbra $p exit $?"
+    cli explain --input-tensor "$PAYLOAD/img/conformance-image0.npy" --model vim-tiny-conformance --provider $p --out /tmp/x/conf-$p --json \
+      > /tmp/x/conf-$p.stdout || echo "conformance $p exit $?"
+  done
+  # No silent fallback: a provider that cannot load is an error (exit 4), here DirectML on Linux and CUDA without its libraries.
+  cli explain "$PAYLOAD"/img/bus_*.png --provider dml --out /tmp/x/dml; echo "dml exit $?"
+  LD_LIBRARY_PATH= cli explain "$PAYLOAD"/img/bus_*.png --provider cuda --out /tmp/x/nolibs; echo "cuda without its libraries: exit $?"
+  node test/bench/compare-explain.mjs /tmp/x > "$OUT/explain-cuda-vs-cpu.json"; cat "$OUT/explain-cuda-vs-cpu.json"
+  ;;
+bench)
+  tsx() { node node_modules/tsx/dist/cli.mjs "$@"; }
+  tsx test/bench/providers-bench.ts --model models/vim-tiny-conformance.json --providers cuda,cpu --runs 30 --out "$OUT" 2>&1 | tee "$OUT/bench.log"
+  tsx test/bench/providers-bench.ts --model models/vim-busbra-d12.json --providers cuda,cpu --runs 30 --out "$OUT" 2>&1 | tee -a "$OUT/bench.log"
+  # What TF32 (ORT's default) would cost in agreement and buy in time.
+  MAMBA_LENS_TF32=1 tsx test/bench/providers-bench.ts --model models/vim-tiny-conformance.json --providers cuda,cpu --runs 10 \
+    --out "$OUT/tf32-on" 2>&1 | tee -a "$OUT/bench.log"
+  ;;
+*) echo "usage: $0 unpack|setup|conformance|explain|bench" >&2; exit 2 ;;
+esac
