@@ -4,7 +4,9 @@
 # is unpacked in $PAYLOAD; logs and JSON go to $OUT.
 #   bash test/bench/gpu-session.sh unpack | setup | conformance | explain | bench
 set -uo pipefail
-PAYLOAD=${PAYLOAD:-$PWD/.gpu/payload}
+# Pieces of the payload, gathered outside the repository (a call's copy of the tree keeps no carried leftovers).
+PIECES=${PIECES:-/root/pl}
+PAYLOAD=${PAYLOAD:-/root/payload}
 OUT=${OUT:-/tmp/gpu-out}
 mkdir -p "$OUT"
 # PyTorch's wheels on that machine hold CUDA 13's cuBLAS, runtime, cuRAND and cuDNN 9 (doctor lists them).
@@ -12,31 +14,40 @@ NV=/opt/torch/.venv/lib/python3.12/site-packages/nvidia
 export PATH=$PAYLOAD/bin:$PATH LD_LIBRARY_PATH=$NV/cu13/lib:$NV/cudnn/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 export NO_COLOR=1 FORCE_COLOR=0
 cli() { node bin/mamba-lens.mjs "$@"; }
-unz() { case "$1" in *.zst) zstd -dc "$1" ;; *.xz) xz -dc "$1" ;; esac; }
+unz() { case "$1" in *.gz) gzip -dc "$1" ;; *.xz) xz -dc "$1" ;; esac; }
+
+# Everything unpacked lives outside the tree (each call gets a fresh copy of it); linked in on every call.
+link() {
+  [ -e node_modules ] || ln -s /root/nm/node_modules node_modules
+  cp "$PAYLOAD"/tiny/* models/
+  [ -e ../shared ] || ln -s /work/shared ../shared
+}
 
 case "${1:-}" in
 unpack)
-  mkdir -p "$PAYLOAD/bin" && cat .gpu/p*/part | tar x -C "$PAYLOAD" || exit 1
+  mkdir -p "$PAYLOAD/bin" /root/nm && cat "$PIECES"/* | tar x -C "$PAYLOAD" || exit 1
   unz "$(ls "$PAYLOAD"/node.* | head -1)" > "$PAYLOAD/bin/node" && chmod +x "$PAYLOAD/bin/node"
-  unz "$(ls "$PAYLOAD"/nm.tar.* | head -1)" | tar x || exit 1
-  cp "$PAYLOAD"/tiny/* models/
+  unz "$(ls "$PAYLOAD"/nm.tar.* | head -1)" | tar x -C /root/nm || exit 1
   # The tests read ../shared/conformance (and one of them /work/shared): put the golden files at both.
   mkdir -p /work/shared/conformance/vim-official-seed1234 && cp "$PAYLOAD"/golden/* /work/shared/conformance/vim-official-seed1234/
-  [ -e ../shared ] || ln -s /work/shared ../shared
+  link
   node --version && nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv
   ;;
 setup)
+  link
   node scripts/setup-gpu.mjs --from "$PAYLOAD/cuda.tgz" 2>&1 | tee "$OUT/setup-gpu.log"
   cli doctor --model vim-tiny-conformance 2>&1 | tee "$OUT/doctor.log"
   cli doctor --model vim-tiny-conformance --json > "$OUT/doctor.json"
   ;;
 conformance)
+  link
   # Every graph of the conformance tests on the CUDA provider alone (test/helpers/run-graph.ts); the engine
   # tests take the fallback chain, whose first provider is CUDA once it loads.
   MAMBA_LENS_TEST_PROVIDER=cuda node node_modules/vitest/vitest.mjs run test/conformance test/main/engine/conformance-tiny.test.ts \
     test/main/engine/conformance-small.test.ts 2>&1 | tee "$OUT/conformance-cuda.log"
   ;;
 explain)
+  link
   # The same inputs through `mamba-lens explain` on each provider; the maps (patchRelevance) are compared.
   # Outputs stay on that machine (overlays hold image pixels); only the comparison comes back.
   rm -rf /tmp/x && mkdir -p /tmp/x
@@ -51,6 +62,7 @@ explain)
   node test/bench/compare-explain.mjs /tmp/x > "$OUT/explain-cuda-vs-cpu.json"; cat "$OUT/explain-cuda-vs-cpu.json"
   ;;
 bench)
+  link
   tsx() { node node_modules/tsx/dist/cli.mjs "$@"; }
   tsx test/bench/providers-bench.ts --model models/vim-tiny-conformance.json --providers cuda,cpu --runs 30 --out "$OUT" 2>&1 | tee "$OUT/bench.log"
   tsx test/bench/providers-bench.ts --model models/vim-busbra-d12.json --providers cuda,cpu --runs 30 --out "$OUT" 2>&1 | tee -a "$OUT/bench.log"
