@@ -3,6 +3,7 @@
  * optional matrices graph, opened on first use. Loading = read → sha256 → session → card check.
  */
 import { readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import * as ort from 'onnxruntime-node'
 import type { ExecutionProvider } from '../core/engine/api'
 import { AppError } from '../core/errors'
@@ -23,6 +24,8 @@ export interface LoadedModel {
   readonly layout: TokenLayout
   matrices?: OrtSession
   forward?: OrtSession
+  /** Batch-dynamic classifier graph (card `classifierGraph`): logits + pooled features (trust-jobs.ts). */
+  classifier?: OrtSession
 }
 
 function readModelFile(path: string, id: string): Uint8Array {
@@ -113,6 +116,14 @@ export class ModelPool {
     return model.forward
   }
 
+  /** The classifier graph of a model (card `classifierGraph`, next to the explainer), opened on first use; undefined when the card has none. */
+  async classifierSession(model: LoadedModel): Promise<OrtSession | undefined> {
+    const c = model.spec.card.classifierGraph
+    if (c === undefined) return undefined
+    model.classifier ??= await this.companion(model, join(dirname(model.spec.onnxPath), c.file), c.sha256, 'classifier graph', true)
+    return model.classifier
+  }
+
   /** Opens a graph the card names next to the explainer: read, sha256 check, session on the model's provider. */
   private async companion(model: LoadedModel, path: string, sha256: string | undefined, what: string, memoryArena: boolean): Promise<OrtSession> {
     const bytes = readModelFile(path, model.spec.id)
@@ -128,7 +139,7 @@ export class ModelPool {
       this.models.delete(key)
       await m.session.release()
       n++
-      for (const extra of [m.matrices, m.forward]) {
+      for (const extra of [m.matrices, m.forward, m.classifier]) {
         if (extra === undefined) continue
         await extra.release()
         n++

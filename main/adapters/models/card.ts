@@ -34,6 +34,23 @@ const forwardGraph = z.looseObject({
   outputs: z.array(z.string().min(1)).min(1),
 })
 
+/**
+ * Trust fields (docs/TRUST.md): the operating point of the verdict, the batch-dynamic classifier graph
+ * (logits + pooled features; INTERFACES.md) and the domain the guard checks inputs against.
+ */
+const operatingPoint = z.looseObject({ positiveClass: dim, threshold: z.number().min(0).max(1), rule: z.string().optional(), calibrated: z.boolean().optional() })
+const classifierGraph = z.looseObject({ file: fileName, sha256: z.string().regex(/^[0-9a-f]{64}$/i) })
+const domain = z.looseObject({
+  trainedOn: z.looseObject({ name: z.string().min(1).optional(), modality: z.string().min(1), colour: z.enum(['grey', 'colour']), view: z.string().optional(), description: z.string().optional() }),
+  features: z.looseObject({ file: fileName, sha256: z.string().regex(/^[0-9a-f]{64}$/i) }).optional(),
+  score: z.literal('mahalanobis').optional(),
+  threshold: z.number().positive().optional(),
+  secondOpinion: z.looseObject({ score: z.literal('energy'), threshold: z.number() }).optional(),
+  maxColourShare: z.number().min(0).max(1).optional(),
+  /** Grey level (0–255) of the training split's mean pixel: what the quick deletion check fills patches with. */
+  meanGrey: z.number().min(0).max(255).optional(),
+})
+
 const cardSchema = z.looseObject({
   id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/).optional(),
   name: z.string().min(1),
@@ -62,6 +79,9 @@ const cardSchema = z.looseObject({
   default: z.boolean().optional(),
   matricesGraph: matricesGraph.optional(),
   forwardGraph: forwardGraph.optional(),
+  operatingPoint: operatingPoint.optional(),
+  classifierGraph: classifierGraph.optional(),
+  domain: domain.optional(),
 })
 
 /** A parsed, checked model card. */
@@ -109,6 +129,8 @@ function consistency(card: ModelCard): string[] {
     const unknown = fwd.outputs.filter((n) => !(n in card.outputs))
     if (unknown.length > 0) problems.push(`forwardGraph.outputs not in outputs: ${unknown.slice(0, 5).join(', ')}`)
   }
+  const op = card.operatingPoint
+  if (op !== undefined && op.positiveClass >= card.classes.length) problems.push('operatingPoint.positiveClass is not a class index')
   return problems
 }
 

@@ -12,7 +12,7 @@ import type { DomainAssessment } from './types'
 
 /** What the card says the model was trained on and how the guard decides. */
 export interface DomainSpec {
-  readonly trainedOn: { readonly modality: string; readonly colour: 'grey' | 'colour'; readonly view?: string; readonly description?: string }
+  readonly trainedOn: { readonly name?: string; readonly modality: string; readonly colour: 'grey' | 'colour'; readonly view?: string; readonly description?: string }
   readonly score: 'mahalanobis'
   readonly threshold: number
   readonly secondOpinion?: { readonly score: 'energy'; readonly threshold: number }
@@ -54,6 +54,28 @@ export const NOT_ASSESSED: DomainAssessment = {
 
 const pct = (x: number): string => `${(100 * x).toFixed(1)} %`
 
+/** The checks that need no model: the declared modality and colour against what the card says. */
+export function metadataReasons(trainedOn: DomainSpec['trainedOn'], facts: InputFacts, maxColourShare = DEFAULT_MAX_COLOUR_SHARE): string[] {
+  const reasons: string[] = []
+  const want = trainedOn.modality
+  if (facts.modality !== undefined && facts.modality !== '' && facts.modality.toUpperCase() !== want.toUpperCase()) {
+    reasons.push(`the file says its modality is ${facts.modality}; the model was trained on ${want}`)
+  }
+  if (trainedOn.colour === 'grey' && facts.colourShare > maxColourShare) {
+    reasons.push(`${pct(facts.colourShare)} of the pixels are coloured; the model was trained on grey images`)
+  }
+  return reasons
+}
+
+/**
+ * Without feature statistics only the metadata can speak: a mismatch puts the input out of domain, a match
+ * leaves it "not assessed" (null), since grey pixels from an undeclared source prove nothing.
+ */
+export function assessMetadataOnly(trainedOn: DomainSpec['trainedOn'], facts: InputFacts, maxColourShare?: number): DomainAssessment {
+  const reasons = metadataReasons(trainedOn, facts, maxColourShare)
+  return reasons.length > 0 ? { ...NOT_ASSESSED, inDomain: false, reasons } : NOT_ASSESSED
+}
+
 /** Runs the three checks; `features` are the pooled features the head reads, `logits` the class scores. */
 export function assessDomain(spec: DomainSpec, stats: FeatureGaussian, features: ArrayLike<number>, logits: ArrayLike<number>, facts: InputFacts): DomainAssessment {
   const reasons: string[] = []
@@ -61,14 +83,7 @@ export function assessDomain(spec: DomainSpec, stats: FeatureGaussian, features:
   if (!(score <= spec.threshold)) {
     reasons.push(`the model's features are far from its training images (Mahalanobis distance ${score.toFixed(1)} > threshold ${spec.threshold.toFixed(1)})`)
   }
-  const want = spec.trainedOn.modality
-  if (facts.modality !== undefined && facts.modality !== '' && facts.modality.toUpperCase() !== want.toUpperCase()) {
-    reasons.push(`the file says its modality is ${facts.modality}; the model was trained on ${want}`)
-  }
-  const maxColour = spec.maxColourShare ?? DEFAULT_MAX_COLOUR_SHARE
-  if (spec.trainedOn.colour === 'grey' && facts.colourShare > maxColour) {
-    reasons.push(`${pct(facts.colourShare)} of the pixels are coloured; the model was trained on grey images`)
-  }
+  reasons.push(...metadataReasons(spec.trainedOn, facts, spec.maxColourShare))
   let secondOpinion: DomainAssessment['secondOpinion'] = null
   if (spec.secondOpinion !== undefined) {
     const e = energy(logits)

@@ -11,8 +11,9 @@ export interface Verdict {
   readonly probability: number
   /** Operating threshold on `probability`; null when the card has none (then the top class wins). */
   readonly threshold: number | null
-  /** Which class `probability` is about. */
+  /** Which class `probability` is about (null: the top class) and its label. */
   readonly positiveClass: number | null
+  readonly positiveLabel: string | null
   /** false when the input is outside the model's domain: the verdict is then shown as unreliable. */
   readonly reliable: boolean
 }
@@ -80,3 +81,12 @@ export interface EvaluatedRecord {
 }
 
 export type TrustLabel = 'pass' | 'warn' | 'fail'
+
+/** Trust facts of one run that every method shares, plus per-method agreement and evaluation records. */
+export interface RunTrust {
+  readonly domain: DomainAssessment
+  /** methodId → agreement of its map with the other maps of the run. */
+  readonly agreement: Readonly<Record<string, MethodAgreement>>
+  /** methodId → its record in the card's `evaluation.methods` (or not evaluated). */
+  readonly evaluated: Readonly<Record<string, EvaluatedRecord>>
+}

@@ -34,18 +34,19 @@ export function verdictOf(logits: ArrayLike<number>, classes: readonly string[],
   if (op !== undefined && classes.length === 2 && (op.positiveClass === 0 || op.positiveClass === 1)) {
     const probability = p[op.positiveClass]!
     const classIndex = probability >= op.threshold ? op.positiveClass : 1 - op.positiveClass
-    return { label: classes[classIndex]!, classIndex, probability, threshold: op.threshold, positiveClass: op.positiveClass, reliable }
+    return {
+      label: classes[classIndex]!, classIndex, probability, threshold: op.threshold, positiveClass: op.positiveClass, positiveLabel: classes[op.positiveClass]!, reliable,
+    }
   }
   let top = 0
   for (let i = 1; i < p.length; i++) if (p[i]! > p[top]!) top = i
-  return { label: classes[top] ?? `class ${top}`, classIndex: top, probability: p[top]!, threshold: null, positiveClass: null, reliable }
+  return { label: classes[top] ?? `class ${top}`, classIndex: top, probability: p[top]!, threshold: null, positiveClass: null, positiveLabel: null, reliable }
 }
 
-/** One line for figure headers and the screen, e.g. "malignant (p(malignant) = 0.418 ≥ 0.402)". */
-export function describeVerdict(v: Verdict, classes: readonly string[]): string {
+/** One line for figure headers and the screen, e.g. "malignant (p(malignant) = 0.418 ≥ threshold 0.402)". */
+export function describeVerdict(v: Verdict): string {
   const unreliable = v.reliable ? '' : ' — UNRELIABLE: input outside the model\'s domain'
-  if (v.threshold === null || v.positiveClass === null) return `${v.label} (p = ${v.probability.toFixed(3)})${unreliable}`
-  const pos = classes[v.positiveClass] ?? `class ${v.positiveClass}`
+  if (v.threshold === null || v.positiveLabel === null) return `${v.label} (p = ${v.probability.toFixed(3)})${unreliable}`
   const cmp = v.probability >= v.threshold ? '≥' : '<'
-  return `${v.label} (p(${pos}) = ${v.probability.toFixed(3)} ${cmp} threshold ${v.threshold.toFixed(3)})${unreliable}`
+  return `${v.label} (p(${v.positiveLabel}) = ${v.probability.toFixed(3)} ${cmp} threshold ${v.threshold.toFixed(3)})${unreliable}`
 }

@@ -35,3 +35,21 @@ describe('agreement between maps', () => {
     expect(agreementOf('a', [{ methodId: 'a', patchRelevance: up }]).medianSpearman).toBeNull()
   })
 })
+
+describe('honest colour scales', () => {
+  it('flags nearly flat maps and not peaked ones', async () => {
+    const { isNearlyFlat } = await import('../../../../main/core/trust/scale')
+    expect(isNearlyFlat(Float32Array.of(1, 1.01, 1.02))).toBe(true) // spread 0.02 < 5 % of 1.02
+    expect(isNearlyFlat(Float32Array.of(1, 1.2))).toBe(false)
+    expect(isNearlyFlat(Float32Array.of(0, 0, 0))).toBe(true)
+    expect(isNearlyFlat(Float32Array.of(-1, 1))).toBe(false)
+  })
+
+  it('puts maps of different units on one scale relative to their mean |value|', async () => {
+    const { sharedScale } = await import('../../../../main/core/trust/scale')
+    const s = sharedScale([Float32Array.of(1, 1, 1, 1), Float32Array.of(0, 0, 0, 0.004)])
+    expect(Array.from(s.maps[0]!)).toEqual([1, 1, 1, 1]) // flat stays flat at 1
+    expect(Array.from(s.maps[1]!)).toEqual([0, 0, 0, 4]) // one hot patch = 4 × the mean
+    expect(s.range).toEqual({ min: 0, max: 4 })
+  })
+})

@@ -82,3 +82,11 @@ describe('trust label', () => {
     })
   })
 })
+
+describe('domain guard without feature statistics', () => {
+  it('a metadata mismatch is out of domain; a match is not assessed', async () => {
+    const { assessMetadataOnly } = await import('../../../../main/core/trust/domain')
+    expect(assessMetadataOnly(SPEC.trainedOn, { modality: 'MR', colourShare: 0 })).toMatchObject({ inDomain: false, score: null })
+    expect(assessMetadataOnly(SPEC.trainedOn, { modality: 'US', colourShare: 0 }).inDomain).toBeNull()
+  })
+})

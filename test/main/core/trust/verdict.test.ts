@@ -32,7 +32,7 @@ describe('verdict at the operating point', () => {
 
   it('words the verdict with the threshold and marks an unreliable one', () => {
     const v = verdictOf(withP(0.418), CLASSES, OP, false)
-    expect(describeVerdict(v, CLASSES)).toBe("malignant (p(malignant) = 0.418 ≥ threshold 0.402) — UNRELIABLE: input outside the model's domain")
-    expect(describeVerdict(verdictOf(withP(0.2), CLASSES, OP), CLASSES)).toBe('benign (p(malignant) = 0.200 < threshold 0.402)')
+    expect(describeVerdict(v)).toBe("malignant (p(malignant) = 0.418 ≥ threshold 0.402) — UNRELIABLE: input outside the model's domain")
+    expect(describeVerdict(verdictOf(withP(0.2), CLASSES, OP))).toBe('benign (p(malignant) = 0.200 < threshold 0.402)')
   })
 })
