@@ -3,7 +3,6 @@
  * optional matrices graph, opened on first use. Loading = read → sha256 → session → card check.
  */
 import { readFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
 import * as ort from 'onnxruntime-node'
 import type { ExecutionProvider } from '../core/engine/api'
 import { AppError } from '../core/errors'
@@ -24,7 +23,6 @@ export interface LoadedModel {
   readonly layout: TokenLayout
   matrices?: OrtSession
   forward?: OrtSession
-  /** Batch-dynamic classifier graph (card `classifierGraph`): logits + pooled features (trust-jobs.ts). */
   classifier?: OrtSession
 }
 
@@ -116,11 +114,11 @@ export class ModelPool {
     return model.forward
   }
 
-  /** The classifier graph of a model (card `classifierGraph`, next to the explainer), opened on first use; undefined when the card has none. */
+  /** The batch classifier of a model (card `classifierGraph`), opened on first use; undefined when the card has none. */
   async classifierSession(model: LoadedModel): Promise<OrtSession | undefined> {
     const c = model.spec.card.classifierGraph
-    if (c === undefined) return undefined
-    model.classifier ??= await this.companion(model, join(dirname(model.spec.onnxPath), c.file), c.sha256, 'classifier graph', true)
+    if (c === undefined || model.spec.classifierPath === undefined) return undefined
+    model.classifier ??= await this.companion(model, model.spec.classifierPath, c.sha256, 'classifier graph', true)
     return model.classifier
   }
 

@@ -14,9 +14,9 @@ import { evaluatedRecord } from '../core/trust/label'
 import type { DomainAssessment, EvaluatedRecord, FaithfulnessCheck, MethodAgreement, RunTrust, Verdict } from '../core/trust/types'
 import { softmax, verdictOf } from '../core/trust/verdict'
 import type { ModelCard } from '../adapters/models/card'
-import { classifyBatch } from '../adapters/trust/classifier'
 import { readDomainStats } from '../adapters/trust/domain-stats'
 import type { JobContext, JobOutput } from './explain-job'
+import { classifyJob } from './classify-job'
 import type { LoadedModel } from './model-pool'
 import type { FaithfulnessReq } from './protocol'
 
@@ -56,8 +56,7 @@ async function domainOf(ctx: JobContext, model: LoadedModel, input: TrustInput, 
   const spec = domainSpecOf(card)
   const session = spec !== null ? await ctx.pool.classifierSession(model) : undefined
   if (spec === null || session === undefined) return card.domain !== undefined ? assessMetadataOnly(card.domain.trainedOn, facts, card.domain.maxColourShare) : NOT_ASSESSED
-  const [, , height, width] = card.input.shape
-  const out = await classifyBatch(session, card.input.name, input.tensor, 1, height, width)
+  const out = (await classifyJob({ kind: 'classify', model: model.spec, inputs: input.tensor, count: 1 }, ctx)).value
   return assessDomain(spec, statsOf(model, spec.stats.file, spec.stats.sha256), out.features, logits, facts)
 }
 
@@ -82,15 +81,14 @@ const MID_GREY = 128
 export async function faithfulnessJob(req: FaithfulnessReq, ctx: JobContext): Promise<JobOutput<FaithfulnessCheck | null>> {
   const t0 = performance.now()
   const { model } = await ctx.pool.ensure(req.model)
-  const session = await ctx.pool.classifierSession(model)
-  if (session === undefined) return { value: null, transfer: [] }
+  if ((await ctx.pool.classifierSession(model)) === undefined) return { value: null, transfer: [] }
   const card = model.spec.card
   const [, , height, width] = card.input.shape
   const grey = card.domain?.meanGrey ?? MID_GREY
   const plan = deletionPlan(req.patchRelevance)
   const batch = perturbedBatch(req.tensor, { gridRows: card.grid[0], gridCols: card.grid[1], patchSize: card.patchSize, width, height }, plan, greyFill(grey, card.input.mean, card.input.std))
-  const out = await classifyBatch(session, card.input.name, batch, plan.sets.length, height, width)
-  const probs = Array.from({ length: out.n }, (_, i) => softmax(out.logits.subarray(i * out.classes, (i + 1) * out.classes))[req.classIndex]!)
+  const out = (await classifyJob({ kind: 'classify', model: model.spec, inputs: batch, count: plan.sets.length }, ctx)).value
+  const probs = plan.sets.map((_, i) => softmax(out.logits.subarray(i * out.classes, (i + 1) * out.classes))[req.classIndex]!)
   const fill = `grey ${grey.toFixed(1)}/255 (${card.domain?.meanGrey !== undefined ? 'training split mean' : 'mid grey: the card names no mean'})`
   return { value: summarizeDeletion(req.methodId, req.classIndex, req.original, plan, probs, fill, performance.now() - t0), transfer: [] }
 }

@@ -35,11 +35,10 @@ const forwardGraph = z.looseObject({
 })
 
 /**
- * Trust fields (docs/TRUST.md): the operating point of the verdict, the batch-dynamic classifier graph
- * (logits + pooled features; INTERFACES.md) and the domain the guard checks inputs against.
+ * Trust fields (docs/TRUST.md): the operating point of the verdict and the domain the guard checks inputs
+ * against (statistics of the classifier graph's features on the training split).
  */
 const operatingPoint = z.looseObject({ positiveClass: dim, threshold: z.number().min(0).max(1), rule: z.string().optional(), calibrated: z.boolean().optional() })
-const classifierGraph = z.looseObject({ file: fileName, sha256: z.string().regex(/^[0-9a-f]{64}$/i) })
 const domain = z.looseObject({
   trainedOn: z.looseObject({ name: z.string().min(1).optional(), modality: z.string().min(1), colour: z.enum(['grey', 'colour']), view: z.string().optional(), description: z.string().optional() }),
   features: z.looseObject({ file: fileName, sha256: z.string().regex(/^[0-9a-f]{64}$/i) }).optional(),
@@ -49,6 +48,16 @@ const domain = z.looseObject({
   maxColourShare: z.number().min(0).max(1).optional(),
   /** Grey level (0–255) of the training split's mean pixel: what the quick deletion check fills patches with. */
   meanGrey: z.number().min(0).max(255).optional(),
+})
+
+/**
+ * Optional batch classifier (same weights; input [N, C, H, W] with N dynamic; outputs `logits` [N, classes]
+ * and `features` [N, D], the head's input): what perturbation curves, the quick deletion check and the
+ * domain guard run (docs/GRAPH_CONTRACT.md, "Batch classifier graph").
+ */
+const classifierGraph = z.looseObject({
+  file: fileName,
+  sha256: z.string().regex(/^[0-9a-f]{64}$/i),
 })
 
 const cardSchema = z.looseObject({
@@ -80,8 +89,8 @@ const cardSchema = z.looseObject({
   matricesGraph: matricesGraph.optional(),
   forwardGraph: forwardGraph.optional(),
   operatingPoint: operatingPoint.optional(),
-  classifierGraph: classifierGraph.optional(),
   domain: domain.optional(),
+  classifierGraph: classifierGraph.optional(),
 })
 
 /** A parsed, checked model card. */
