@@ -254,7 +254,7 @@ export const API_CHANNELS = {
   getAppInfo: 'app:info', listMethods: 'methods:list',
   loadImage: 'image:load', openImageDialog: 'image:open-dialog', renderImage: 'image:render',
   getPixelValue: 'image:value', getPatientDetails: 'image:phi',
-  runExplain: 'explain:run', cancelExplain: 'explain:cancel', drilldown: 'explain:drilldown',
+  runExplain: 'explain:run', cancelExplain: 'explain:cancel', drilldown: 'explain:drilldown', faithfulness: 'explain:faithfulness', // trust-contract.ts
   exportFigure: 'export:figure', cancelExport: 'export:cancel',
   log: 'log:write',
 } as const satisfies Record<string, InvokeChannel>

@@ -38,6 +38,7 @@ const api: RendererApi = {
   runExplain: (req) => invoke('explain:run', req),
   cancelExplain: (req) => invoke('explain:cancel', req),
   drilldown: (req) => invoke('explain:drilldown', req),
+  faithfulness: (req) => invoke('explain:faithfulness', req),
   exportFigure: (req) => invoke('export:figure', req),
   cancelExport: (req) => invoke('export:cancel', req),
   log: (req) => invoke('log:write', req),

@@ -87,7 +87,9 @@ export function createHandlers(deps: HandlerDeps, runs = new RunRegistry(), expo
       const input = images.explainInput(req.imageId)
       const signal = runs.start(req.requestId)
       try {
-        const result = await engine.explain(input.engineImage, req.options, signal, (p) =>
+        // A DICOM file's Modality is checked against the model card's domain (docs/TRUST.md).
+        const declared = input.scan.kind === 'dicom' ? { modality: input.scan.modality } : {}
+        const result = await engine.explain({ ...input.engineImage, ...declared }, req.options, signal, (p) =>
           ctx.emit('explain:progress', { requestId: req.requestId, stage: p.stage, fraction: p.fraction }),
         )
         const { startLayer, endLayer } = req.options
@@ -106,6 +108,7 @@ export function createHandlers(deps: HandlerDeps, runs = new RunRegistry(), expo
     },
     'explain:cancel': async (req) => ({ cancelled: runs.cancel(req.requestId) }),
     'explain:drilldown': async (req) => engine.drilldown(req.runId, req.token),
+    'explain:faithfulness': async (req) => engine.faithfulness(req.runId, req.methodId),
     'export:figure': async (req) => {
       const signal = exportsInFlight.start(req.requestId)
       try {

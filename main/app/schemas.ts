@@ -73,6 +73,7 @@ export const REQUEST_SCHEMAS = {
   'explain:run': z.strictObject({ requestId: id, imageId: id, options: explainOptions }),
   'explain:cancel': z.strictObject({ requestId: id }),
   'explain:drilldown': z.strictObject({ runId: id, token: z.number().int().min(0).max(1_000_000) }),
+  'explain:faithfulness': z.strictObject({ runId: id, methodId: id }),
   'export:figure': exportFigure,
   'export:cancel': z.strictObject({ requestId: id }),
   'log:write': z.strictObject({ level: z.enum(['warn', 'error']), message: z.string().max(4000) }),

@@ -12,6 +12,9 @@ import type { ExplainOptions, ExplainResult } from '../core/engine/api'
 import { AppError } from '../core/errors'
 import { methodInfo, getMethod } from '../core/explain/registry'
 import { composeOverlay } from '../core/render/compose'
+import { toAscii } from '../core/export/provenance'
+import { methodTrust, RESEARCH_ONLY, type MethodTrust } from '../core/trust/report'
+import { describeVerdict } from '../core/trust/verdict'
 import { loadImageFile } from '../adapters/image-io/registry'
 import { parseNpy } from '../adapters/preprocess/npy'
 import { modelInputFromScan } from '../core/image/model-input'
@@ -74,7 +77,8 @@ function jobsOf(args: ExplainArgs, engine: LensEngine, io: CliIo): Job[] {
       const scan = await loadImageFile(bytes, { name: basename(path), ...(io.signal !== undefined ? { signal: io.signal } : {}) })
       const input = modelInputFromScan(scan, { source: args.modelInput, display })
       const image = input.image
-      const result = await engine.explain({ width: image.width, height: image.height, rgb: image.data, sourceSha256: sha256 }, o, io.signal)
+      const declared = scan.kind === 'dicom' ? { modality: scan.modality } : {}
+      const result = await engine.explain({ width: image.width, height: image.height, rgb: image.data, sourceSha256: sha256, ...declared }, o, io.signal)
       const isRaster = scan.kind === 'raster'
       const format = typeof scan.meta.format === 'string' ? scan.meta.format : scan.kind
       return {
@@ -97,19 +101,47 @@ function jobsOf(args: ExplainArgs, engine: LensEngine, io: CliIo): Job[] {
   }))
 }
 
-async function writeOutputs(args: ExplainArgs, engine: LensEngine, job: JobOutput, io: CliIo): Promise<string[]> {
+/** Every method's trust record, with its quick deletion check (docs/TRUST.md). */
+async function runTrustRecords(engine: LensEngine, r: ExplainResult, signal: AbortSignal | undefined): Promise<Map<string, MethodTrust>> {
+  const out = new Map<string, MethodTrust>()
+  for (const m of r.methods) out.set(m.methodId, methodTrust(r.trust, m.methodId, m.degenerate, await engine.faithfulness(r.runId, m.methodId, signal)))
+  return out
+}
+
+/** Verdict, domain flag and trust label as PNG text (Latin-1: made ASCII), for overlays written without --format. */
+function trustText(r: ExplainResult, t: MethodTrust): Record<string, string> {
+  const d = r.trust.domain
+  return {
+    'mamba-lens:verdict': toAscii(describeVerdict(r.verdict)),
+    'mamba-lens:domain': toAscii(d.inDomain === null ? 'not assessed' : d.inDomain ? 'in domain' : `OUT OF DOMAIN: ${d.reasons.join('; ')}`),
+    'mamba-lens:trust': toAscii(`${t.label}: ${t.reason}`),
+    'mamba-lens:intended-use': toAscii(RESEARCH_ONLY),
+  }
+}
+
+async function writeOutputs(args: ExplainArgs, engine: LensEngine, job: JobOutput, io: CliIo): Promise<{ files: string[]; trust: unknown }> {
   const { result: r, source, stem } = job
   const appVersion = io.appVersion
   const model = engine.listModels().find((m) => m.id === r.modelId)
+  const trust = await runTrustRecords(engine, r, io.signal)
+  const faithfulness = Object.fromEntries([...trust].map(([id, t]) => [id, t.faithfulness]))
   // Figures first: a refusal (patient data, burned-in text) then leaves no JSON behind for this input either.
-  const figures = args.figure === undefined ? null : await writeFigures(args, args.figure, engine.listModels(), job.figure, appVersion, io.signal)
+  const figures = args.figure === undefined ? null : await writeFigures(args, args.figure, engine.listModels(), { ...job.figure, faithfulness }, appVersion, io.signal)
   const staged = new StagedFiles(args.out)
   try {
     const preview = { width: r.transform.modelWidth, height: r.transform.modelHeight, data: r.modelInputPreview }
     const methods = []
+    // The result's `trust` is that of its first method (the one shown when a single method is asked for).
+    const topTrust = r.methods[0] !== undefined ? trust.get(r.methods[0].methodId) : { domain: r.trust.domain }
     for (const m of r.methods) {
       const info = methodInfo(getMethod(m.methodId))
-      const summary = { id: m.methodId, label: info.label, spec: info.spec, degenerate: m.degenerate, durationMs: m.durationMs, patchRelevance: Array.from(m.patchRelevance) }
+      // The domain is the input's, the same for every method: written once, in the result's `trust`.
+      const { domain, ...methodTrust } = trust.get(m.methodId)!
+      void domain
+      const summary = {
+        id: m.methodId, label: info.label, spec: info.spec, degenerate: m.degenerate, durationMs: m.durationMs, trust: methodTrust,
+        patchRelevance: Array.from(m.patchRelevance),
+      }
       if (figures !== null) {
         methods.push({ ...summary, figures: figures.files.filter((f) => f.methodId === m.methodId).map((f) => f.file) })
         continue
@@ -119,6 +151,7 @@ async function writeOutputs(args: ExplainArgs, engine: LensEngine, job: JobOutpu
       const png = await encodePng(overlay.image, {
         Software: `mamba-lens ${appVersion}`, 'mamba-lens:method': m.methodId, 'mamba-lens:model-sha256': model?.sha256 ?? '',
         'mamba-lens:class': String(r.targetClass), 'mamba-lens:colormap': args.colormap, 'mamba-lens:opacity': String(args.opacity01),
+        ...trustText(r, trust.get(m.methodId)!),
       })
       staged.add(file, png)
       methods.push({ ...summary, file, degenerate: m.degenerate || overlay.degenerate })
@@ -126,13 +159,14 @@ async function writeOutputs(args: ExplainArgs, engine: LensEngine, job: JobOutpu
     const json = {
       schema: 'mamba-lens.explain/1', app: { version: appVersion }, source,
       model: { id: r.modelId, name: model?.name, sha256: model?.sha256, grid: model?.grid }, provider: r.provider, graph: r.graph,
-      targetClass: r.targetClass, targetLabel: model?.classes[r.targetClass], topK: r.topK, transform: r.transform,
+      targetClass: r.targetClass, targetLabel: model?.classes[r.targetClass], topK: r.topK, verdict: r.verdict,
+      trust: topTrust, transform: r.transform,
       options: { colormap: args.colormap, opacity: args.opacity01, startLayer: args.startLayer, endLayer: args.endLayer },
       methods, timings: r.timings, ...(figures !== null ? { figureWarnings: figures.warnings } : {}),
     }
     staged.add(`${stem}.json`, JSON.stringify(json, null, 2))
     const written = staged.commit()
-    return figures === null ? written : [...figures.files.map((f) => join(args.out, f.file)), ...written]
+    return { files: figures === null ? written : [...figures.files.map((f) => join(args.out, f.file)), ...written], trust: topTrust }
   } catch (e) {
     staged.discard()
     throw e
@@ -158,8 +192,11 @@ export async function explainCommand(args: ExplainArgs, engine: LensEngine, io: 
     try {
       const out = await job.run(options)
       const { result } = out
-      const files = await writeOutputs(args, engine, out, io)
-      summary.push({ input: job.label, ok: true, modelId: result.modelId, provider: result.provider, targetClass: result.targetClass, topK: result.topK, files })
+      const { files, trust } = await writeOutputs(args, engine, out, io)
+      summary.push({
+        input: job.label, ok: true, modelId: result.modelId, provider: result.provider, targetClass: result.targetClass, topK: result.topK,
+        verdict: result.verdict, trust, files,
+      })
     } catch (e) {
       const d = describe(e)
       bar.finish()

@@ -9,6 +9,8 @@ import type { ExplainResult, ModelInfo } from '../core/engine/api'
 import { AppError } from '../core/errors'
 import { methodInfo, getMethod } from '../core/explain/registry'
 import type { ExportSource } from '../core/export/types'
+import { trainedOnNameOf } from '../core/trust/report'
+import type { FaithfulnessCheck } from '../core/trust/types'
 import type { Rgb8Image } from '../core/image/types'
 import type { ExplainArgs, FigureArgs } from './args'
 
@@ -19,6 +21,8 @@ export interface FigureInput {
   readonly image?: Rgb8Image
   readonly source: ExportSource
   readonly inputMapping?: Readonly<Record<string, string | number | boolean>>
+  /** Quick deletion check of each method's map (docs/TRUST.md). */
+  readonly faithfulness?: Readonly<Record<string, FaithfulnessCheck | null>>
 }
 
 /** One file written, as the JSON summary lists it (name only: the folder is the --out the user gave). */
@@ -50,6 +54,8 @@ export async function writeFigures(args: ExplainArgs, fig: FigureArgs, models: r
       source: input.source,
       appVersion,
       methodLabels: { [m.methodId]: methodInfo(getMethod(m.methodId)).label },
+      ...(input.faithfulness !== undefined ? { faithfulness: input.faithfulness } : {}),
+      ...(trainedOnNameOf(model.card) !== undefined ? { trainedOnName: trainedOnNameOf(model.card)! } : {}),
       ...(input.inputMapping !== undefined ? { inputMapping: input.inputMapping } : {}),
       ...(fig.caption !== undefined ? { caption: fig.caption } : {}),
     }, {

@@ -10,6 +10,7 @@ import type {
   ClassifyResult, DrilldownResult, Engine, EngineImage, ModelInputResult, ExecutionProvider, ExplainOptions, ExplainResult, MethodInfo, ModelInfo, ProgressEvent,
 } from '../core/engine/api'
 import { AppError } from '../core/errors'
+import type { FaithfulnessCheck } from '../core/trust/types'
 import type { Logger } from '../core/log'
 import { loadCardFile, resolveModel, type ModelEntry } from '../adapters/models/registry'
 import { Lru } from '../worker/lru'
@@ -28,6 +29,9 @@ interface RunRecord {
   /** Input identity in the worker (`MatricesState.key`): runs of the same image share their matrices. */
   readonly matricesKey: string
   matrices?: Float32Array
+  /** Softmax of the logits and each method's patch relevance: what the quick deletion check needs. */
+  readonly probabilities: readonly number[]
+  readonly patchRelevance: ReadonlyMap<string, Float32Array>
 }
 
 /** Engine settings fixed at creation. */
@@ -143,7 +147,7 @@ export class WorkerEngine implements LensEngine {
       throw new AppError('image/decode-failed', { detail: { reason: 'rgb length mismatch', length: image.rgb.length } })
     }
     const rgb = forTransfer(image.rgb)
-    return this.run({ kind: 'image', width: image.width, height: image.height, rgb: rgb.value }, rgb.transfer, options, signal, onProgress)
+    return this.run({ kind: 'image', width: image.width, height: image.height, rgb: rgb.value }, rgb.transfer, options, signal, onProgress, image.modality)
   }
 
   async explainTensor(tensor: Float32Array, options: ExplainOptions, signal?: AbortSignal, onProgress?: (p: ProgressEvent) => void): Promise<ExplainResult> {
@@ -151,7 +155,9 @@ export class WorkerEngine implements LensEngine {
     return this.run({ kind: 'tensor', data: data.value }, data.transfer, options, signal, onProgress)
   }
 
-  private async run(input: WorkerInput, transfer: ArrayBuffer[], options: ExplainOptions, signal?: AbortSignal, onProgress?: (p: ProgressEvent) => void): Promise<ExplainResult> {
+  private async run(
+    input: WorkerInput, transfer: ArrayBuffer[], options: ExplainOptions, signal?: AbortSignal, onProgress?: (p: ProgressEvent) => void, modality?: string,
+  ): Promise<ExplainResult> {
     const t0 = performance.now()
     const entry = this.entry(options.modelId)
     const classes = entry.card.classes.length
@@ -164,17 +170,23 @@ export class WorkerEngine implements LensEngine {
     const runId = randomUUID()
     const wo = layerOptions(options)
     const res: ExplainRes = await this.host.request<'explain'>(
-      { kind: 'explain', model: this.spec(entry), runId, input, methods, options: wo, topK, ...(target !== undefined ? { targetClass: target } : {}) },
+      {
+        kind: 'explain', model: this.spec(entry), runId, input, methods, options: wo, topK,
+        ...(target !== undefined ? { targetClass: target } : {}), ...(modality !== undefined ? { modality } : {}),
+      },
       { transfer, ...(signal !== undefined ? { signal } : {}), ...(onProgress !== undefined ? { onProgress } : {}) },
     )
     this.lastProvider = res.provider
-    this.runs.set(runId, { entry, tensor: res.tensor, targetClass: res.targetClass, graphTarget: res.graphTarget, options: wo, matricesKey: res.matrices.key })
+    this.runs.set(runId, {
+      entry, tensor: res.tensor, targetClass: res.targetClass, graphTarget: res.graphTarget, options: wo, matricesKey: res.matrices.key,
+      probabilities: res.probabilities, patchRelevance: new Map(res.methods.map((m) => [m.methodId, m.patchRelevance])),
+    })
     this.followMatrices(runId, entry, res.matrices)
     const timings = { ...res.timings, graphRuns: res.graphRuns, engineTotal: performance.now() - t0 }
     this.log.debug('explain done', { runId, model: entry.id, methods: methods.length, graphRuns: res.graphRuns, totalMs: Math.round(timings.engineTotal) })
     return {
       runId, modelId: entry.id, provider: res.provider, targetClass: res.targetClass, topK: res.topK, methods: res.methods,
-      transform: res.transform, modelInputPreview: res.preview, timings, graph: res.graph,
+      transform: res.transform, modelInputPreview: res.preview, timings, graph: res.graph, verdict: res.verdict, trust: res.trust,
     }
   }
 
@@ -229,6 +241,19 @@ export class WorkerEngine implements LensEngine {
   private followMatrices(runId: string, entry: ModelEntry, m: MatricesState): void {
     if (shouldPrecompute(entry, this.settings.matrices)) this.background.follow(runId, this.spec(entry), m)
     else this.background.note(m)
+  }
+
+  async faithfulness(runId: string, methodId: string, signal?: AbortSignal): Promise<FaithfulnessCheck | null> {
+    const r = this.record(runId)
+    const patchRelevance = r.patchRelevance.get(methodId)
+    if (patchRelevance === undefined) throw new AppError('explain/unknown-method', { detail: { methodId, reason: 'not computed in this run' } })
+    return this.host.request<'faithfulness'>(
+      {
+        kind: 'faithfulness', model: this.spec(r.entry), methodId, tensor: r.tensor, patchRelevance, classIndex: r.targetClass,
+        original: r.probabilities[r.targetClass] ?? NaN,
+      },
+      signal !== undefined ? { signal } : {},
+    )
   }
 
   matricesStatus(runId: string): MatricesStatus | undefined {

@@ -13,6 +13,7 @@ import { matricesJob, matricesPieceJob } from './matrices-jobs'
 import { ModelPool } from './model-pool'
 import type { AnyRequest, JobEnvelope, SerializedError, WorkerMessage } from './protocol'
 import { RunCache, RunMiss } from './run-cache'
+import { faithfulnessJob } from './trust-jobs'
 
 const port = parentPort
 if (port === null) throw new Error('worker entry must run in a worker thread')
@@ -60,6 +61,7 @@ async function handle(req: AnyRequest, ctx: JobContext): Promise<JobOutput<unkno
     case 'drilldown': return drilldownJob(req, ctx, log.child('drilldown'))
     case 'matrices': return matricesJob(req, ctx)
     case 'matricesPiece': return matricesPieceJob(req, ctx)
+    case 'faithfulness': return faithfulnessJob(req, ctx)
     case 'classify': return classifyJob(req, ctx)
     case 'modelInput': return modelInputJob(req, ctx)
     case 'release': {

@@ -24,6 +24,7 @@ import { transferablesOf } from './protocol'
 import { matricesKey } from './matrix-pieces'
 import type { CachedRun, RunCache } from './run-cache'
 import { argmaxOf, topKSoftmax } from './topk'
+import { runTrust } from './trust-jobs'
 
 /** What a job may use. */
 export interface JobContext {
@@ -156,6 +157,10 @@ export async function explainJob(req: ExplainReq, ctx: JobContext): Promise<JobO
     results.push({ methodId: m.id, patchRelevance: o.patchRelevance, heatmap: o.heatmap, heatmapWidth: o.heatmapWidth, heatmapHeight: o.heatmapHeight, degenerate: o.degenerate, durationMs })
   }
   timings['methods'] = performance.now() - tm
+  t = performance.now()
+  const rgb = req.input.kind === 'image' ? req.input.rgb : input.preview
+  const trusted = await runTrust(ctx, model, { tensor: input.tensor, rgb, ...(req.modality !== undefined ? { modality: req.modality } : {}) }, logits, results)
+  timings['trust'] = performance.now() - t
   const cached = cacheRun(ctx, req.runId, model, input.tensor, { taps, targetClass, graphTarget, options: opts })
   const topK = topKSoftmax(logits, card.classes, req.topK)
   timings['total'] = performance.now() - t0
@@ -163,7 +168,7 @@ export async function explainJob(req: ExplainReq, ctx: JobContext): Promise<JobO
   const tensor = ownedF32(input.tensor)
   const value: ExplainRes = {
     provider: model.provider, targetClass, topK, methods: results, transform: input.transform, preview: input.preview, tensor, timings, graphRuns, graph: forward !== undefined ? 'forward' : 'full', graphTarget,
-    matrices: cached.pieces.state(),
+    matrices: cached.pieces.state(), ...trusted,
   }
   return { value, transfer: transferablesOf([input.preview, tensor, ...results.flatMap((r) => [r.patchRelevance, r.heatmap])]) }
 }

@@ -10,6 +10,7 @@ import type { LogRecord } from '../core/log'
 import type { ExecutionProvider } from '../core/engine/api'
 import type { ModelCard } from '../adapters/models/card'
 import type { ProviderAttempt } from '../adapters/onnx/session'
+import type { FaithfulnessCheck, RunTrust, Verdict } from '../core/trust/types'
 
 /** Everything the worker needs to open a model (sent with every model job: the worker loads lazily). */
 export interface WorkerModelSpec {
@@ -67,6 +68,8 @@ export interface ExplainReq {
   readonly methods: readonly string[]
   readonly options: WorkerMethodOptions
   readonly topK: number
+  /** Modality the source file declares (domain guard). */
+  readonly modality?: string
 }
 export interface ExplainRes {
   readonly provider: ExecutionProvider
@@ -85,6 +88,10 @@ export interface ExplainRes {
   /** Class whose one-hot fed the graph (`null`: all-zero target, class-specific taps meaningless). */
   readonly graphTarget: number | null
   readonly matrices: MatricesState
+  readonly verdict: Verdict
+  readonly trust: RunTrust
+  /** Softmax of the logits, every class (the quick deletion check starts from it). */
+  readonly probabilities: readonly number[]
 }
 
 /** Re-runs the graph for a cached run that the worker lost (respawn or eviction). */
@@ -140,6 +147,18 @@ export interface MatricesPieceRes {
   readonly durationMs: number
 }
 
+/** Quick deletion check of one map (trust-jobs.ts). */
+export interface FaithfulnessReq {
+  readonly kind: 'faithfulness'
+  readonly model: WorkerModelSpec
+  readonly methodId: string
+  readonly tensor: Float32Array
+  readonly patchRelevance: Float32Array
+  readonly classIndex: number
+  /** Probability of `classIndex` on the unperturbed input. */
+  readonly original: number
+}
+
 /** A batch of model inputs (already normalised, count × C × H × W) through the card's classifier graph. */
 export interface ClassifyReq { readonly kind: 'classify'; readonly model: WorkerModelSpec; readonly inputs: Float32Array; readonly count: number }
 export interface ClassifyRes {
@@ -173,6 +192,7 @@ export interface JobMap {
   modelInput: [ModelInputReq, ModelInputRes]
   release: [ReleaseReq, ReleaseRes]
   stats: [StatsReq, StatsRes]
+  faithfulness: [FaithfulnessReq, FaithfulnessCheck | null]
 }
 export type JobKind = keyof JobMap
 export type AnyRequest = JobMap[JobKind][0]

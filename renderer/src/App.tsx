@@ -1,6 +1,8 @@
 /** Layout only (STYLE.md §2.3): panels own their state through the stores; no logic here. */
 import { useEffect } from 'react'
+import { RESEARCH_ONLY } from '@core/trust/report'
 import { ClassPicker } from './panels/ClassPicker'
+import { DomainBanner } from './panels/DomainBanner'
 import { CompareControls } from './panels/CompareControls'
 import { DrillDownPanel } from './panels/DrillDownPanel'
 import { ExportButton } from './panels/ExportButton'
@@ -15,6 +17,7 @@ import { PatientDetails } from './panels/PatientDetails'
 import { PredictionPanel } from './panels/PredictionPanel'
 import { ScanControls } from './panels/ScanControls'
 import { StatusBar } from './panels/StatusBar'
+import { TrustPanel } from './panels/TrustPanel'
 import { Viewer } from './panels/Viewer'
 import { ViewControls } from './panels/ViewControls'
 import { initApp } from './state/explain-actions'
@@ -29,6 +32,7 @@ export function App() {
     <div className="app">
       <header className="toolbar" aria-label="Controls">
         <h1 className="brand">Mamba Lens</h1>
+        <p className="research-only" data-testid="research-only">{RESEARCH_ONLY}</p>
         <OpenButton />
         <MethodPicker />
         <ClassPicker />
@@ -37,10 +41,12 @@ export function App() {
         <ViewControls />
         <ExportButton />
       </header>
+      <DomainBanner />
       <main className="workspace">
         <Viewer />
         <aside className="sidebar" aria-label="Prediction and overlay">
           <PredictionPanel />
+          <TrustPanel />
           <OverlayControls />
           <HeatmapSummary />
           <ScanControls />

@@ -138,6 +138,7 @@ export function createBridgeClient(): RendererApi {
     runExplain: (req) => call(API_CHANNELS.runExplain, req),
     cancelExplain: (req) => call(API_CHANNELS.cancelExplain, req),
     drilldown: (req) => call(API_CHANNELS.drilldown, req),
+    faithfulness: (req) => call(API_CHANNELS.faithfulness, req),
     exportFigure: (req) => call(API_CHANNELS.exportFigure, req),
     cancelExport: (req) => call(API_CHANNELS.cancelExport, req),
     log: (req) => call(API_CHANNELS.log, req),

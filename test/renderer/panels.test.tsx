@@ -13,12 +13,15 @@ import { ProgressOverlay } from '../../renderer/src/panels/ProgressOverlay'
 import { scene, session } from '../../renderer/src/state/session'
 import { render, unlabeled, useReactDom } from './helpers/dom'
 
+const TOP_VERDICT = { label: 'tabby', classIndex: 4, probability: 0.8, threshold: null, positiveClass: null, positiveLabel: null, reliable: true }
+const NO_TRUST = { domain: { inDomain: null, score: null, threshold: null, scoreName: null, secondOpinion: null, reasons: [] }, agreement: {}, evaluated: {} }
+
 describe('panels', () => {
   useReactDom()
 
   it('prediction lists the top classes as buttons that say what they do', () => {
     session.set({
-      result: { runId: 'r', modelId: 'm', provider: 'cpu', targetClass: 4, timings: {}, inputMapping: {}, topK: [
+      result: { runId: 'r', modelId: 'm', provider: 'cpu', targetClass: 4, timings: {}, inputMapping: {}, verdict: TOP_VERDICT, trust: NO_TRUST, topK: [
         { index: 4, label: 'tabby', logit: 2, probability: 0.8 },
         { index: 7, label: 'lynx', logit: 1, probability: 0.15 },
       ] },

@@ -35,6 +35,22 @@ const forwardGraph = z.looseObject({
 })
 
 /**
+ * Trust fields (docs/TRUST.md): the operating point of the verdict and the domain the guard checks inputs
+ * against (statistics of the classifier graph's features on the training split).
+ */
+const operatingPoint = z.looseObject({ positiveClass: dim, threshold: z.number().min(0).max(1), rule: z.string().optional(), calibrated: z.boolean().optional() })
+const domain = z.looseObject({
+  trainedOn: z.looseObject({ name: z.string().min(1).optional(), modality: z.string().min(1), colour: z.enum(['grey', 'colour']), view: z.string().optional(), description: z.string().optional() }),
+  features: z.looseObject({ file: fileName, sha256: z.string().regex(/^[0-9a-f]{64}$/i) }).optional(),
+  score: z.literal('mahalanobis').optional(),
+  threshold: z.number().positive().optional(),
+  secondOpinion: z.looseObject({ score: z.literal('energy'), threshold: z.number() }).optional(),
+  maxColourShare: z.number().min(0).max(1).optional(),
+  /** Grey level (0–255) of the training split's mean pixel: what the quick deletion check fills patches with. */
+  meanGrey: z.number().min(0).max(255).optional(),
+})
+
+/**
  * Optional batch classifier (same weights; input [N, C, H, W] with N dynamic; outputs `logits` [N, classes]
  * and `features` [N, D], the head's input): what perturbation curves, the quick deletion check and the
  * domain guard run (docs/GRAPH_CONTRACT.md, "Batch classifier graph").
@@ -72,6 +88,8 @@ const cardSchema = z.looseObject({
   default: z.boolean().optional(),
   matricesGraph: matricesGraph.optional(),
   forwardGraph: forwardGraph.optional(),
+  operatingPoint: operatingPoint.optional(),
+  domain: domain.optional(),
   classifierGraph: classifierGraph.optional(),
 })
 
@@ -120,6 +138,8 @@ function consistency(card: ModelCard): string[] {
     const unknown = fwd.outputs.filter((n) => !(n in card.outputs))
     if (unknown.length > 0) problems.push(`forwardGraph.outputs not in outputs: ${unknown.slice(0, 5).join(', ')}`)
   }
+  const op = card.operatingPoint
+  if (op !== undefined && op.positiveClass >= card.classes.length) problems.push('operatingPoint.positiveClass is not a class index')
   return problems
 }
 

@@ -10,13 +10,15 @@ import type { Engine } from '../../core/engine/api'
 import { AppError } from '../../core/errors'
 import type { ExportReport, FigureRequest } from '../../core/export/types'
 import type { Logger } from '../../core/log'
+import { trainedOnNameOf } from '../../core/trust/report'
+import type { FaithfulnessCheck } from '../../core/trust/types'
 import type { ExportFigureRequest, ExportReportDto } from '../../../preload/contract'
 import type { ImageStore } from '../image-store'
 import type { RunRecord, RunStore } from '../run-store'
 import type { ExportRunner } from './export-thread'
 
 export interface ExportServiceDeps {
-  readonly engine: Pick<Engine, 'listModels' | 'listMethods'>
+  readonly engine: Pick<Engine, 'listModels' | 'listMethods' | 'faithfulness'>
   readonly images: Pick<ImageStore, 'displayFor'>
   readonly runs: RunStore
   readonly appVersion: string
@@ -42,13 +44,18 @@ function figuresOf(req: ExportFigureRequest, runs: RunStore): { record: RunRecor
   return [...groups.values()]
 }
 
-function figureRequest(req: ExportFigureRequest, fig: { record: RunRecord; methodIds: string[] }, deps: ExportServiceDeps): FigureRequest {
+async function figureRequest(req: ExportFigureRequest, fig: { record: RunRecord; methodIds: string[] }, deps: ExportServiceDeps, signal: AbortSignal): Promise<FigureRequest> {
   const { record } = fig
   const r = record.result
   const model = deps.engine.listModels().find((m) => m.id === r.modelId)
   if (model === undefined) throw new AppError('model/not-found', { detail: { modelId: r.modelId } })
   const labels = Object.fromEntries(deps.engine.listMethods(r.modelId).map((m) => [m.id, m.label]))
+  // The quick deletion check of each shown map goes into the figure's trust record (docs/TRUST.md).
+  const faithfulness: Record<string, FaithfulnessCheck | null> = {}
+  for (const id of fig.methodIds) faithfulness[id] = await deps.engine.faithfulness(r.runId, id, signal)
+  const trainedOnName = trainedOnNameOf(model.card)
   return {
+    faithfulness, ...(trainedOnName !== undefined ? { trainedOnName } : {}),
     result: r,
     // The current display when the model still sees the same pixels (a full-range input keeps its run
     // while the user changes the window), else the rendition that was on screen when the run started.
@@ -66,7 +73,8 @@ function figureRequest(req: ExportFigureRequest, fig: { record: RunRecord; metho
 /** Exports the view; `null` when the user cancelled the folder dialog. Throws AppError (export/*, run/cancelled). */
 export async function exportView(req: ExportFigureRequest, signal: AbortSignal, deps: ExportServiceDeps): Promise<ExportReportDto | null> {
   const figures = figuresOf(req, deps.runs)
-  const requests = figures.map((f) => figureRequest(req, f, deps))
+  const requests: FigureRequest[] = []
+  for (const f of figures) requests.push(await figureRequest(req, f, deps, signal))
   const folder = await deps.chooseFolder()
   if (folder === null) return null
   const linkageSalt = req.keepLinkageId ? await deps.linkageSalt() : undefined

@@ -4,6 +4,8 @@
  * (preload/contract.ts) mirrors these DTOs. Pure types: no Node, no Electron, no ORT.
  */
 
+import type { FaithfulnessCheck, RunTrust, Verdict } from '../trust/types'
+
 export type ExecutionProvider = 'cuda' | 'dml' | 'webgpu' | 'cpu'
 
 /** A model known to the registry (from a `models/*.json` card). */
@@ -89,6 +91,10 @@ export interface ExplainResult {
   readonly timings: Readonly<Record<string, number>>
   /** Which explainer graph ran: the full one, or the card's forward-only variant (class-agnostic request). */
   readonly graph: 'full' | 'forward'
+  /** The decision at the card's operating point (docs/TRUST.md), marked unreliable out of domain. */
+  readonly verdict: Verdict
+  /** Domain guard, agreement between the maps, each method's evaluated record (docs/TRUST.md). */
+  readonly trust: RunTrust
 }
 
 /** Hidden-attention row (what the token attends to) and column (who attends to it), channel mean. */
@@ -112,6 +118,8 @@ export interface EngineImage {
   readonly rgb: Uint8Array
   /** SHA-256 of the source file (never its path). */
   readonly sourceSha256: string
+  /** Modality the file declares (DICOM Modality), checked against the model card's domain; absent for PNG/JPEG/NIfTI. */
+  readonly modality?: string
 }
 
 export interface ProgressEvent { readonly stage: string; readonly fraction: number }
@@ -147,6 +155,12 @@ export interface Engine {
   drilldown(runId: string, token: number, signal?: AbortSignal): Promise<DrilldownResult>
   /** All channel-mean L×L matrices of one run: [layer][direction] row-major Float32Array(L*L). */
   matrices(runId: string, signal?: AbortSignal): Promise<readonly (readonly [Float32Array, Float32Array])[]>
+  /**
+   * Quick deletion check of one method's map of a run (docs/TRUST.md): the explained class's probability with
+   * the most relevant / random patches replaced by the training data's mean grey. null when the model card
+   * has no classifier graph.
+   */
+  faithfulness(runId: string, methodId: string, signal?: AbortSignal): Promise<FaithfulnessCheck | null>
   /** Runs `count` normalised model inputs (count × 3 × H × W) through the model's batch classifier graph. */
   classify(inputs: Float32Array, count: number, options: { readonly modelId?: string }, signal?: AbortSignal): Promise<ClassifyResult>
   /** Pre-processes an image exactly as `explain` does and returns the model input tensor. */

@@ -12,10 +12,15 @@ import { valueRange, type ValueRange } from '../ui/heatmap-image'
 import { layoutFigure, panelSize, tickCount, type FigureLayout, type LayoutInput } from './layout'
 import { defaultFileStem, sanitiseFileStem, type TextItemToCheck } from './privacy'
 import { DEID_PROFILE, PROVENANCE_SCHEMA, provenanceJson, type FigureProvenance, type MethodProvenance } from './provenance'
-import { captionText, footerText, headerLines, panelTitle, tickLabels } from './text'
+import { alertLines, captionText, footerText, headerLines, panelTitle, tickLabels } from './text'
 import type { FigureRequest } from './types'
+import { methodTrust, RESEARCH_ONLY } from '../trust/report'
+import { isNearlyFlat, sharedScale } from '../trust/scale'
 
-/** One heatmap panel. Arrays are the engine's, never copied or modified. */
+/**
+ * One heatmap panel. A single panel draws the engine's array as is; side-by-side panels draw each map relative
+ * to its mean |value| on one shared range (core/trust/scale.ts), so their colours can be compared.
+ */
 export interface FigurePanel {
   readonly methodId: string
   readonly label: string
@@ -24,6 +29,8 @@ export interface FigurePanel {
   readonly heatHeight: number
   readonly range: ValueRange
   readonly degenerate: boolean
+  /** The map varies by less than 5 % of its magnitude (core/trust/scale.ts): its colours exaggerate. */
+  readonly nearlyFlat?: boolean
 }
 
 /** How heat is drawn (the overlay scene's style plus the grid/pin marks). */
@@ -111,9 +118,11 @@ export function buildProvenance(req: FigureRequest, panels: readonly FigurePanel
   const t = r.transform
   const score = r.topK.find((c) => c.index === r.targetClass)
   const pinned = req.view.pinnedPatch == null ? null : patchCell(req.view.pinnedPatch, grid)
-  const methods: MethodProvenance[] = panels.map((p) => ({
-    id: p.methodId, label: p.label, parameters: methodParameters(req, p.methodId), valueRange: p.range, degenerate: p.degenerate,
-  }))
+  const methods: MethodProvenance[] = panels.map((p) => {
+    const { domain, ...trust } = methodTrust(r.trust, p.methodId, p.degenerate || p.nearlyFlat === true, req.faithfulness?.[p.methodId] ?? null)
+    void domain // recorded once for the figure, below
+    return { id: p.methodId, label: p.label, parameters: methodParameters(req, p.methodId), valueRange: p.range, degenerate: p.degenerate, trust }
+  })
   return {
     schema: PROVENANCE_SCHEMA,
     createdAt: ctx.createdAt,
@@ -127,9 +136,10 @@ export function buildProvenance(req: FigureRequest, panels: readonly FigurePanel
     normalisation: {
       crop: { x: t.crop.x, y: t.crop.y, width: t.crop.width, height: t.crop.height },
       modelWidth: t.modelWidth, modelHeight: t.modelHeight, resize: t.resize, mean: [...t.mean], std: [...t.std],
-      heatmap: 'min-max per map',
+      heatmap: panels.length > 1 ? 'shared min-max' : 'min-max per map',
     },
     target: { index: r.targetClass, label: req.model.classes[r.targetClass] ?? score?.label ?? `class ${r.targetClass}`, probability: score?.probability ?? null },
+    verdict: r.verdict, domain: r.trust.domain, intendedUse: RESEARCH_ONLY,
     methods,
     view: {
       layout: panels.length > 1 ? 'side-by-side' : 'single',
@@ -151,19 +161,21 @@ export function buildFigureSpec(req: FigureRequest, ctx: FigureContext): FigureS
   const chosen = pickMethods(req.result, req.view.methodIds)
   const { image, frame } = pictureAndFrame(req)
   const grid: PatchGrid = { gridRows: req.model.grid[0], gridCols: req.model.grid[1] }
-  const panels: FigurePanel[] = chosen.map((m) => {
-    const range = valueRange(m.heatmap)
+  const shared = chosen.length > 1 ? sharedScale(chosen.map((m) => m.heatmap)) : null
+  const panels: FigurePanel[] = chosen.map((m, i) => {
+    const own = valueRange(m.heatmap)
     return {
-      methodId: m.methodId, label: req.methodLabels?.[m.methodId] ?? m.methodId, heatmap: m.heatmap,
-      heatWidth: m.heatmapWidth, heatHeight: m.heatmapHeight, range, degenerate: m.degenerate || !(range.max > range.min),
+      methodId: m.methodId, label: req.methodLabels?.[m.methodId] ?? m.methodId, heatmap: shared?.maps[i] ?? m.heatmap,
+      heatWidth: m.heatmapWidth, heatHeight: m.heatmapHeight, range: shared?.range ?? own, degenerate: m.degenerate || !(own.max > own.min),
+      nearlyFlat: isNearlyFlat(m.heatmap),
     }
   })
   const provenance = buildProvenance(req, panels, grid, ctx)
   const caption = captionText(provenance, req.caption)
   const nTicks = tickCount(panelSize(image.width, image.height).width)
   const layoutInput: LayoutInput = {
-    imageWidth: image.width, imageHeight: image.height, header: headerLines(provenance),
-    panelTitles: panels.map((p) => panelTitle(p.label, p.degenerate)),
+    imageWidth: image.width, imageHeight: image.height, alert: alertLines(provenance, req.trainedOnName), header: headerLines(provenance),
+    panelTitles: panels.map((p) => panelTitle(p.label, p.degenerate, p.nearlyFlat === true)),
     panelTicks: panels.map((p) => tickLabels(p.range, nTicks)),
     caption, footer: footerText(provenance),
   }
@@ -198,7 +210,7 @@ export function textsToCheck(spec: FigureSpec, req: FigureRequest): TextItemToCh
     { where: 'caption', text: spec.caption },
     // Unescaped form: the canonical JSON spells non-ASCII as \uXXXX, which would hide "Müller" from the scan.
     { where: 'provenance', text: JSON.stringify(spec.provenance) },
-    ...spec.layoutInput.header.map((text) => ({ where: 'label', text })),
+    ...[...(spec.layoutInput.alert ?? []), ...spec.layoutInput.header].map((text) => ({ where: 'label', text })),
     ...spec.layoutInput.panelTitles.map((text) => ({ where: 'label', text })),
     { where: 'label', text: spec.layoutInput.footer },
   ]

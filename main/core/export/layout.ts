@@ -49,6 +49,8 @@ export interface LayoutInput {
   /** Size of the picture under the overlay (display image or model input). */
   readonly imageWidth: number
   readonly imageHeight: number
+  /** Warnings drawn first, bold, in the alert colour (the out-of-domain banner). */
+  readonly alert?: readonly string[]
   readonly header: readonly string[]
   /** One title and one tick-label list per panel (side-by-side: several). */
   readonly panelTitles: readonly string[]
@@ -74,6 +76,7 @@ const CAPTION = 11
 const FOOTER = 9
 const INK = '#111111'
 const MUTED = '#555555'
+const ALERT = '#b00020'
 
 /**
  * Panel size at 1×: the picture's longest edge brought into [224, 512] px. A 224 model input or a
@@ -107,6 +110,12 @@ export function layoutFigure(input: LayoutInput, scale: number): FigureLayout {
   }
 
   let y = M
+  for (const line of input.alert ?? []) {
+    for (const l of wrapText(line, charsFor(inner, H1))) {
+      text(l, M, y + H1, H1, 'header', { weight: 'bold', fill: ALERT })
+      y += Math.round(H1 * 1.35)
+    }
+  }
   input.header.forEach((line, i) => {
     const size = i === 0 ? H1 : H2
     for (const l of wrapText(line, charsFor(inner, size))) {

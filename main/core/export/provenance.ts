@@ -5,6 +5,8 @@
  * file, same options), but it does not say whose image it was.
  */
 import type { ExecutionProvider } from '../engine/api'
+import type { MethodTrust } from '../trust/report'
+import type { DomainAssessment, Verdict } from '../trust/types'
 import type { ValueRange } from '../ui/heatmap-image'
 
 /** Schema id; bump the suffix when a field changes meaning. */
@@ -23,6 +25,8 @@ export interface MethodProvenance {
   readonly valueRange: ValueRange
   /** The map was constant (spec §5.11). */
   readonly degenerate: boolean
+  /** Trust record of this map (docs/TRUST.md): label, reason, quick deletion check, agreement, evaluated record. */
+  readonly trust?: Omit<MethodTrust, 'domain'>
 }
 
 /** The provenance object (see docs/EXPORT.md for the field list). */
@@ -49,9 +53,16 @@ export interface FigureProvenance {
     readonly resize: string
     readonly mean: readonly number[]
     readonly std: readonly number[]
-    readonly heatmap: 'min-max per map'
+    /** 'shared min-max': side-by-side maps, each relative to its mean |value|, on one range (core/trust/scale.ts). */
+    readonly heatmap: 'min-max per map' | 'shared min-max'
   }
   readonly target: { readonly index: number; readonly label: string; readonly probability: number | null }
+  /** The decision at the card's operating point; `reliable` false when the input is out of domain. */
+  readonly verdict?: Verdict
+  /** The domain guard's finding for this input (docs/TRUST.md). */
+  readonly domain?: DomainAssessment
+  /** "Research use only — not a medical device." */
+  readonly intendedUse?: string
   readonly methods: readonly MethodProvenance[]
   readonly view: {
     readonly layout: 'single' | 'side-by-side'
@@ -122,10 +133,20 @@ export function provenanceSummary(p: FigureProvenance): string[] {
     ...(p.input.mapping === undefined ? [] : [`Model input: ${Object.keys(p.input.mapping).sort().map((k) => `${k}=${String(p.input.mapping?.[k])}`).join(', ')}`]),
     `Target class: ${p.target.index} "${p.target.label}"${p.target.probability === null ? '' : `, p = ${fmt(p.target.probability)}`}`,
   ]
+  if (p.verdict !== undefined) {
+    const v = p.verdict
+    lines.push(`Verdict: ${v.label}, p = ${fmt(v.probability)}${v.threshold === null ? '' : ` (threshold ${fmt(v.threshold)})`}${v.reliable ? '' : ', UNRELIABLE: input outside the model domain'}`)
+  }
+  if (p.domain !== undefined) {
+    const d = p.domain
+    lines.push(`Domain: ${d.inDomain === null ? 'not assessed' : d.inDomain ? 'in domain' : 'OUT OF DOMAIN'}${d.score === null ? '' : `, ${d.scoreName ?? 'score'} ${fmt(d.score)} (threshold ${fmt(d.threshold ?? NaN)})`}${d.reasons.length > 0 ? `; ${d.reasons.join('; ')}` : ''}`)
+  }
   for (const m of p.methods) {
     const params = Object.keys(m.parameters).sort().map((k) => `${k}=${String(m.parameters[k])}`).join(', ')
     lines.push(`Method: ${m.id} (${params}); map range ${m.valueRange.min.toPrecision(4)} .. ${m.valueRange.max.toPrecision(4)}${m.degenerate ? ' (flat)' : ''}`)
+    if (m.trust !== undefined) lines.push(`Trust (${m.id}): ${m.trust.label.toUpperCase()} - ${m.trust.reason}`)
   }
+  if (p.intendedUse !== undefined) lines.push(p.intendedUse)
   lines.push(
     `View: ${p.view.layout}, ${p.view.mode}, colormap ${p.view.colormap}, opacity ${fmt(p.view.opacity)}, threshold ${fmt(p.view.threshold)}${p.view.contour ? ', contour' : ''}${p.view.patchGrid ? ', patch grid' : ''}${p.view.pinnedPatch === null ? '' : `, pinned patch ${p.view.pinnedPatch.index}`}`,
     `App: ${p.app.name} ${p.app.version}, execution provider ${p.executionProvider}, created ${p.createdAt}`,

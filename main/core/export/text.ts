@@ -4,6 +4,8 @@
  * identifying can enter here except through that caption, which the preflight scans.
  */
 import { colorBarTicks, formatValue, type ValueRange } from '../ui/heatmap-image'
+import { outOfDomainBanner, RESEARCH_ONLY } from '../trust/report'
+import { describeVerdict } from '../trust/verdict'
 import type { FigureProvenance } from './provenance'
 
 const pct = (v01: number): string => `${Math.round(v01 * 100)}%`
@@ -21,18 +23,33 @@ export function probabilityText(p: number | null): string {
   return p === null ? '' : `p${NBSP}=${NBSP}${p.toFixed(3)}`
 }
 
-/** Header lines: model and class first (what the figure is about), then how it was made. */
+/**
+ * Header lines: model and explained class first (what the figure is about), then the verdict at the card's
+ * operating point and the trust label of each map, then how it was made, then the research-use line.
+ */
 export function headerLines(p: FigureProvenance): string[] {
   const prob = probabilityText(p.target.probability)
+  const trust = p.methods.filter((m) => m.trust !== undefined).map((m) => `${p.methods.length > 1 ? `${m.label}: ` : ''}trust ${m.trust!.label.toUpperCase()} — ${m.trust!.reason}`)
   return [
-    `${p.model.name} · class “${p.target.label}”${prob === '' ? '' : ` (${prob})`}`,
+    `${p.model.name} · explained class “${p.target.label}”${prob === '' ? '' : ` (${prob})`}`,
+    ...(p.verdict !== undefined ? [`Verdict: ${describeVerdict(p.verdict)}`] : []),
+    ...trust,
     `${layerText(p.view.layerRange)} · ${p.executionProvider.toUpperCase()} · ${p.view.mode === 'model' ? 'model input (what the model saw)' : 'input image'}`,
+    RESEARCH_ONLY,
   ]
 }
 
-/** Panel title: the method's label, flagged when the map is flat (every patch equal, spec §5.11). */
-export function panelTitle(label: string, degenerate: boolean): string {
-  return degenerate ? `${label} (flat map)` : label
+/** Lines shown above everything, in the alert colour: the out-of-domain banner. */
+export function alertLines(p: FigureProvenance, trainedOnName: string | undefined): string[] {
+  return p.domain?.inDomain === false ? [`OUT OF DOMAIN — ${outOfDomainBanner(trainedOnName)}`] : []
+}
+
+/**
+ * Panel title: the method's label, flagged when the map is flat (every patch equal, spec §5.11) or nearly flat
+ * (its colours then exaggerate differences of a few per cent).
+ */
+export function panelTitle(label: string, degenerate: boolean, nearlyFlat = false): string {
+  return degenerate ? `${label} (flat map)` : nearlyFlat ? `${label} (nearly flat map)` : label
 }
 
 /** Tick labels under a colour bar: min, (quartiles,) max of the map in the method's own units. */
@@ -52,9 +69,18 @@ export function captionText(p: FigureProvenance, userCaption: string | undefined
   const generated =
     `${what} for class “${p.target.label}”${prob === '' ? '' : ` (${prob})`} of ${p.model.name}, ${layerText(p.view.layerRange)}, ` +
     `over the ${p.view.mode === 'model' ? 'model input' : 'input image'}. Colormap ${p.view.colormap} at ${pct(p.view.opacity)} opacity${hidden}` +
-    `${marks.length > 0 ? `; ${marks.join('; ')}` : ''}. Each colour bar spans its map's minimum to maximum.`
+    `${marks.length > 0 ? `; ${marks.join('; ')}` : ''}. ${scaleSentence(p)}`
   const user = (userCaption ?? '').replace(/[ \t\r\n]+/g, ' ').trim()
   return user === '' ? generated : `${generated} ${user}`
+}
+
+/** The colour scale in words (issue 13 item 4: the scale mode stated in the legend). */
+export function scaleSentence(p: FigureProvenance): string {
+  return p.normalisation.heatmap === 'shared min-max'
+    ? 'All colour bars share one scale: each map divided by its mean |relevance| (1 = an average patch), minimum to maximum over the maps shown, so colours can be compared.'
+    : p.methods.length > 1
+      ? 'Each colour bar spans its own map\'s minimum to maximum: colours are not comparable between panels.'
+      : 'The colour bar spans the map\'s minimum to maximum.'
 }
 
 /** Footer: the reproducibility keys in short form (full values are in the embedded provenance). */

@@ -10,6 +10,7 @@ import type { ScanKind, ScanMeta } from '../image/scan-types'
 import type { Rgb8Image } from '../image/types'
 import type { ColormapId } from '../render/colormaps'
 import type { FigureProvenance } from './provenance'
+import type { FaithfulnessCheck } from '../trust/types'
 
 /** File formats `exportFigure` writes. `dicom` is a Secondary Capture object for return to PACS. */
 export const EXPORT_FORMATS = ['png', 'svg', 'pdf', 'dicom'] as const
@@ -83,6 +84,10 @@ export interface FigureRequest {
   readonly fileStem?: string
   /** ISO 8601 time recorded as the figure's creation time; default now. */
   readonly createdAt?: string
+  /** Quick deletion check of each shown map (engine.faithfulness), recorded with its trust label. */
+  readonly faithfulness?: Readonly<Record<string, FaithfulnessCheck | null>>
+  /** The card's `domain.trainedOn.name` (e.g. "breast ultrasound"), for the out-of-domain banner. */
+  readonly trainedOnName?: string
 }
 
 /** Options of `exportFigure`. */

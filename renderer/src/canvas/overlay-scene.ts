@@ -18,6 +18,7 @@ import {
   type Viewport,
 } from '@core/ui/coords'
 import type { ValueRange } from '@core/ui/heatmap-image'
+import type { ScaleMode } from '@core/trust/scale'
 
 /** One heatmap pane (two in the side-by-side view). Arrays are the engine's, never copied. */
 export interface PaneData {
@@ -35,6 +36,10 @@ export interface PaneData {
   /** 1 = most relevant patch. */
   readonly ranks: Uint16Array
   readonly degenerate: boolean
+  /** The map varies by less than 5 % of its magnitude (core/trust/scale.ts): its colours exaggerate. */
+  readonly nearlyFlat?: boolean
+  /** How `heatmap` and `range` were scaled (the legend says it); default: the map's own min–max. */
+  readonly scale?: ScaleMode
 }
 
 export interface OverlayStyle {

@@ -1,5 +1,6 @@
 import { cssGradient } from '@core/ui/colormaps'
 import { colorBarTicks, denormalise, formatValue } from '@core/ui/heatmap-image'
+import { scaleLegend } from '@core/trust/scale'
 import { useScene } from '../canvas/use-scene'
 
 /** Colour bar of one pane with the value scale of its map (the method's own units, min to max). */
@@ -19,7 +20,11 @@ export function ColorBar({ paneIndex }: { readonly paneIndex: 0 | 1 }) {
           <li key={i}>{formatValue(t)}</li>
         ))}
       </ol>
+      <figcaption className="hint" data-testid={`colorbar-scale-${paneIndex}`}>{scaleLegend(pane.scale ?? 'own min-max')}</figcaption>
       {pane.degenerate && <figcaption className="hint">Flat map: every patch has the same value.</figcaption>}
+      {!pane.degenerate && pane.nearlyFlat === true && (
+        <figcaption className="hint flat-note" data-testid={`nearly-flat-${paneIndex}`}>Nearly flat map: it varies by less than 5 % of its size; the colours exaggerate.</figcaption>
+      )}
     </figure>
   )
 }

@@ -1,7 +1,10 @@
 import { useSession } from '../state/hooks'
 import { selectClass } from '../state/explain-actions'
 
-/** The model's top-5 classes with probabilities; any row can be explained with one click. */
+/**
+ * The verdict at the card's operating threshold (not the larger probability; docs/TRUST.md), then the model's
+ * top-5 classes with probabilities; any row can be explained with one click.
+ */
 export function PredictionPanel() {
   const result = useSession((s) => s.result)
   const targetClass = useSession((s) => s.targetClass)
@@ -9,6 +12,13 @@ export function PredictionPanel() {
   return (
     <section className="panel" aria-labelledby="prediction-title" data-testid="prediction">
       <h2 id="prediction-title">Prediction</h2>
+      <p className={`verdict${result.verdict.reliable ? '' : ' verdict-unreliable'}`} data-testid="verdict">
+        Verdict: <strong>{result.verdict.label}</strong>
+        {result.verdict.threshold !== null && result.verdict.positiveLabel !== null
+          ? ` (p(${result.verdict.positiveLabel}) = ${result.verdict.probability.toFixed(3)} ${result.verdict.probability >= result.verdict.threshold ? '≥' : '<'} ${result.verdict.threshold.toFixed(3)}, the model's operating threshold)`
+          : ` (p = ${result.verdict.probability.toFixed(3)})`}
+        {!result.verdict.reliable && <span className="verdict-flag"> — unreliable: input outside the model's domain</span>}
+      </p>
       <ol className="topk">
         {result.topK.map((c, i) => {
           const explained = c.index === result.targetClass

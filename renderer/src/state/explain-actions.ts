@@ -8,6 +8,7 @@ import { messages } from '@core/errors'
 import type { ModelFrame } from '@core/ui/coords'
 import { valueRange } from '@core/ui/heatmap-image'
 import { relevanceRanks } from '@core/ui/summary'
+import { isNearlyFlat, sharedScale } from '@core/trust/scale'
 import { getApi } from '../api'
 import type { PaneData } from '../canvas/overlay-scene'
 import { applyProgress, beginBusy, endBusy, isCurrent, showError } from './busy'
@@ -15,6 +16,7 @@ import { refreshDrill } from './drill-actions'
 import { markResultArrived } from './metrics'
 import { resultKey, resultsCache } from './results-cache'
 import { scene, session, type CompareState, type SessionState } from './session'
+import { refreshFaithfulness } from './trust-actions'
 import { handleCommand } from './view-actions'
 
 /** Methods offered first, when the model provides them: class-specific before class-agnostic. */
@@ -53,6 +55,7 @@ function paneFrom(result: ExplainResultDto, methodId: string | null, model: Mode
   }
   const method = session.get().methods.find((x) => x.id === m.methodId)
   return {
+    nearlyFlat: isNearlyFlat(m.heatmap),
     key: `${result.runId}|${m.methodId}`,
     runId: result.runId,
     label: `${method?.label ?? m.methodId} · ${classLabel(model, result.targetClass)}`,
@@ -144,7 +147,7 @@ export async function refresh(): Promise<void> {
   )
   scene.setPanes(
     compare.enabled
-      ? [paneFrom(main, s.methodId, model), second === null ? null : paneFrom(second, compare.methodId ?? s.methodId, model)]
+      ? onSharedScale([paneFrom(main, s.methodId, model), second === null ? null : paneFrom(second, compare.methodId ?? s.methodId, model)])
       : [paneFrom(main, s.methodId, model)],
   )
   const previousRun = s.result?.runId
@@ -152,11 +155,24 @@ export async function refresh(): Promise<void> {
   session.set({
     result: {
       runId: main.runId, modelId: main.modelId, provider: main.provider, targetClass: main.targetClass, topK: main.topK,
-      timings: main.timings, inputMapping: main.inputMapping,
+      timings: main.timings, inputMapping: main.inputMapping, verdict: main.verdict, trust: main.trust,
     },
     error: s.error?.context === 'explain' ? null : s.error,
   })
   if (previousRun !== main.runId) void refreshDrill()
+  const shownMethod = main.methods.find((m) => m.methodId === s.methodId) ?? main.methods[0]
+  if (shownMethod !== undefined) void refreshFaithfulness(main.runId, shownMethod.methodId)
+}
+
+/**
+ * Two panes side by side are compared, so they share one colour scale: each map relative to its mean
+ * |relevance| (core/trust/scale.ts); a single pane keeps its own min–max (the legend says which).
+ */
+function onSharedScale(panes: readonly [PaneData | null, PaneData | null]): (PaneData | null)[] {
+  const [a, b] = panes
+  if (a === null || b === null) return [...panes]
+  const shared = sharedScale([a.heatmap, b.heatmap])
+  return [a, b].map((p, i) => ({ ...p, key: `${p.key}|shared`, heatmap: shared.maps[i]!, range: shared.range, scale: 'shared, relative to mean |relevance|' as const }))
 }
 
 export function selectMethod(methodId: string): void {

@@ -16,6 +16,7 @@ import type {
   ModelInfoDto,
   PixelValueDto,
 } from '../../../preload/contract'
+import type { FaithfulnessCheckDto, RunTrustDto, VerdictDto } from '../../../preload/trust-contract'
 import type { PatchCell } from '@core/ui/coords'
 import { OverlayScene } from '../canvas/overlay-scene'
 import { Store } from './store'
@@ -49,7 +50,19 @@ export interface ResultMeta {
   readonly timings: Readonly<Record<string, number>>
   /** What the model saw for this run (window or full range, bits, channels). */
   readonly inputMapping: InputMappingDto
+  /** The decision at the card's operating point and the run's trust facts (docs/TRUST.md). */
+  readonly verdict: VerdictDto
+  readonly trust: RunTrustDto
 }
+
+/** Quick deletion check of the map on screen (`key` = runId|methodId). */
+export interface FaithfulnessState {
+  readonly key: string | null
+  readonly status: 'idle' | 'loading' | 'ready' | 'error'
+  readonly check: FaithfulnessCheckDto | null
+}
+
+export const IDLE_FAITHFULNESS: FaithfulnessState = { key: null, status: 'idle', check: null }
 
 /** The export dialog: closed, or open and idle / running / asking to confirm burned-in text / done / failed. */
 export interface ExportUiState {
@@ -101,6 +114,7 @@ export interface SessionState {
   /** Value of the image pixel under the pointer (modality units for scans), or null. */
   readonly pixel: PixelValueDto | null
   readonly exportUi: ExportUiState
+  readonly faithfulness: FaithfulnessState
   /** Drop → first heatmap drawn, and the part of it spent in the page after the result arrived. */
   readonly firstOverlayMs: number | null
   readonly overlayRenderMs: number | null
@@ -127,6 +141,7 @@ export const INITIAL_SESSION: SessionState = {
   drill: IDLE_DRILL,
   pixel: null,
   exportUi: IDLE_EXPORT,
+  faithfulness: IDLE_FAITHFULNESS,
   firstOverlayMs: null,
   overlayRenderMs: null,
   drillUpdateMs: null,

@@ -4,6 +4,10 @@
  * without ONNX. Every method's heatmap peaks at a different patch, so switching method visibly changes it.
  */
 import type { ClassifyResult, DrilldownResult, Engine, EngineImage, ExplainOptions, ExplainResult, MethodInfo, ModelInfo, ModelInputResult, ProgressEvent } from '@core/engine/api'
+import { agreementOf } from '@core/trust/agreement'
+import { NOT_ASSESSED } from '@core/trust/domain'
+import type { DomainAssessment, FaithfulnessCheck } from '@core/trust/types'
+import { verdictOf } from '@core/trust/verdict'
 
 const GRID = 4
 const L = GRID * GRID + 1
@@ -24,6 +28,8 @@ export class InMemoryFakeEngine implements Engine {
   /** Milliseconds each explain takes (lets tests cancel a run in flight). */
   delayMs = 0
   explainCalls: ExplainOptions[] = []
+  /** The domain every run reports (default: not assessed, as for a card without domain statistics). */
+  domain: DomainAssessment = NOT_ASSESSED
   private runs = 0
 
   listModels(): readonly ModelInfo[] {
@@ -61,6 +67,20 @@ export class InMemoryFakeEngine implements Engine {
       transform: { originalWidth: image.width, originalHeight: image.height, crop: { x: 0, y: 0, width: image.width, height: image.height }, modelWidth: 16, modelHeight: 16, resize: 'fake', mean: [0, 0, 0], std: [1, 1, 1] },
       modelInputPreview: new Uint8Array(16 * 16 * 3), graph: 'full',
       timings: { total: 1 },
+      verdict: verdictOf([1, 3, 0], FAKE_MODEL.classes, undefined, this.domain.inDomain !== false),
+      trust: {
+        domain: this.domain,
+        agreement: Object.fromEntries(methods.map((m) => [m.methodId, agreementOf(m.methodId, methods)])),
+        evaluated: Object.fromEntries(methods.map((m) => [m.methodId, { evaluated: false }])),
+      },
+    }
+  }
+
+  /** A fixed, faithful-looking curve (the real check needs the classifier graph). */
+  async faithfulness(_runId: string, methodId: string): Promise<FaithfulnessCheck | null> {
+    return {
+      methodId, classIndex: 1, original: 0.7, margin: 0.3, fill: 'fake', durationMs: 0,
+      points: [0.1, 0.2, 0.3, 0.5].map((fraction, i) => ({ fraction, patches: Math.round(16 * fraction), relevant: 0.4 - 0.1 * i, random: 0.7 - 0.05 * i })),
     }
   }
 

@@ -71,6 +71,7 @@ export function inProcessApi(engine: InMemoryFakeEngine): FakeApi {
       return ok({ cancelled: true })
     },
     drilldown: async (req) => ok(await engine.drilldown(req.runId, req.token)),
+    faithfulness: async (req) => ok(await engine.faithfulness(req.runId, req.methodId)),
     exportFigure: async (req) => {
       api.exports.push(req)
       const error = api.nextExportError

@@ -6,6 +6,7 @@ import type { ExplainResult, MethodResult } from '../../../../main/core/engine/a
 import type { ExportView, FigureRequest } from '../../../../main/core/export/types'
 import type { Rgb8Image } from '../../../../main/core/image/types'
 import { PhiRecord } from '../../../../main/core/image/phi'
+import { NOT_ASSESSED } from '../../../../main/core/trust/domain'
 
 export const MODEL = {
   id: 'vim-tiny-test', name: 'Vim-Tiny (test)', sha256: 'a'.repeat(64), classes: ['cat', 'dog', 'Pékinois'],
@@ -64,6 +65,8 @@ export function result(width: number, height: number): ExplainResult {
       modelWidth: 224, modelHeight: 224, resize: 'bilinear', mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225],
     },
     modelInputPreview: preview.data, timings: {}, graph: 'full',
+    verdict: { label: 'dog', classIndex: 1, probability: 0.875, threshold: null, positiveClass: null, positiveLabel: null, reliable: true },
+    trust: { domain: NOT_ASSESSED, agreement: {}, evaluated: {} },
   }
 }
 

@@ -47,12 +47,14 @@ describe('figure provenance', () => {
     expect(p.privacy.linkageId).toBeNull()
   })
 
-  it('records each shown method with its own value range for the side-by-side view', () => {
+  it('puts side-by-side maps of different units on one shared scale (issue 13: honest colour)', () => {
     const p = specOf({}, { methodIds: ['mamba-rollout', 'mamba-attribution'] }).provenance
     expect(p.view.layout).toBe('side-by-side')
     expect(p.methods.map((m) => m.id)).toEqual(['mamba-rollout', 'mamba-attribution'])
-    expect(p.methods[1]!.valueRange.max).toBeLessThan(0.01)
-    expect(p.methods[0]!.valueRange.max).toBeGreaterThan(1)
+    // The fixture's attribution map is ~250× smaller than the rollout map; relative to their means they share one range.
+    expect(p.methods[1]!.valueRange).toEqual(p.methods[0]!.valueRange)
+    expect(p.normalisation.heatmap).toBe('shared min-max')
+    expect(specOf().provenance.normalisation.heatmap).toBe('min-max per map')
   })
 
   it('names inputs by hash only and carries no patient value', () => {

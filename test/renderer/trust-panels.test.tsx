@@ -1,0 +1,81 @@
+// @vitest-environment jsdom
+/**
+ * The trust UI (docs/TRUST.md): the out-of-domain banner, the verdict at the operating threshold and the
+ * trust panel render from the session, and the shared colour scale of compared panes is stated in the legend.
+ */
+import { act } from 'react'
+import { describe, expect, it } from 'vitest'
+import { ColorBar } from '../../renderer/src/panels/ColorBar'
+import { DomainBanner } from '../../renderer/src/panels/DomainBanner'
+import { PredictionPanel } from '../../renderer/src/panels/PredictionPanel'
+import { TrustPanel } from '../../renderer/src/panels/TrustPanel'
+import { scene, session, type ResultMeta } from '../../renderer/src/state/session'
+import { render, unlabeled, useReactDom } from './helpers/dom'
+
+const OOD = {
+  inDomain: false, score: 57.3, threshold: 21.4, scoreName: 'mahalanobis', secondOpinion: null,
+  reasons: ['the file says its modality is CT; the model was trained on US'],
+}
+const result = (inDomain: boolean): ResultMeta => ({
+  runId: 'r1', modelId: 'm', provider: 'cpu', targetClass: 1, timings: {}, inputMapping: {},
+  topK: [{ index: 0, label: 'benign', logit: 0, probability: 0.58 }, { index: 1, label: 'malignant', logit: -0.3, probability: 0.42 }],
+  verdict: { label: 'malignant', classIndex: 1, probability: 0.418, threshold: 0.402, positiveClass: 1, positiveLabel: 'malignant', reliable: inDomain },
+  trust: {
+    domain: inDomain ? { ...OOD, inDomain: true, score: 10, reasons: [] } : OOD,
+    agreement: { a: { methodId: 'a', spearman: { b: 0.6 }, topKOverlap: { b: 0.5 }, k: 20, medianSpearman: 0.6 } },
+    evaluated: { a: { evaluated: true, sanityPass: false, spearmanFullyRandomised: 0.71 } },
+  },
+})
+const pane = (over: object = {}) => ({
+  key: 'r1|a', label: 'A', runId: 'r1', methodId: 'a', heatmap: new Float32Array(4).fill(1), width: 2, height: 2,
+  range: { min: 0, max: 1 }, patchRelevance: new Float32Array(4), ranks: new Uint16Array(4), degenerate: false, ...over,
+})
+
+describe('trust UI', () => {
+  useReactDom()
+
+  it('the banner appears only for an input outside the model domain, with the reason', () => {
+    session.set({ result: result(true), model: null })
+    expect(render(<DomainBanner />).querySelector('[data-testid=domain-banner]')).toBeNull()
+    act(() => session.set({ result: result(false) }))
+    const el = render(<DomainBanner />)
+    const banner = el.querySelector('[data-testid=domain-banner]')
+    expect(banner?.getAttribute('role')).toBe('alert')
+    expect(banner?.textContent).toMatch(/This image is unlike the images this model was trained on; its output means nothing here\./)
+    expect(banner?.textContent).toMatch(/modality is CT/)
+  })
+
+  it('the prediction states the verdict at the operating threshold and marks it unreliable out of domain', () => {
+    session.set({ result: result(true), targetClass: null })
+    const el = render(<PredictionPanel />)
+    expect(el.querySelector('[data-testid=verdict]')?.textContent).toBe(
+      "Verdict: malignant (p(malignant) = 0.418 ≥ 0.402, the model's operating threshold)")
+    act(() => session.set({ result: result(false) }))
+    expect(el.querySelector('[data-testid=verdict]')?.textContent).toMatch(/unreliable: input outside the model's domain/)
+  })
+
+  it('the trust panel shows the label, deletion check, agreement and evaluated record', () => {
+    scene.setPanes([pane()])
+    session.set({
+      result: result(true), methods: [{ id: 'b', label: 'Method B', classSpecific: true, spec: '', official: false, description: '' }],
+      faithfulness: { key: 'r1|a', status: 'ready', check: { methodId: 'a', classIndex: 1, original: 0.81, margin: 0.4, fill: 'grey', durationMs: 1, points: [{ fraction: 0.1, patches: 20, relevant: 0.22, random: 0.78 }] } },
+    })
+    const el = render(<TrustPanel />)
+    expect(unlabeled(el)).toEqual([])
+    expect(el.querySelector('[data-testid=trust-label]')?.textContent).toMatch(/^WARN — the method failed the randomisation sanity check/)
+    expect(el.querySelector('[data-testid=trust-deletion]')?.textContent).toMatch(/moves p from 0.81 to 0.22; random patches: 0.78/)
+    expect(el.querySelector('[data-testid=trust-agreement]')?.textContent).toBe('Median rank correlation 0.60; closest: Method B 0.60.')
+    expect(el.querySelector('[data-testid=trust-evaluated]')?.textContent).toMatch(/randomisation sanity FAILED \(0.71\)/)
+    act(() => session.set({ result: result(false) }))
+    expect(el.querySelector('[data-testid=trust-label]')?.textContent).toMatch(/^FAIL — input outside the model's domain/)
+  })
+
+  it('the colour bar states the scale mode and flags a nearly flat map', () => {
+    scene.setPanes([pane({ nearlyFlat: true }), pane({ key: 'x', scale: 'shared, relative to mean |relevance|' })])
+    const a = render(<ColorBar paneIndex={0} />)
+    expect(a.querySelector('[data-testid=colorbar-scale-0]')?.textContent).toMatch(/own min–max \(colours not comparable/)
+    expect(a.querySelector('[data-testid=nearly-flat-0]')).not.toBeNull()
+    const b = render(<ColorBar paneIndex={1} />)
+    expect(b.querySelector('[data-testid=colorbar-scale-1]')?.textContent).toMatch(/shared; 1 = the map's mean \|relevance\|/)
+  })
+})
