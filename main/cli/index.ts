@@ -12,6 +12,7 @@ import { createEngine } from '../engine'
 import { methodInfos } from '../engine/model-specs'
 import { parseCommand, USAGE, type Command } from './args'
 import { explainCommand, type CliIo } from './explain-cmd'
+import { evalCommand } from './eval-cmd'
 import { describe, EXIT, type ExitCode } from './exit-codes'
 import { userCacheDir } from '../adapters/user-cache'
 
@@ -70,6 +71,7 @@ async function dispatch(cmd: Command, io: RunCliIo, log: Logger): Promise<ExitCo
     else for (const m of infos) io.stdout.write(`${m.id}\t${m.label}\t${m.classSpecific ? 'class-specific' : 'class-agnostic'}\t${m.spec}\n`)
     return EXIT.ok
   }
+  if (cmd.command === 'eval') return evalCommand(cmd, modelsDirOf(cmd, io), io, log)
   const cacheDir = cacheDirOf(io)
   const engine = await createEngine({
     modelsDir: modelsDirOf(cmd, io), logger: log, preload: false,
