@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'model/unsupported-layout'
   | 'model/provider-unavailable'
   | 'model/inference-failed'
+  | 'model/no-classifier'
   | 'image/not-found'
   | 'image/not-loaded'
   | 'image/unsupported-format'
@@ -64,6 +65,7 @@ export const messages: Readonly<Record<ErrorCode, string>> = {
   'model/provider-unavailable':
     'The selected compute backend is not available on this computer. The app can run on the CPU instead.',
   'model/inference-failed': 'The model failed while running on this image. Try again, or try another image.',
+  'model/no-classifier': 'This model has no batch classifier graph, which this check needs. Re-export the model with its classifier variant.',
   'image/not-found': 'The image file could not be found. It may have been moved or deleted.',
   'image/not-loaded': 'No image is loaded. Open an image first.',
   'image/unsupported-format':

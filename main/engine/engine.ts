@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import type {
-  DrilldownResult, Engine, EngineImage, ExecutionProvider, ExplainOptions, ExplainResult, MethodInfo, ModelInfo, ProgressEvent,
+  ClassifyResult, DrilldownResult, Engine, EngineImage, ModelInputResult, ExecutionProvider, ExplainOptions, ExplainResult, MethodInfo, ModelInfo, ProgressEvent,
 } from '../core/engine/api'
 import { AppError } from '../core/errors'
 import type { Logger } from '../core/log'
@@ -176,6 +176,27 @@ export class WorkerEngine implements LensEngine {
       runId, modelId: entry.id, provider: res.provider, targetClass: res.targetClass, topK: res.topK, methods: res.methods,
       transform: res.transform, modelInputPreview: res.preview, timings, graph: res.graph,
     }
+  }
+
+  async classify(inputs: Float32Array, count: number, options: { readonly modelId?: string }, signal?: AbortSignal): Promise<ClassifyResult> {
+    const data = forTransfer(inputs)
+    const res = await this.host.request<'classify'>(
+      { kind: 'classify', model: this.spec(this.entry(options.modelId)), inputs: data.value, count },
+      { transfer: data.transfer, ...(signal !== undefined ? { signal } : {}) },
+    )
+    return res
+  }
+
+  async modelInput(image: EngineImage, options: { readonly modelId?: string }, signal?: AbortSignal): Promise<ModelInputResult> {
+    if (image.rgb.length !== image.width * image.height * 3 || !(image.width >= 1 && image.height >= 1)) {
+      throw new AppError('image/decode-failed', { detail: { reason: 'rgb length mismatch', length: image.rgb.length } })
+    }
+    const rgb = forTransfer(image.rgb)
+    const res = await this.host.request<'modelInput'>(
+      { kind: 'modelInput', model: this.spec(this.entry(options.modelId)), input: { kind: 'image', width: image.width, height: image.height, rgb: rgb.value } },
+      { transfer: rgb.transfer, ...(signal !== undefined ? { signal } : {}) },
+    )
+    return { tensor: res.tensor, transform: res.transform }
   }
 
   private record(runId: string): RunRecord {

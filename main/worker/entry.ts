@@ -7,6 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads'
 import { isAppError } from '../core/errors'
 import { createLogger, type LogRecord } from '../core/log'
 import { drilldownJob } from './attention-jobs'
+import { classifyJob, modelInputJob } from './classify-job'
 import { explainJob, restoreJob, type JobContext, type JobOutput } from './explain-job'
 import { matricesJob, matricesPieceJob } from './matrices-jobs'
 import { ModelPool } from './model-pool'
@@ -59,6 +60,8 @@ async function handle(req: AnyRequest, ctx: JobContext): Promise<JobOutput<unkno
     case 'drilldown': return drilldownJob(req, ctx, log.child('drilldown'))
     case 'matrices': return matricesJob(req, ctx)
     case 'matricesPiece': return matricesPieceJob(req, ctx)
+    case 'classify': return classifyJob(req, ctx)
+    case 'modelInput': return modelInputJob(req, ctx)
     case 'release': {
       if (req.modelId === undefined) runs.clear()
       else for (const id of runs.keys()) if (runs.peek(id)?.modelId === req.modelId) runs.delete(id)

@@ -78,7 +78,7 @@ function methodOptions(o: WorkerMethodOptions): MethodOptions {
   }
 }
 
-async function modelInput(model: LoadedModel, input: WorkerInput): Promise<Pick<ExplainRes, 'tensor' | 'preview' | 'transform'>> {
+export async function modelInput(model: LoadedModel, input: WorkerInput): Promise<Pick<ExplainRes, 'tensor' | 'preview' | 'transform'>> {
   const card = model.spec.card
   const [, , height, width] = card.input.shape
   if (input.kind === 'image') {

@@ -23,6 +23,7 @@ export interface LoadedModel {
   readonly layout: TokenLayout
   matrices?: OrtSession
   forward?: OrtSession
+  classifier?: OrtSession
 }
 
 function readModelFile(path: string, id: string): Uint8Array {
@@ -113,6 +114,14 @@ export class ModelPool {
     return model.forward
   }
 
+  /** The batch classifier of a model (card `classifierGraph`), opened on first use; undefined when the card has none. */
+  async classifierSession(model: LoadedModel): Promise<OrtSession | undefined> {
+    const c = model.spec.card.classifierGraph
+    if (c === undefined || model.spec.classifierPath === undefined) return undefined
+    model.classifier ??= await this.companion(model, model.spec.classifierPath, c.sha256, 'classifier graph', true)
+    return model.classifier
+  }
+
   /** Opens a graph the card names next to the explainer: read, sha256 check, session on the model's provider. */
   private async companion(model: LoadedModel, path: string, sha256: string | undefined, what: string, memoryArena: boolean): Promise<OrtSession> {
     const bytes = readModelFile(path, model.spec.id)
@@ -128,7 +137,7 @@ export class ModelPool {
       this.models.delete(key)
       await m.session.release()
       n++
-      for (const extra of [m.matrices, m.forward]) {
+      for (const extra of [m.matrices, m.forward, m.classifier]) {
         if (extra === undefined) continue
         await extra.release()
         n++

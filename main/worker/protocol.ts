@@ -17,6 +17,7 @@ export interface WorkerModelSpec {
   readonly onnxPath: string
   readonly matricesPath?: string
   readonly forwardPath?: string
+  readonly classifierPath?: string
   readonly card: ModelCard
   readonly preferProviders?: readonly ExecutionProvider[]
   readonly optimizedCacheDir?: string
@@ -139,6 +140,21 @@ export interface MatricesPieceRes {
   readonly durationMs: number
 }
 
+/** A batch of model inputs (already normalised, count × C × H × W) through the card's classifier graph. */
+export interface ClassifyReq { readonly kind: 'classify'; readonly model: WorkerModelSpec; readonly inputs: Float32Array; readonly count: number }
+export interface ClassifyRes {
+  /** count × classes and count × featureDim, row-major. */
+  readonly logits: Float32Array
+  readonly features: Float32Array
+  readonly classes: number
+  readonly featureDim: number
+  readonly durationMs: number
+}
+
+/** Pre-processing alone: the exact normalised tensor the explainer would get for this input. */
+export interface ModelInputReq { readonly kind: 'modelInput'; readonly model: WorkerModelSpec; readonly input: WorkerInput }
+export interface ModelInputRes { readonly tensor: Float32Array; readonly transform: InputTransform; readonly preview: Uint8Array }
+
 export interface ReleaseReq { readonly kind: 'release'; readonly modelId?: string }
 export interface ReleaseRes { readonly released: number }
 
@@ -153,6 +169,8 @@ export interface JobMap {
   drilldown: [DrilldownReq, DrilldownRes]
   matrices: [MatricesReq, MatricesRes]
   matricesPiece: [MatricesPieceReq, MatricesPieceRes]
+  classify: [ClassifyReq, ClassifyRes]
+  modelInput: [ModelInputReq, ModelInputRes]
   release: [ReleaseReq, ReleaseRes]
   stats: [StatsReq, StatsRes]
 }

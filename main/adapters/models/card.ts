@@ -34,6 +34,16 @@ const forwardGraph = z.looseObject({
   outputs: z.array(z.string().min(1)).min(1),
 })
 
+/**
+ * Optional batch classifier (same weights; input [N, C, H, W] with N dynamic; outputs `logits` [N, classes]
+ * and `features` [N, D], the head's input): what perturbation curves, the quick deletion check and the
+ * domain guard run (docs/GRAPH_CONTRACT.md, "Batch classifier graph").
+ */
+const classifierGraph = z.looseObject({
+  file: fileName,
+  sha256: z.string().regex(/^[0-9a-f]{64}$/i),
+})
+
 const cardSchema = z.looseObject({
   id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/).optional(),
   name: z.string().min(1),
@@ -62,6 +72,7 @@ const cardSchema = z.looseObject({
   default: z.boolean().optional(),
   matricesGraph: matricesGraph.optional(),
   forwardGraph: forwardGraph.optional(),
+  classifierGraph: classifierGraph.optional(),
 })
 
 /** A parsed, checked model card. */

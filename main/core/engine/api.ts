@@ -116,6 +116,24 @@ export interface EngineImage {
 
 export interface ProgressEvent { readonly stage: string; readonly fraction: number }
 
+/** Logits and head features of a batch of model inputs (the card's classifier graph). */
+export interface ClassifyResult {
+  /** count × classes, row-major. */
+  readonly logits: Float32Array
+  /** count × featureDim, row-major: the final-normed CLS token the head reads. */
+  readonly features: Float32Array
+  readonly classes: number
+  readonly featureDim: number
+  readonly durationMs: number
+}
+
+/** The exact normalised model input of an image (what `explain` feeds the graph), for perturbation. */
+export interface ModelInputResult {
+  /** [3, H, W] float32, normalised with the card's mean and std. */
+  readonly tensor: Float32Array
+  readonly transform: InputTransform
+}
+
 /**
  * The engine as the app, the browser bridge and the CLI use it. Implemented in `main/engine/`
  * (inference in a worker thread; never blocks the caller's event loop).
@@ -129,6 +147,10 @@ export interface Engine {
   drilldown(runId: string, token: number, signal?: AbortSignal): Promise<DrilldownResult>
   /** All channel-mean L×L matrices of one run: [layer][direction] row-major Float32Array(L*L). */
   matrices(runId: string, signal?: AbortSignal): Promise<readonly (readonly [Float32Array, Float32Array])[]>
+  /** Runs `count` normalised model inputs (count × 3 × H × W) through the model's batch classifier graph. */
+  classify(inputs: Float32Array, count: number, options: { readonly modelId?: string }, signal?: AbortSignal): Promise<ClassifyResult>
+  /** Pre-processes an image exactly as `explain` does and returns the model input tensor. */
+  modelInput(image: EngineImage, options: { readonly modelId?: string }, signal?: AbortSignal): Promise<ModelInputResult>
   provider(): ExecutionProvider
   close(): Promise<void>
 }

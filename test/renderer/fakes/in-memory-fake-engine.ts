@@ -3,7 +3,7 @@
  * Implements the `Engine` interface with deterministic, cheap arrays so the UI state logic can be tested
  * without ONNX. Every method's heatmap peaks at a different patch, so switching method visibly changes it.
  */
-import type { DrilldownResult, Engine, EngineImage, ExplainOptions, ExplainResult, MethodInfo, ModelInfo, ProgressEvent } from '@core/engine/api'
+import type { ClassifyResult, DrilldownResult, Engine, EngineImage, ExplainOptions, ExplainResult, MethodInfo, ModelInfo, ModelInputResult, ProgressEvent } from '@core/engine/api'
 
 const GRID = 4
 const L = GRID * GRID + 1
@@ -72,6 +72,34 @@ export class InMemoryFakeEngine implements Engine {
 
   async matrices(): Promise<readonly (readonly [Float32Array, Float32Array])[]> {
     return []
+  }
+
+  /** Fake classifier: logit k = mean input value × (k + 1); features = per-channel means. */
+  async classify(inputs: Float32Array, count: number): Promise<ClassifyResult> {
+    const per = inputs.length / count
+    const classes = FAKE_MODEL.classes.length
+    const logits = new Float32Array(count * classes)
+    const features = new Float32Array(count * 3)
+    for (let i = 0; i < count; i++) {
+      for (let c = 0; c < 3; c++) {
+        let s = 0
+        for (let j = 0; j < per / 3; j++) s += inputs[i * per + c * (per / 3) + j]!
+        features[i * 3 + c] = s / (per / 3)
+      }
+      const mean = (features[i * 3]! + features[i * 3 + 1]! + features[i * 3 + 2]!) / 3
+      for (let k = 0; k < classes; k++) logits[i * classes + k] = mean * (k + 1)
+    }
+    return { logits, features, classes, featureDim: 3, durationMs: 0 }
+  }
+
+  /** Fake pre-processing: nearest-neighbour to 16 × 16, scaled to [0, 1], CHW. */
+  async modelInput(image: EngineImage): Promise<ModelInputResult> {
+    const tensor = new Float32Array(3 * 16 * 16)
+    for (let y = 0; y < 16; y++) for (let x = 0; x < 16; x++) {
+      const src = (Math.floor((y * image.height) / 16) * image.width + Math.floor((x * image.width) / 16)) * 3
+      for (let c = 0; c < 3; c++) tensor[c * 256 + y * 16 + x] = image.rgb[src + c]! / 255
+    }
+    return { tensor, transform: { originalWidth: image.width, originalHeight: image.height, crop: { x: 0, y: 0, width: image.width, height: image.height }, modelWidth: 16, modelHeight: 16, resize: 'fake', mean: [0, 0, 0], std: [1, 1, 1] } }
   }
 
   provider(): 'cpu' {

@@ -32,7 +32,7 @@ def output_shapes(cfg: VimConfig, grad_first_layer: int, debug: bool = False, lr
     return shapes
 
 
-def _embed(g: GraphBuilder, cfg: VimConfig, sd: dict[str, np.ndarray], image: str) -> str:
+def embed(g: GraphBuilder, cfg: VimConfig, sd: dict[str, np.ndarray], image: str) -> str:
     gr, P, C, D, c = cfg.grid, cfg.patch_size, cfg.in_chans, cfg.embed_dim, cfg.cls_index
     # Patch embedding as reshape + matmul (a Conv's gradient would not export, spec EXPORT_NOTES).
     patches = g.reshape(g.transpose(g.reshape(image, [C, gr, P, gr, P]), [1, 3, 0, 2, 4]), [gr * gr, C * P * P])
@@ -58,7 +58,7 @@ def build_explainer(sd: dict[str, np.ndarray], cfg: VimConfig, grad_first_layer:
         raise ValueError(f"grad_first_layer must be in [0, {cfg.depth - 1}]")
     sd = {k: np.asarray(v, dtype=np.float32) for k, v in sd.items()}
     g = GraphBuilder("mamba_lens_explainer")
-    x = x0 = _embed(g, cfg, sd, "image")
+    x = x0 = embed(g, cfg, sd, "image")
     taps: dict[str, list[str]] = {}
     collect = lambda k, v, axis=0: taps.setdefault(k, []).append(g.unsqueeze(v, [axis]))  # noqa: E731
     layers = []
