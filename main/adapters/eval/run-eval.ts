@@ -7,7 +7,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { localise, perturbationInputs, scorePerturbation, type MapPair, type PerturbationSetup } from '../../core/eval/image-eval'
+import { lesionPatchesOf, localise, perturbationInputs, scorePerturbation, type MapPair, type PerturbationSetup } from '../../core/eval/image-eval'
 import { topPatch } from '../../core/eval/hotspot'
 import { spearman } from '../../core/eval/rank'
 import type { ImageRecord, MethodImageRecord } from '../../core/eval/records'
@@ -108,10 +108,23 @@ async function evaluateImage(ctx: EvalContext, item: EvalItem): Promise<{ record
     explained: Object.fromEntries([...maps].map(([id, [m]]) => [id, round(m)])),
     other: Object.fromEntries([...maps].map(([id, [, m]]) => [id, round(m)])),
   }
-  return { record: { id: item.id, label: item.label, explained, probability, methods }, patchMaps }
+  const lesion = mask !== undefined ? { lesionPatches: lesionPatchesOf(mask, ctx.setup.grid) } : {}
+  return { record: { id: item.id, label: item.label, explained, probability, methods, ...lesion }, patchMaps }
 }
 
-/** Evaluates `items` (skipping those with a record when `resume`); returns every record. */
+/** Methods of `ctx` that `rec` lacks (or lacks the perturbation of, for a perturbation image). */
+function missingMethods(ctx: EvalContext, item: EvalItem, rec: ImageRecord | undefined): string[] {
+  return ctx.methodIds.filter((id) => rec?.methods[id] === undefined || (ctx.perturbationIds.has(item.id) && rec.methods[id].perturbation === undefined))
+}
+
+function readJson<T>(file: string): T | undefined {
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as T) : undefined
+}
+
+/**
+ * Evaluates `items`. With `resume`, an image's stored record is kept and only the methods it lacks are
+ * computed and merged in (so adding a method or the perturbation subset does not redo the rest).
+ */
 export async function evaluateImages(ctx: EvalContext, items: readonly EvalItem[], resume: boolean): Promise<ImageRecord[]> {
   const recDir = join(ctx.out, 'images')
   const mapDir = join(ctx.out, 'maps')
@@ -121,20 +134,26 @@ export async function evaluateImages(ctx: EvalContext, items: readonly EvalItem[
   for (let i = 0; i < items.length; i++) {
     const item = items[i]!
     const file = join(recDir, recordName(item.id))
+    const mapFile = join(mapDir, recordName(item.id))
     ctx.progress(i, items.length, item.id)
-    if (resume && existsSync(file)) {
-      const rec = JSON.parse(readFileSync(file, 'utf8')) as ImageRecord
-      // A record written for fewer methods or without the perturbation of this run is redone.
-      const complete = ctx.methodIds.every((id) => rec.methods[id] !== undefined && (!ctx.perturbationIds.has(item.id) || rec.methods[id].perturbation !== undefined))
-      if (complete) {
-        records.push(rec)
-        continue
-      }
+    const old = resume ? readJson<ImageRecord>(file) : undefined
+    const missing = missingMethods(ctx, item, old)
+    if (old !== undefined && missing.length === 0) {
+      // Records written before the hot-spot statistic knew the lesion: add it (mask only, no graph run).
+      const done = old.lesionPatches !== undefined || item.maskPath === undefined ? old
+        : { ...old, lesionPatches: lesionPatchesOf(await loadMask(item.maskPath, inputSpecOf(ctx.entry)), ctx.setup.grid) }
+      if (done !== old) writeFileSync(file, JSON.stringify(done))
+      records.push(done)
+      continue
     }
-    const { record, patchMaps } = await evaluateImage(ctx, item)
-    writeFileSync(join(mapDir, recordName(item.id)), JSON.stringify(patchMaps))
-    writeFileSync(file, JSON.stringify(record))
-    records.push(record)
+    const { record, patchMaps } = await evaluateImage({ ...ctx, methodIds: missing }, item)
+    const oldMaps = old !== undefined ? readJson<PatchMaps>(mapFile) : undefined
+    const merged: ImageRecord = { ...record, methods: { ...old?.methods, ...record.methods } }
+    writeFileSync(mapFile, JSON.stringify({
+      explained: { ...oldMaps?.explained, ...patchMaps.explained }, other: { ...oldMaps?.other, ...patchMaps.other },
+    }))
+    writeFileSync(file, JSON.stringify(merged))
+    records.push(merged)
   }
   ctx.progress(items.length, items.length, '')
   return records

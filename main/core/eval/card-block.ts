@@ -16,7 +16,7 @@ export interface CardMethodEvaluation {
   readonly pointingGame?: number
   readonly massInLesion?: number
   readonly patchAuroc?: number
-  readonly positionalHotspot: { readonly share: number; readonly cell: [number, number] }
+  readonly positionalHotspot: { readonly share: number; readonly cell: [number, number]; readonly offLesionShare?: number }
 }
 
 const r4 = (v: number): number => Math.round(v * 1e4) / 1e4
@@ -35,7 +35,7 @@ export function cardMethods(ms: readonly MethodSummary[]): Record<string, CardMe
       ...(p !== null ? { deletionAuc: r4(p.deletionAuc), insertionAuc: r4(p.insertionAuc), perturbationN: p.n } : {}),
       ...(p !== null && random !== null ? { randomDeletionAuc: r4(random.deletionAuc), randomInsertionAuc: r4(random.insertionAuc) } : {}),
       ...(l !== null ? { pointingGame: r4(l.pointingGame), massInLesion: r4(l.massInLesion.value), patchAuroc: r4(l.patchAuroc.value) } : {}),
-      positionalHotspot: { share: r4(m.hotspot.share), cell: m.hotspot.cell },
+      positionalHotspot: { share: r4(m.hotspot.share), cell: m.hotspot.cell, ...(Number.isFinite(m.hotspot.offLesionShare) ? { offLesionShare: r4(m.hotspot.offLesionShare) } : {}) },
     }
     return [m.id, e]
   }))

@@ -27,6 +27,12 @@ export function localise(map: MapPair, mask: Uint8Array, grid: PatchGrid): Local
   }
 }
 
+/** Patches holding any lesion pixel (hot-spot statistic). */
+export function lesionPatchesOf(mask: Uint8Array, grid: PatchGrid): number[] {
+  const labels = patchLabels(mask, grid, 1 / (grid.patchSize * grid.patchSize))
+  return [...labels.keys()].filter((p) => labels[p] === 1)
+}
+
 /** Settings shared by every perturbation of an evaluation. */
 export interface PerturbationSetup {
   readonly grid: PatchGrid

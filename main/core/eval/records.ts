@@ -41,6 +41,8 @@ export interface ImageRecord {
   /** Its probability on the unperturbed image. */
   readonly probability: number
   readonly methods: Readonly<Record<string, MethodImageRecord>>
+  /** Patches (row-major) with any lesion pixel; absent without a mask. For the hot-spot statistic. */
+  readonly lesionPatches?: readonly number[]
 }
 
 /** Sanity (cascading randomisation): Spearman of each method's map with the trained model's, per step. */

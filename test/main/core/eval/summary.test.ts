@@ -17,13 +17,15 @@ function record(id: string, top: Record<string, number>, hit: Record<string, boo
       insertion: m === 'good' ? [0.2, ...new Array(9).fill(0.9), 0.9] : new Array(11).fill(0.5),
     },
   }]))
-  return { id, label: 1, explained: 1, probability: 0.9, methods }
+  return { id, label: 1, explained: 1, probability: 0.9, methods, lesionPatches: [] }
 }
 
 describe('hot spot', () => {
   it('share of the most common top cell, with its (row, col)', () => {
-    expect(positionalHotspot([97, 97, 97, 3], 14)).toEqual({ share: 0.75, cell: [6, 13], images: 4 })
+    expect(positionalHotspot([97, 97, 97, 3], 14)).toEqual({ share: 0.75, cell: [6, 13], images: 4, offLesionShare: Number.NaN })
     expect(positionalHotspot([1, 2, 3, 4], 14).share).toBe(0.25)
+    // Off lesion: the hot cell 97 lies on the lesion in image 0 only.
+    expect(positionalHotspot([97, 97, 97, 3], 14, [[97], [5], [], [3]]).offLesionShare).toBe(0.5)
   })
 })
 
@@ -39,7 +41,7 @@ describe('summaries, criteria, ranking, card block', () => {
     expect(good.localisation?.pointingGame).toBeCloseTo(0.7, 12)
     expect(good.sanity?.spearmanFullyRandomised.value).toBeCloseTo(0.15, 12)
     expect(good.perturbation?.n).toBe(20)
-    expect(ms[1]!.hotspot).toEqual({ share: 1, cell: [6, 13], images: 20 })
+    expect(ms[1]!.hotspot).toEqual({ share: 1, cell: [6, 13], images: 20, offLesionShare: 1 })
   })
 
   it('a method meeting the whole bar passes 6/6 and ranks first', () => {
