@@ -75,7 +75,7 @@ def save_classifier(sd: dict, cfg: VimConfig, out_dir: Path, name: str, metadata
 
 
 def export(ckpt: Path, name: str, out_dir: Path, grad_first: int, labels: list[str] | None, extra: dict,
-           forward_variant: bool = False, classifier_variant: bool = False) -> tuple[Path, Path]:
+           forward_variant: bool = False, classifier_variant: bool = False, input_gradient: bool = False) -> tuple[Path, Path]:
     model, cfg, sd = load_vim(ckpt)
     del model
     labels = labels or [f"class {i}" for i in range(cfg.num_classes)]
@@ -147,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
         from .checkpoint import infer_config, read_state_dict
         depth = infer_config(read_state_dict(a.checkpoint)).depth
         gf = a.grad_first_layer if a.grad_first_layer is not None else (depth * 5) // 8
-        onnx_path, card_path = export(a.checkpoint, a.name, a.out_dir, gf, labels, extra, a.forward_variant, a.classifier_variant)
+        onnx_path, card_path = export(a.checkpoint, a.name, a.out_dir, gf, labels, extra, a.forward_variant, a.classifier_variant, a.input_gradient)
     except (CheckpointError, ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
