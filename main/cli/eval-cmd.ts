@@ -6,9 +6,10 @@
 import { basename } from 'node:path'
 import { EvalDataError, type SplitName } from '../adapters/eval/dataset'
 import { runEvalJob } from '../adapters/eval/evaluate'
-import { isReferenceMap } from '../adapters/eval/maps'
+import { isMultiRun, isReferenceMap } from '../adapters/eval/maps'
 import { resolveModel, scanModels } from '../adapters/models/registry'
 import { supportedMethods } from '../engine/model-specs'
+import { INTEGRATED_GRADIENTS_ID, SMOOTHGRAD_ID } from '../core/eval/gradient-baselines'
 import { CENTRE_GAUSSIAN_ID } from '../core/eval/reference-maps'
 import { getMethod } from '../core/explain/registry'
 import type { Logger } from '../core/log'
@@ -79,9 +80,11 @@ function progressOf(sink: TextSink): { update(done: number, total: number, label
 export async function evalCommand(args: EvalArgs, modelsDir: string, io: { stdout: TextSink; stderr: TextSink }, log: Logger): Promise<ExitCode> {
   const entry = resolveModel(scanModels(modelsDir, log), args.model)
   const supported = supportedMethods(entry).map((m) => m.id)
-  const methodIds = args.methods ?? [...supported, CENTRE_GAUSSIAN_ID]
+  // Multi-run gradient baselines need the input gradient (graphs exported with --input-gradient).
+  const multi = supported.includes('gradient-x-input') ? [INTEGRATED_GRADIENTS_ID, SMOOTHGRAD_ID] : []
+  const methodIds = args.methods ?? [...supported, ...multi, CENTRE_GAUSSIAN_ID]
   for (const id of methodIds) {
-    if (isReferenceMap(id)) continue
+    if (isReferenceMap(id) || isMultiRun(id)) continue
     getMethod(id)
     if (!supported.includes(id)) throw new UsageError(`method ${id} needs outputs this model's graph does not have`)
   }

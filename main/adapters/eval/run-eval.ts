@@ -19,7 +19,7 @@ import type { InputSpec } from '../preprocess/model-input'
 import type { EvalItem } from './dataset'
 import type { EvalGraphs } from './graphs'
 import { loadMask, loadModelInput } from './input'
-import { mapOf, tapSetOf } from './maps'
+import { isMultiRun, mapOf, multiRunMap, tapSetOf } from './maps'
 
 /** What one evaluation needs besides the images. */
 export interface EvalContext {
@@ -53,7 +53,7 @@ function oneHot(classes: number, c: number): number[] {
 }
 
 /** Maps of every method for the explained class and for the runner-up class. */
-async function mapsOf(ctx: EvalContext, input: Float32Array): Promise<{ explained: number; probability: number; maps: Map<string, [MapPair, MapPair]>; logits: Float32Array }> {
+async function mapsOf(ctx: EvalContext, imageId: string, input: Float32Array): Promise<{ explained: number; probability: number; maps: Map<string, [MapPair, MapPair]>; logits: Float32Array }> {
   const card = ctx.entry.card
   const layout = layoutOf(ctx.entry)
   const [, , h, w] = card.input.shape
@@ -68,7 +68,13 @@ async function mapsOf(ctx: EvalContext, input: Float32Array): Promise<{ explaine
   for (const c of [explained, other]) if (!runs.has(c)) runs.set(c, await ctx.graphs.explain(input, oneHot(classes, c)))
   const tapsOf = (c: number) => tapSetOf(runs.get(c)!, layout, card.layers, card.gradFirstLayer)
   const maps = new Map<string, [MapPair, MapPair]>()
-  for (const id of ctx.methodIds) maps.set(id, [mapOf(id, tapsOf(explained), h, w), mapOf(id, tapsOf(other), h, w)])
+  for (const id of ctx.methodIds) {
+    if (isMultiRun(id)) {
+      maps.set(id, [await multiRunMap(id, imageId, input, explained, ctx.entry, ctx.graphs.explain), await multiRunMap(id, imageId, input, other, ctx.entry, ctx.graphs.explain)])
+    } else {
+      maps.set(id, [mapOf(id, tapsOf(explained), h, w), mapOf(id, tapsOf(other), h, w)])
+    }
+  }
   return { explained, probability: probs[explained]!, maps, logits: Float32Array.from(logits) }
 }
 
@@ -82,7 +88,7 @@ async function evaluateImage(ctx: EvalContext, item: EvalItem): Promise<{ record
   const spec = inputSpecOf(ctx.entry)
   const input = await loadModelInput(item.imagePath, spec)
   const mask = item.maskPath !== undefined ? await loadMask(item.maskPath, spec) : undefined
-  const { explained, probability, maps } = await mapsOf(ctx, input)
+  const { explained, probability, maps } = await mapsOf(ctx, item.id, input)
   const methods: Record<string, MethodImageRecord> = {}
   for (const [id, [map, contrastMap]] of maps) {
     const c = spearman(map.patch, contrastMap.patch)
@@ -112,9 +118,13 @@ async function evaluateImage(ctx: EvalContext, item: EvalItem): Promise<{ record
   return { record: { id: item.id, label: item.label, explained, probability, methods, ...lesion }, patchMaps }
 }
 
-/** Methods of `ctx` that `rec` lacks (or lacks the perturbation of, for a perturbation image). */
+/**
+ * Methods of `ctx` that `rec` lacks (or lacks the perturbation of, for a perturbation image). Multi-run
+ * methods (integrated gradients, SmoothGrad) run only on the perturbation subset (CPU budget).
+ */
 function missingMethods(ctx: EvalContext, item: EvalItem, rec: ImageRecord | undefined): string[] {
-  return ctx.methodIds.filter((id) => rec?.methods[id] === undefined || (ctx.perturbationIds.has(item.id) && rec.methods[id].perturbation === undefined))
+  const pert = ctx.perturbationIds.has(item.id)
+  return ctx.methodIds.filter((id) => (pert || !isMultiRun(id)) && (rec?.methods[id] === undefined || (pert && rec.methods[id].perturbation === undefined)))
 }
 
 function readJson<T>(file: string): T | undefined {

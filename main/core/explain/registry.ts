@@ -5,6 +5,7 @@
 import { AppError } from '../errors'
 import type { ExplanationMethod, Tap } from './method'
 import { mambaAttribution, mambaAttributionCorrected } from './methods/mamba-attribution'
+import { gradientXInput } from './methods/gradient-x-input'
 import { lrpGatedAttention } from './methods/lrp-gated-attention'
 import { mambaLrp } from './methods/mamba-lrp'
 import { mambaRollout, mambaRolloutCorrected } from './methods/mamba-rollout'
@@ -23,6 +24,7 @@ export const methods = [
   mambaRolloutCorrected,
   mambaAttributionCorrected,
   lrpGatedAttention,
+  gradientXInput,
   randomBaseline,
 ] as const satisfies readonly ExplanationMethod[]
 

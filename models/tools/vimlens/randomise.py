@@ -52,7 +52,7 @@ def randomise(sd: dict[str, np.ndarray], cfg: VimConfig, steps: int, seed: int =
     return out
 
 
-def write_cascade(ckpt: Path, out: Path, grad_first: int, seed: int, only: list[str] | None) -> Path:
+def write_cascade(ckpt: Path, out: Path, grad_first: int, seed: int, only: list[str] | None, input_gradient: bool = False) -> Path:
     _, cfg, sd_t = load_vim(ckpt)
     sd = {k: v.numpy() for k, v in sd_t.items()}
     groups = cascade_groups(cfg)
@@ -63,7 +63,7 @@ def write_cascade(ckpt: Path, out: Path, grad_first: int, seed: int, only: list[
         # `only` keeps the written graphs few (CPU time); the cascade itself stays cumulative.
         if only is not None and names[k - 1] not in only:
             continue
-        proto = build_explainer(randomise(sd, cfg, k, seed), cfg, grad_first,
+        proto = build_explainer(randomise(sd, cfg, k, seed), cfg, grad_first, input_gradient=input_gradient,
                                 metadata={"mamba_lens_model": f"randomised-{k}", "randomised": ",".join(names[:k])})
         file = f"step-{k:02d}.onnx"
         onnx.save(proto, str(out / file))
@@ -82,10 +82,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--grad-first-layer", type=int, required=True, help="as in the shipped card (gradFirstLayer)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--steps", help="comma-separated step names to write (default: all), e.g. head,block 11,block 5,embedding")
+    ap.add_argument("--input-gradient", action="store_true", help="graphs with the input-gradient outputs (gradient baselines)")
     a = ap.parse_args(argv)
     try:
         only = [s.strip() for s in a.steps.split(",")] if a.steps else None
-        print(f"wrote {write_cascade(a.checkpoint, a.out, a.grad_first_layer, a.seed, only)}")
+        print(f"wrote {write_cascade(a.checkpoint, a.out, a.grad_first_layer, a.seed, only, a.input_gradient)}")
     except (CheckpointError, ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
