@@ -5,6 +5,7 @@ import { isColormapId, type ColormapId } from '../core/render/colormaps'
 import { isExecutionProvider } from '../adapters/onnx/providers'
 import { isExportFormat, type ExportFormat } from '../core/export/types'
 import { UsageError } from './exit-codes'
+import { evalArgs, type EvalArgs } from './eval-cmd'
 
 export const USAGE = `Usage:
   mamba-lens explain <files...> [options]       explain images and scans (PNG, JPEG, WebP, TIFF, GIF, DICOM, NIfTI)
@@ -13,6 +14,7 @@ export const USAGE = `Usage:
   mamba-lens methods [--model <id>] [--json]    list explanation methods
   mamba-lens doctor [--model <id>] [--provider <ep,...>] [--json]
                                                 execution providers that load, GPU libraries found, the one that runs
+  mamba-lens eval --data <dir> [options]        evaluate explanation methods (docs/eval/README.md)
 
 Options (explain):
   --model <id|card.json|graph.onnx>  model (default: the card marked default)
@@ -42,6 +44,9 @@ Figures (docs/EXPORT.md): one figure per method, instead of the plain overlay PN
   --accept-burned-in                 the pixels of sources marked BurnedInAnnotation YES carry no patient data
   --linkage-id                       keep a hashed linkage ID (needs --linkage-salt or $MAMBA_LENS_LINKAGE_SALT)
   --linkage-salt <secret>            site secret for the linkage hash (at least 8 characters)
+Options (eval): --model, --methods <id,...> (default: all the model supports + centre-gaussian),
+  --split test|val|train|all (default test), --out <dir>, --limit <n>, --resume, --perturbation-n <n>
+  (images that also get the perturbation tests, default 40), --sanity-cascade <dir> --sanity-n <n> (default 10)
 Exit codes: 0 ok, 1 internal (also: figure could not be written), 2 usage (also: invalid export settings),
 3 input (also: patient data in the figure, burned-in annotation), 4 model, 5 cancelled.`
 
@@ -83,6 +88,7 @@ export interface FigureArgs {
 
 export type Command =
   | ExplainArgs
+  | EvalArgs
   | { readonly command: 'models'; readonly json: boolean; readonly modelsDir?: string }
   | { readonly command: 'methods'; readonly json: boolean; readonly model?: string; readonly modelsDir?: string }
   | DoctorArgs
@@ -120,6 +126,8 @@ export function parseCommand(argv: readonly string[]): Command {
         'model-input': { type: 'string' }, preset: { type: 'string' }, window: { type: 'string' },
         format: { type: 'string' }, scale: { type: 'string' }, caption: { type: 'string' }, sidecar: { type: 'boolean' },
         'accept-burned-in': { type: 'boolean' }, 'linkage-id': { type: 'boolean' }, 'linkage-salt': { type: 'string' },
+        data: { type: 'string' }, methods: { type: 'string' }, split: { type: 'string' }, limit: { type: 'string' }, resume: { type: 'boolean' },
+        'perturbation-n': { type: 'string' }, 'sanity-cascade': { type: 'string' }, 'sanity-n': { type: 'string' },
       },
     })
   } catch (e) {
@@ -136,6 +144,7 @@ export function parseCommand(argv: readonly string[]): Command {
   if (command === 'doctor') {
     return { command, json, ...(v.model !== undefined ? { model: v.model } : {}), ...(modelsDir !== undefined ? { modelsDir } : {}), ...(providers !== undefined ? { providers } : {}) }
   }
+  if (command === 'eval') return evalArgs(v, modelsDir, argv)
   if (command !== 'explain') throw new UsageError(`unknown command '${command}'`)
   const inputTensor = v['input-tensor']
   if (rest.length === 0 && inputTensor === undefined) throw new UsageError('explain needs image files or --input-tensor')

@@ -13,6 +13,7 @@ import { methodInfos } from '../engine/model-specs'
 import { parseCommand, USAGE, type Command } from './args'
 import { doctorCommand } from './doctor-cmd'
 import { explainCommand, type CliIo } from './explain-cmd'
+import { evalCommand } from './eval-cmd'
 import { describe, EXIT, type ExitCode } from './exit-codes'
 import { userCacheDir } from '../adapters/user-cache'
 
@@ -74,6 +75,7 @@ async function dispatch(cmd: Command, io: RunCliIo, log: Logger): Promise<ExitCo
   if (cmd.command === 'doctor') {
     return doctorCommand(cmd, resolveModel(scanModels(modelsDirOf(cmd, io), log), cmd.model), io.stdout)
   }
+  if (cmd.command === 'eval') return evalCommand(cmd, modelsDirOf(cmd, io), io, log)
   const cacheDir = cacheDirOf(io)
   const engine = await createEngine({
     modelsDir: modelsDirOf(cmd, io), logger: log, preload: false,

@@ -22,6 +22,8 @@ export type Tap =
   | 'grad_max_pos'
   | 'grad'
   | 'lrp'
+  | 'grad_input'
+  | 'grad_image'
   | 'delta'
   | 'B'
   | 'C'

@@ -5,13 +5,15 @@
 import { AppError } from '../errors'
 import type { ExplanationMethod, Tap } from './method'
 import { mambaAttribution, mambaAttributionCorrected } from './methods/mamba-attribution'
+import { gradientXInput } from './methods/gradient-x-input'
+import { lrpGatedAttention } from './methods/lrp-gated-attention'
 import { mambaLrp } from './methods/mamba-lrp'
 import { mambaRollout, mambaRolloutCorrected } from './methods/mamba-rollout'
 import { randomBaseline } from './methods/random-baseline'
 import { rawAttention, rawAttentionCorrected } from './methods/raw-attention'
 import { uia } from './methods/uia'
 
-/** All methods, in display order (official first, then corrected variants, then baselines). */
+/** All methods, in display order (official first, then corrected variants, our own, then baselines). */
 export const methods = [
   rawAttention,
   mambaRollout,
@@ -21,6 +23,8 @@ export const methods = [
   rawAttentionCorrected,
   mambaRolloutCorrected,
   mambaAttributionCorrected,
+  lrpGatedAttention,
+  gradientXInput,
   randomBaseline,
 ] as const satisfies readonly ExplanationMethod[]
 

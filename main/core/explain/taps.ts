@@ -23,6 +23,8 @@ export const TAP_SHAPES: Readonly<Record<Tap, readonly Dim[]>> = {
   grad_max_pos: ['G', 'L'],
   grad: ['G', 'L', '*'],
   lrp: ['L'],
+  grad_input: ['L'],
+  grad_image: [3, '*', '*'],
   delta: ['Λ', 2, 'L', '*'],
   B: ['Λ', 2, 'L', '*'],
   C: ['Λ', 2, 'L', '*'],

@@ -36,13 +36,15 @@ MEANINGS = {
     "C": "C per layer, direction (scan order)", "A": "A = -exp(A_log)", "conv_sigmoid": "sigmoid of the conv output (UIA)",
     "gate": "SiLU(Z) in original token order",
     "lrp": "MambaLRP relevance per token embedding (Gradient x Input with LRP rules), incl. CLS",
+    "grad_image": "dT/d image (plain gradient, normalised image space)",
+    "grad_input": "gradient x input summed over each patch's pixels, per token (CLS 0)",
 }
 IMAGENET = {"mean": list(IMAGENET_MEAN), "std": list(IMAGENET_STD)}
 
 
 def make_card(name: str, cfg: VimConfig, ckpt: Path, onnx_sha: str, grad_first: int, labels: list[str], extra: dict,
-              proto: onnx.ModelProto | None = None) -> dict:
-    shapes = output_shapes(cfg, grad_first)
+              proto: onnx.ModelProto | None = None, input_gradient: bool = False) -> dict:
+    shapes = output_shapes(cfg, grad_first, input_gradient=input_gradient)
     card = {
         "name": name, "file": f"{name}.onnx", "sha256": onnx_sha, "format": "mamba-lens-explainer/1",
         "architecture": {"family": "Vim (bimamba v2, middle CLS, div2)", **cfg.to_dict()},
@@ -73,13 +75,13 @@ def save_classifier(sd: dict, cfg: VimConfig, out_dir: Path, name: str, metadata
 
 
 def export(ckpt: Path, name: str, out_dir: Path, grad_first: int, labels: list[str] | None, extra: dict,
-           forward_variant: bool = False, classifier_variant: bool = False) -> tuple[Path, Path]:
+           forward_variant: bool = False, classifier_variant: bool = False, input_gradient: bool = False) -> tuple[Path, Path]:
     model, cfg, sd = load_vim(ckpt)
     del model
     labels = labels or [f"class {i}" for i in range(cfg.num_classes)]
     if len(labels) != cfg.num_classes:
         raise CheckpointError(f"{len(labels)} labels given for {cfg.num_classes} classes")
-    proto = build_explainer({k: v.numpy() for k, v in sd.items()}, cfg, grad_first,
+    proto = build_explainer({k: v.numpy() for k, v in sd.items()}, cfg, grad_first, input_gradient=input_gradient,
                             metadata={"mamba_lens_model": name, "source_sha256": sha256_file(ckpt)})
     onnx.checker.check_model(proto)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -88,7 +90,7 @@ def export(ckpt: Path, name: str, out_dir: Path, grad_first: int, labels: list[s
         fd, tmp_onnx = tempfile.mkstemp(dir=out_dir, suffix=".onnx.part"); os.close(fd)  # noqa: E702
         onnx.save(proto, tmp_onnx)
         digest = hashlib.sha256(Path(tmp_onnx).read_bytes()).hexdigest()
-        card = make_card(name, cfg, ckpt, digest, grad_first, labels, extra, proto)
+        card = make_card(name, cfg, ckpt, digest, grad_first, labels, extra, proto, input_gradient)
         published = []
         if forward_variant:
             # Same weights without the backward passes: what class-agnostic requests run (GRAPH_CONTRACT).
@@ -134,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="also write NAME.forward.onnx (no target input, no gradient/LRP outputs) for class-agnostic requests")
     ap.add_argument("--classifier-variant", action="store_true",
                     help="also write NAME.classifier.onnx (batch of N images -> logits, head features) for perturbation and the domain guard")
+    ap.add_argument("--input-gradient", action="store_true",
+                    help="also output grad_image (dT/d image) and grad_input (gradient x input per token) for the gradient baselines")
     a = ap.parse_args(argv)
     try:
         labels = json.loads(a.labels.read_text()) if a.labels else None
@@ -143,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
         from .checkpoint import infer_config, read_state_dict
         depth = infer_config(read_state_dict(a.checkpoint)).depth
         gf = a.grad_first_layer if a.grad_first_layer is not None else (depth * 5) // 8
-        onnx_path, card_path = export(a.checkpoint, a.name, a.out_dir, gf, labels, extra, a.forward_variant, a.classifier_variant)
+        onnx_path, card_path = export(a.checkpoint, a.name, a.out_dir, gf, labels, extra, a.forward_variant, a.classifier_variant, a.input_gradient)
     except (CheckpointError, ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -8,6 +8,7 @@ from ..config import VimConfig
 from .backward import head_backward, layer_backward
 from .builder import GraphBuilder, tensor_info
 from .forward import cls_vectors, combine_directions, layer_forward, rms_norm
+from .input_gradient import input_gradient as input_gradient_of
 from .lrp import lrp_relevance
 from .weights import layer_weights
 
@@ -17,7 +18,8 @@ FAMILIES = ("hma", "true", "uia")
 FORWARD_ONLY_DROPS = ("grad", "grad_max_pos", "lrp")  # what needs the target: absent from the forward-only variant
 
 
-def output_shapes(cfg: VimConfig, grad_first_layer: int, debug: bool = False, lrp: bool = True) -> dict[str, list[int]]:
+def output_shapes(cfg: VimConfig, grad_first_layer: int, debug: bool = False, lrp: bool = True,
+                  input_gradient: bool = False) -> dict[str, list[int]]:
     lam, L, D, E, N = cfg.depth, cfg.seq_len, cfg.embed_dim, cfg.d_inner, cfg.d_state
     G = lam - grad_first_layer
     shapes = {"logits": [cfg.num_classes]}
@@ -27,12 +29,20 @@ def output_shapes(cfg: VimConfig, grad_first_layer: int, debug: bool = False, lr
                    "C": [lam, 2, L, N], "A": [lam, 2, E, N], "conv_sigmoid": [lam, 2, L, E], "gate": [lam, L, E]})
     if lrp:
         shapes["lrp"] = [L]
+    if input_gradient:
+        shapes.update({"grad_image": [cfg.in_chans, cfg.img_size, cfg.img_size], "grad_input": [L]})
     if debug:
         shapes.update({f"{f}_full": [lam, L, E] for f in FAMILIES})
     return shapes
 
 
 def embed(g: GraphBuilder, cfg: VimConfig, sd: dict[str, np.ndarray], image: str) -> str:
+    """Token embeddings x_0 [L, D] (patch projection, middle CLS, positional embedding)."""
+    return embed_parts(g, cfg, sd, image)[0]
+
+
+def embed_parts(g: GraphBuilder, cfg: VimConfig, sd: dict[str, np.ndarray], image: str) -> tuple[str, str, str]:
+    """x_0 [L, D], and the image patches [M, C·P·P] and projection weight [D, C·P·P] it is made from."""
     gr, P, C, D, c = cfg.grid, cfg.patch_size, cfg.in_chans, cfg.embed_dim, cfg.cls_index
     # Patch embedding as reshape + matmul (a Conv's gradient would not export, spec EXPORT_NOTES).
     patches = g.reshape(g.transpose(g.reshape(image, [C, gr, P, gr, P]), [1, 3, 0, 2, 4]), [gr * gr, C * P * P])
@@ -40,7 +50,7 @@ def embed(g: GraphBuilder, cfg: VimConfig, sd: dict[str, np.ndarray], image: str
     p = g.op("Gemm", [patches, w, g.init("patch_b", sd["patch_embed.proj.bias"])], transB=1)
     cls = g.init("cls_token", sd["cls_token"].reshape(1, D))
     tokens = g.concat([g.slice(p, 0, c, 0), cls, g.slice(p, c, cfg.num_patches, 0)], 0)   # middle CLS (§1.3)
-    return g.add(tokens, g.init("pos_embed", sd["pos_embed"].reshape(cfg.seq_len, D)))
+    return g.add(tokens, g.init("pos_embed", sd["pos_embed"].reshape(cfg.seq_len, D))), patches, w
 
 
 def _stats(g: GraphBuilder, v: str):
@@ -52,18 +62,21 @@ def _stats(g: GraphBuilder, v: str):
 
 
 def build_explainer(sd: dict[str, np.ndarray], cfg: VimConfig, grad_first_layer: int, debug: bool = False,
-                    metadata: dict | None = None, lrp: bool = True, forward_only: bool = False) -> onnx.ModelProto:
-    """The explainer graph; `forward_only`: the variant without `target` input, gradients and LRP (class-agnostic)."""
+                    metadata: dict | None = None, lrp: bool = True, forward_only: bool = False,
+                    input_gradient: bool = False) -> onnx.ModelProto:
+    """The explainer graph; `forward_only`: the variant without `target` input, gradients and LRP (class-agnostic);
+    `input_gradient`: also ∂T/∂image and gradient × input per token (graph/input_gradient.py)."""
     if not 0 <= grad_first_layer < cfg.depth:
         raise ValueError(f"grad_first_layer must be in [0, {cfg.depth - 1}]")
     sd = {k: np.asarray(v, dtype=np.float32) for k, v in sd.items()}
     g = GraphBuilder("mamba_lens_explainer")
-    x = x0 = embed(g, cfg, sd, "image")
+    x0, patches, patch_w = embed_parts(g, cfg, sd, "image")
+    x = x0
     taps: dict[str, list[str]] = {}
     collect = lambda k, v, axis=0: taps.setdefault(k, []).append(g.unsqueeze(v, [axis]))  # noqa: E731
     layers = []
     for i in range(cfg.depth):
-        t = layer_forward(g, cfg, layer_weights(sd, i), x, i, needs_backward=not forward_only and i > grad_first_layer)
+        t = layer_forward(g, cfg, layer_weights(sd, i), x, i, needs_backward=not forward_only and (i > grad_first_layer or input_gradient))
         layers.append(t)
         for fam, vec in zip(FAMILIES, cls_vectors(g, cfg, t)):
             combined = combine_directions(g, vec)
@@ -103,9 +116,13 @@ def build_explainer(sd: dict[str, np.ndarray], cfg: VimConfig, grad_first_layer:
 
     if lrp:
         g.output("lrp", lrp_relevance(g, cfg, layers, x0, x, norm_f, head_w, target))
-    shapes = output_shapes(cfg, grad_first_layer, debug, lrp)
+    if input_gradient:
+        grad_image, grad_input = input_gradient_of(g, cfg, layers, grads[0], grad_first_layer, patches, patch_w)
+        g.output("grad_image", grad_image)
+        g.output("grad_input", grad_input)
+    shapes = output_shapes(cfg, grad_first_layer, debug, lrp, input_gradient)
     for name in shapes:
-        if name not in ("logits", "lrp"):
+        if name not in ("logits", "lrp", "grad_image", "grad_input"):
             g.output(name, g.concat(taps[name], 0))
     inputs = [tensor_info("image", [1, cfg.in_chans, cfg.img_size, cfg.img_size]), tensor_info("target", [cfg.num_classes])]
     outputs = [tensor_info(n, s) for n, s in shapes.items()]

@@ -129,6 +129,9 @@ export function syntheticTaps(m: SyntheticModel, target = 0): TapSet {
     for (let k = 0; k < m.width; k++) s += m.lrpBase[j * m.width + k]! * m.head[target * m.width + k]!
     lrp[j] = s
   }
+  // Gradient × input and ∂T/∂image of a toy linear read-out (class-dependent, like the graph's taps).
+  const gradInput = Float32Array.from(lrp, (v, j) => (j === m.layout.clsIndex ? 0 : 0.5 * v - 0.1 * m.lrpBase[j]!))
+  const gradImage = Float32Array.from({ length: 3 * 4 * m.layout.patches }, (_, i) => m.lrpBase[i % m.lrpBase.length]! * m.head[target * m.width]!)
   const tensors: Record<Tap, F32Tensor> = {
     hma_mean: hma.mean, hma_pos_mean: hma.pos, hma_range: hma.range,
     true_mean: tr.mean, true_pos_mean: tr.pos, true_range: tr.range,
@@ -136,6 +139,8 @@ export function syntheticTaps(m: SyntheticModel, target = 0): TapSet {
     grad_max_pos: { data: gradMaxPos, shape: [G, L] },
     grad: { data: grad, shape: [G, L, m.width] },
     lrp: { data: lrp, shape: [L] },
+    grad_input: { data: gradInput, shape: [L] },
+    grad_image: { data: gradImage, shape: [3, 2 * m.layout.gridRows, 2 * m.layout.gridCols] },
     ...m.factors,
   }
   return { layout: m.layout, layers: m.layers, gradFirstLayer: m.gradFirstLayer, tensors }

@@ -1,0 +1,131 @@
+/**
+ * One whole evaluation job: items of the split → per-image records (resumable) → optional sanity
+ * cascade → summaries → `results.json`, `report.md` and SVG curves in the output folder.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { cardMethods } from '../../core/eval/card-block'
+import { CURVE_FRACTIONS, PERTURBATION_FRACTIONS } from '../../core/eval/perturbation'
+import { renderReport } from '../../core/eval/report'
+import { rankMethods, summarise, type MethodSummary } from '../../core/eval/summary'
+import { lineChart } from '../../core/eval/svg-curves'
+import type { ModelEntry } from '../models/registry'
+import { readEvalItems, type CardSplit, type EvalItem, type SplitName } from './dataset'
+import { openEvalGraphs } from './graphs'
+import { loadModelInput } from './input'
+import { evalLabel, isMultiRun, isReferenceMap } from './maps'
+import { evaluateImages, inputSpecOf, layoutOf } from './run-eval'
+import { runSanity } from './sanity'
+
+export interface EvalJob {
+  readonly entry: ModelEntry
+  readonly dataDir: string
+  readonly datasetName: string
+  readonly split: SplitName
+  readonly methodIds: readonly string[]
+  readonly out: string
+  readonly limit?: number
+  readonly resume: boolean
+  /** Images (evenly spread over the split) that also get the perturbation tests; 0 = none. */
+  readonly perturbationN: number
+  /** Folder with `cascade.json` of randomised graphs; absent = no randomisation test. */
+  readonly sanityCascade?: string
+  readonly sanityN: number
+  /** The command line, for the report. */
+  readonly command: string
+  readonly date: string
+}
+
+export interface EvalOutcome {
+  readonly summaries: readonly MethodSummary[]
+  readonly defaultMethod: string | undefined
+  readonly images: number
+}
+
+/** `count` indices spread evenly over `0..n−1`. */
+export function spread<T>(items: readonly T[], count: number): T[] {
+  const k = Math.min(count, items.length)
+  return Array.from({ length: k }, (_, i) => items[Math.floor(((i + 0.5) * items.length) / k)]!)
+}
+
+/** Per-channel mean of the normalised inputs: the data set's mean grey, as a normalised fill. */
+async function meanFill(job: EvalJob, items: readonly EvalItem[]): Promise<number[]> {
+  const file = join(job.out, 'setup.json')
+  if (job.resume && existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { fill: number[] }).fill
+  const spec = inputSpecOf(job.entry)
+  const sums = [0, 0, 0]
+  let count = 0
+  for (const it of items) {
+    const x = await loadModelInput(it.imagePath, spec)
+    const plane = x.length / 3
+    for (let c = 0; c < 3; c++) for (let i = 0; i < plane; i++) sums[c]! += x[c * plane + i]!
+    count += plane
+  }
+  const fill = sums.map((s) => (count === 0 ? 0 : s / count))
+  writeFileSync(file, JSON.stringify({ fill, images: items.length }))
+  return fill
+}
+
+const labelOf = evalLabel
+
+function writeCharts(out: string, ms: readonly MethodSummary[], sanitySteps: readonly string[]): void {
+  const per = ms.filter((m) => m.perturbation !== null)
+  const series = (pick: (m: MethodSummary) => number[]) => per.map((m) => ({ label: labelOf(m.id), ys: pick(m) }))
+  if (per.length > 0) {
+    const n = per[0]!.perturbation!.n
+    writeFileSync(join(out, 'perturbation-positive.svg'), lineChart(`Positive perturbation (most relevant first), n = ${n}`, '% of pixels blacked out', 'accuracy', [...PERTURBATION_FRACTIONS], series((m) => m.perturbation!.positive.accuracy)))
+    writeFileSync(join(out, 'perturbation-negative.svg'), lineChart(`Negative perturbation (least relevant first), n = ${n}`, '% of pixels blacked out', 'accuracy', [...PERTURBATION_FRACTIONS], series((m) => m.perturbation!.negative.accuracy)))
+    writeFileSync(join(out, 'deletion.svg'), lineChart(`Deletion (most relevant patches first), n = ${n}`, '% of patches replaced by mean grey', 'p(explained class)', [...CURVE_FRACTIONS], series((m) => m.perturbation!.deletionCurve)))
+    writeFileSync(join(out, 'insertion.svg'), lineChart(`Insertion (most relevant patches first), n = ${n}`, '% of patches revealed on mean grey', 'p(explained class)', [...CURVE_FRACTIONS], series((m) => m.perturbation!.insertionCurve)))
+  }
+  const san = ms.filter((m) => m.sanity !== null)
+  if (san.length > 0) {
+    const xs = sanitySteps.map((_, i) => (sanitySteps.length === 1 ? 1 : i / (sanitySteps.length - 1)))
+    writeFileSync(join(out, 'sanity.svg'), lineChart(`Cascading randomisation (${sanitySteps[0]} … ${sanitySteps[sanitySteps.length - 1]}), n = ${san[0]!.sanity!.n}`,
+      '% of the cascade randomised', 'Spearman ρ with the trained map', xs, san.map((m) => ({ label: labelOf(m.id), ys: m.sanity!.steps.map((s) => Math.max(0, s.spearman.value)) }))))
+  }
+}
+
+/** Runs `job`; `progress` gets (done, total, stage label). */
+export async function runEvalJob(job: EvalJob, progress: (done: number, total: number, label: string) => void): Promise<EvalOutcome> {
+  mkdirSync(job.out, { recursive: true })
+  const raw = job.entry.info.card as { data?: { split?: CardSplit } }
+  const all = readEvalItems(job.dataDir, job.split, job.entry.card.classes, raw.data?.split ?? {})
+  const items = job.limit !== undefined ? all.slice(0, job.limit) : all
+  const pert = spread(items, job.perturbationN)
+  const fill = pert.length > 0 ? await meanFill(job, pert) : [0, 0, 0]
+  const layout = layoutOf(job.entry)
+  const graphs = await openEvalGraphs(job.entry)
+  let records
+  try {
+    records = await evaluateImages({
+      entry: job.entry, graphs, methodIds: job.methodIds, out: job.out, perturbationIds: new Set(pert.map((p) => p.id)),
+      setup: { grid: { rows: layout.gridRows, cols: layout.gridCols, patchSize: job.entry.card.patchSize }, norm: job.entry.card.input, fill },
+      progress,
+    }, items, job.resume)
+  } finally {
+    await graphs.close()
+  }
+  const sanity = job.sanityCascade !== undefined
+    // Multi-run methods would need 2·m runs per step and image: left out of the randomisation test (CPU budget).
+    ? await runSanity(job.entry, job.sanityCascade, spread(pert.length > 0 ? pert : items, job.sanityN), job.methodIds.filter((id) => !isMultiRun(id)), job.out, progress)
+    : undefined
+  const summaries = summarise(job.methodIds, records, layout.gridCols, sanity)
+  const references = job.methodIds.filter((id) => isReferenceMap(id) || id === 'random-baseline')
+  const random = summaries.find((m) => m.id === 'random-baseline')
+  const ranking = rankMethods(summaries.filter((m) => !references.includes(m.id)), random)
+  const defaultMethod = ranking[0]?.id
+  const meta = {
+    model: job.entry.id, modelSha256: job.entry.card.sha256, dataset: job.datasetName, split: job.split, images: items.length, date: job.date,
+    command: job.command, classifier: graphs.classifierKind === 'classifier' ? 'the batch-dynamic classifier graph' : `the ${graphs.classifierKind} graph, one image per run`,
+    fillNote: pert.length > 0 ? `the mean of the ${pert.length} perturbation images (normalised ${fill.map((v) => v.toFixed(3)).join(', ')})` : 'not used',
+    labels: Object.fromEntries(job.methodIds.map((id) => [id, labelOf(id)])), references,
+  }
+  writeFileSync(join(job.out, 'results.json'), `${JSON.stringify({
+    ...meta, perturbationImages: pert.length, sanityImages: sanity?.images ?? 0, sanitySteps: sanity?.steps ?? [],
+    methods: summaries, ranking, defaultMethod, cardEvaluation: cardMethods(summaries),
+  }, null, 1)}\n`)
+  writeFileSync(join(job.out, 'report.md'), renderReport(meta, summaries, ranking, defaultMethod))
+  writeCharts(job.out, summaries, sanity?.steps ?? [])
+  return { summaries, defaultMethod, images: items.length }
+}

@@ -1,0 +1,108 @@
+/**
+ * `mamba-lens eval`: evaluates explanation methods on a labelled image folder (docs/eval/README.md).
+ * Parsing of its flags and the run with a progress display: a bar on a terminal, otherwise one line
+ * every 10 images (background runs write a log).
+ */
+import { basename } from 'node:path'
+import { EvalDataError, type SplitName } from '../adapters/eval/dataset'
+import { runEvalJob } from '../adapters/eval/evaluate'
+import { isMultiRun, isReferenceMap } from '../adapters/eval/maps'
+import { resolveModel, scanModels } from '../adapters/models/registry'
+import { supportedMethods } from '../engine/model-specs'
+import { INTEGRATED_GRADIENTS_ID, SMOOTHGRAD_ID } from '../core/eval/gradient-baselines'
+import { CENTRE_GAUSSIAN_ID } from '../core/eval/reference-maps'
+import { getMethod } from '../core/explain/registry'
+import type { Logger } from '../core/log'
+import { EXIT, UsageError, type ExitCode } from './exit-codes'
+import { ProgressBar, type TextSink } from './progress'
+
+export interface EvalArgs {
+  readonly command: 'eval'
+  readonly model?: string
+  readonly modelsDir?: string
+  readonly data: string
+  readonly methods?: readonly string[]
+  readonly split: SplitName
+  readonly out: string
+  readonly limit?: number
+  readonly resume: boolean
+  readonly perturbationN: number
+  readonly sanityCascade?: string
+  readonly sanityN: number
+  readonly argv: readonly string[]
+}
+
+type EvalValues = Readonly<Partial<Record<'model' | 'method' | 'methods' | 'data' | 'split' | 'out' | 'limit' | 'perturbation-n' | 'sanity-cascade' | 'sanity-n', string> & Record<'resume', boolean>>>
+
+function count(name: string, v: string | undefined, fallback: number | undefined): number | undefined {
+  if (v === undefined) return fallback
+  const n = Number(v)
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be an integer >= 0`)
+  return n
+}
+
+/** The eval command from parsed flags. */
+export function evalArgs(v: EvalValues, modelsDir: string | undefined, argv: readonly string[]): EvalArgs {
+  if (v.data === undefined) throw new UsageError('eval needs --data <BUS-BRA folder or folder with labels.csv, images/, masks/>')
+  const split = v.split ?? 'test'
+  if (!['test', 'val', 'train', 'all'].includes(split)) throw new UsageError('--split must be test, val, train or all')
+  const methods = (v.methods ?? v.method)?.split(',').map((s) => s.trim()).filter((s) => s.length > 0)
+  const limit = count('limit', v.limit, undefined)
+  const sanityCascade = v['sanity-cascade']
+  return {
+    command: 'eval', data: v.data, split: split as SplitName, out: v.out ?? 'mamba-lens-eval', resume: v.resume === true,
+    perturbationN: count('perturbation-n', v['perturbation-n'], 40)!, sanityN: count('sanity-n', v['sanity-n'], 10)!, argv,
+    ...(v.model !== undefined ? { model: v.model } : {}),
+    ...(modelsDir !== undefined ? { modelsDir } : {}),
+    ...(methods !== undefined ? { methods } : {}),
+    ...(limit !== undefined ? { limit } : {}),
+    ...(sanityCascade !== undefined ? { sanityCascade } : {}),
+  }
+}
+
+function progressOf(sink: TextSink): { update(done: number, total: number, label: string): void; finish(): void } {
+  let bar: ProgressBar | undefined
+  let barTotal = -1
+  return {
+    update(done, total, label) {
+      if (sink.isTTY === true) {
+        if (total !== barTotal) { bar?.finish(); bar = new ProgressBar(sink, total); barTotal = total }
+        bar?.update(done, label.startsWith('randomised') ? label : '')
+      } else if (done % 10 === 0 || done === total) {
+        sink.write(`mamba-lens eval: ${done}/${total}${label.startsWith('randomised') ? ` ${label}` : ''}\n`)
+      }
+    },
+    finish: () => bar?.finish(),
+  }
+}
+
+/** Runs the evaluation; prints where the report is. */
+export async function evalCommand(args: EvalArgs, modelsDir: string, io: { stdout: TextSink; stderr: TextSink }, log: Logger): Promise<ExitCode> {
+  const entry = resolveModel(scanModels(modelsDir, log), args.model)
+  const supported = supportedMethods(entry).map((m) => m.id)
+  // Multi-run gradient baselines need the input gradient (graphs exported with --input-gradient).
+  const multi = supported.includes('gradient-x-input') ? [INTEGRATED_GRADIENTS_ID, SMOOTHGRAD_ID] : []
+  const methodIds = args.methods ?? [...supported, ...multi, CENTRE_GAUSSIAN_ID]
+  for (const id of methodIds) {
+    if (isReferenceMap(id) || isMultiRun(id)) continue
+    getMethod(id)
+    if (!supported.includes(id)) throw new UsageError(`method ${id} needs outputs this model's graph does not have`)
+  }
+  const progress = progressOf(io.stderr)
+  try {
+    const outcome = await runEvalJob({
+      entry, dataDir: args.data, datasetName: basename(args.data.replace(/[/\\]+$/, '')), split: args.split, methodIds, out: args.out,
+      resume: args.resume, perturbationN: args.perturbationN, sanityN: args.sanityN, command: `mamba-lens ${args.argv.join(' ')}`,
+      date: new Date().toISOString().slice(0, 10),
+      ...(args.limit !== undefined ? { limit: args.limit } : {}),
+      ...(args.sanityCascade !== undefined ? { sanityCascade: args.sanityCascade } : {}),
+    }, progress.update)
+    progress.finish()
+    io.stdout.write(`evaluated ${outcome.images} images; best-ranked method: ${outcome.defaultMethod ?? '–'}; report: ${args.out}/report.md\n`)
+    return EXIT.ok
+  } catch (e) {
+    progress.finish()
+    if (e instanceof EvalDataError) throw new UsageError(e.message)
+    throw e
+  }
+}
