@@ -3,7 +3,7 @@
  * optional matrices graph, opened on first use. Loading = read → sha256 → session → card check.
  */
 import { readFileSync } from 'node:fs'
-import * as ort from 'onnxruntime-node'
+import * as ort from '../adapters/onnx/runtime'
 import type { ExecutionProvider } from '../core/engine/api'
 import { AppError } from '../core/errors'
 import type { Logger } from '../core/log'

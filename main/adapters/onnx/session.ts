@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { createRequire } from 'node:module'
 import { cpus } from 'node:os'
 import { dirname, join } from 'node:path'
-import * as ort from 'onnxruntime-node'
+import * as ort from './runtime'
 import type { ExecutionProvider } from '../../core/engine/api'
 import { AppError } from '../../core/errors'
 import { noopLogger, type Logger } from '../../core/log'
