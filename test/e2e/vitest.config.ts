@@ -4,7 +4,7 @@
  */
 import { defineConfig } from 'vitest/config'
 // Sets onnxruntime's telemetry switch in this process; the test forks inherit it.
-import '../../main/adapters/onnx/telemetry'
+import '../../main/adapters/onnx/telemetry.ts'
 
 export default defineConfig({
   test: {

@@ -86,7 +86,8 @@ describe('engine background matrices (synthetic graph)', () => {
 
   it('a worker restart loses the queued pieces; the next drill-down restores the run and resumes them', async () => {
     const log = new EventLog()
-    const engine = await createEngine({ ...base, onBackground: log.listener })
+    // Grace 0: the cancelled job's worker is replaced at once, which is the restart under test.
+    const engine = await createEngine({ ...base, onBackground: log.listener, cancelGraceMs: 0 })
     await engine.load('slow')
     const r = await engine.explain(img(3), { modelId: 'syn', targetClass: 2 })
     const key = engine.matricesStatus(r.runId)!.key
