@@ -114,9 +114,9 @@ export class ModelPool {
   }
 
   /** Opens a graph the card names next to the explainer: read, sha256 check, session on the model's provider. */
-  private async companion(model: LoadedModel, path: string, sha256: string | undefined, what: string, memoryArena: boolean): Promise<OrtSession> {
+  private async companion(model: LoadedModel, path: string, sha256: string, what: string, memoryArena: boolean): Promise<OrtSession> {
     const bytes = readModelFile(path, model.spec.id)
-    if (sha256 !== undefined) verifySha256(bytes, sha256, what)
+    verifySha256(bytes, sha256, what)
     return (await openSession(bytes, { logger: this.log.child('onnx'), preferProviders: [model.provider], memoryArena })).session
   }
 
