@@ -30,6 +30,15 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: [
         { group: ['electron'], message: 'Only main/app may import Electron.' },
         { group: ['**/app/**'], message: 'Inner layers may not import main/app.' },
+        { group: ['onnxruntime-node'], message: 'Import ORT through main/adapters/onnx/runtime.ts (telemetry off first).' },
+      ] }],
+    },
+  },
+  {
+    files: ['main/app/**/*.ts', 'main/index.ts', 'test/bench/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['onnxruntime-node'], message: 'Import ORT through main/adapters/onnx/runtime.ts (telemetry off first).' },
       ] }],
     },
   },

@@ -1,4 +1,6 @@
 import { defineConfig } from 'vitest/config'
+// Sets onnxruntime's telemetry switch in this process; the test forks inherit it.
+import './main/adapters/onnx/telemetry.ts'
 import { fileURLToPath } from 'node:url'
 
 export default defineConfig({

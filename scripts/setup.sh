@@ -4,7 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_pkgs=(chromium dcmtk poppler-utils python3-torch python3-onnx python3-pytest)
+# strace + iproute2: the network-silence check (npm run check:offline) runs the app under strace in a
+# loopback-only namespace (unshare, from util-linux).
+apt_pkgs=(chromium dcmtk poppler-utils python3-torch python3-onnx python3-pytest strace iproute2 util-linux)
 missing=()
 for p in "${apt_pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if ((${#missing[@]})); then

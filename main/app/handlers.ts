@@ -10,6 +10,7 @@ import type { Handlers } from './dispatch'
 import { IpcError } from './errors'
 import { exportView, type ExportServiceDeps } from './export/export-service'
 import type { ImageStore } from './image-store'
+import { rendererLogText } from './logging'
 import type { RunStore } from './run-store'
 
 export interface HandlerDeps {
@@ -119,7 +120,7 @@ export function createHandlers(deps: HandlerDeps, runs = new RunRegistry(), expo
     },
     'export:cancel': async (req) => ({ cancelled: exportsInFlight.cancel(req.requestId) }),
     'log:write': async (req) => {
-      rendererLog[req.level](req.message)
+      rendererLog[req.level](rendererLogText(req.message))
       return null
     },
   }

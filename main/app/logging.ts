@@ -40,6 +40,20 @@ export function fileSink(dir: string, minLevel: LogLevel): LogSink {
   }
 }
 
+/** Longest renderer-supplied log message kept (the schema admits 4000 characters; a log line needs far fewer). */
+export const MAX_RENDERER_LOG_CHARS = 500
+
+// ANSI/VT escape sequences (CSI … final byte, or ESC + one character), then any control or bidi-override
+// character left: the page must not be able to forge log lines, recolour a terminal or reorder text.
+const ESCAPE_SEQUENCE = /\u001b(?:\[[0-?]*[ -/]*[@-~]|[@-_])/g
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
+
+/** Text from the page made safe for one log line: escapes removed, control characters as spaces, capped. */
+export function rendererLogText(text: string): string {
+  const flat = text.replace(ESCAPE_SEQUENCE, '').replace(CONTROL, ' ')
+  return flat.length > MAX_RENDERER_LOG_CHARS ? `${flat.slice(0, MAX_RENDERER_LOG_CHARS)}…` : flat
+}
+
 export function createAppLogger(sinks: readonly LogSink[]): Logger {
   return createLogger((r) => {
     for (const s of sinks) s(r)

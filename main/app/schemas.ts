@@ -4,10 +4,11 @@
  * the compiler reject a schema that drifts from the contract's request type.
  */
 import { z } from 'zod'
+import { MAX_FILE_BYTES } from '../adapters/image-io/limits'
 import type { InvokeChannel, ReqOf } from '../../preload/contract'
 
 /** Largest file the app accepts (a multi-frame DICOM can be large; beyond this, decoding would exhaust memory). */
-export const MAX_IMAGE_BYTES = 512 * 1024 * 1024
+export const MAX_IMAGE_BYTES = MAX_FILE_BYTES
 
 const id = z.string().min(1).max(200)
 const layer = z.number().int().min(0).max(4096)

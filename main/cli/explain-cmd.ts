@@ -5,7 +5,7 @@
  * that would carry patient data) are reported and the batch continues (exit 3 at the end); model, usage,
  * write and cancellation errors stop the batch.
  */
-import { readFileSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { createHash } from 'node:crypto'
 import type { ExplainOptions, ExplainResult } from '../core/engine/api'
@@ -15,6 +15,7 @@ import { composeOverlay } from '../core/render/compose'
 import { toAscii } from '../core/export/provenance'
 import { methodTrust, RESEARCH_ONLY, type MethodTrust } from '../core/trust/report'
 import { describeVerdict } from '../core/trust/verdict'
+import { MAX_FILE_BYTES } from '../adapters/image-io/limits'
 import { loadImageFile } from '../adapters/image-io/registry'
 import { parseNpy } from '../adapters/preprocess/npy'
 import { modelInputFromScan } from '../core/image/model-input'
@@ -68,8 +69,11 @@ function jobsOf(args: ExplainArgs, engine: LensEngine, io: CliIo): Job[] {
     run: async (o) => {
       let bytes: Uint8Array
       try {
+        // Checked before reading: the same file-size limit as the app's Open dialog and bridge.
+        if (statSync(path).size > MAX_FILE_BYTES) throw new AppError('image/too-large', { detail: { reason: `file over ${MAX_FILE_BYTES / 2 ** 20} MB` } })
         bytes = readFileSync(path)
       } catch (e) {
+        if (e instanceof AppError) throw e
         throw new AppError('image/not-found', { cause: e })
       }
       if (bytes.length === 0) throw new AppError('image/empty', { detail: { reason: 'zero bytes' } })

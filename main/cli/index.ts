@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { createLogger, type Logger, type LogRecord } from '../core/log'
 import { methodInfo, methods as allMethods } from '../core/explain/registry'
-import { resolveModel, scanModels } from '../adapters/models/registry'
+import { resolveModelOrCardPath, scanModels } from '../adapters/models/registry'
 import { createEngine } from '../engine'
 import { methodInfos } from '../engine/model-specs'
 import { parseCommand, USAGE, type Command } from './args'
@@ -67,7 +67,7 @@ async function dispatch(cmd: Command, io: RunCliIo, log: Logger): Promise<ExitCo
     return EXIT.ok
   }
   if (cmd.command === 'methods') {
-    const infos = cmd.model === undefined ? allMethods.map(methodInfo) : methodInfos(resolveModel(scanModels(modelsDirOf(cmd, io), log), cmd.model))
+    const infos = cmd.model === undefined ? allMethods.map(methodInfo) : methodInfos(resolveModelOrCardPath(scanModels(modelsDirOf(cmd, io), log), cmd.model))
     if (cmd.json) io.stdout.write(`${JSON.stringify(infos, null, 2)}\n`)
     else for (const m of infos) io.stdout.write(`${m.id}\t${m.label}\t${m.classSpecific ? 'class-specific' : 'class-agnostic'}\t${m.spec}\n`)
     return EXIT.ok

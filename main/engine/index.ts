@@ -43,6 +43,8 @@ export interface CreateEngineOptions {
   readonly preload?: boolean
   /** Built worker entry (packaged app); default: next to the engine sources. */
   readonly workerUrl?: URL
+  /** How long a cancelled job may take to stop before its worker is replaced (WorkerHost; default 10 s). */
+  readonly cancelGraceMs?: number
 }
 
 /** Creates an engine. Never throws for a bad model: bad cards are skipped with a warning. */
@@ -54,6 +56,7 @@ export async function createEngine(options: CreateEngineOptions): Promise<LensEn
     logger: log,
     runCacheSize,
     ...(options.workerUrl !== undefined ? { workerUrl: options.workerUrl } : {}),
+    ...(options.cancelGraceMs !== undefined ? { cancelGraceMs: options.cancelGraceMs } : {}),
   })
   const engine = new WorkerEngine(entries, host, {
     ...(options.preferProviders !== undefined ? { preferProviders: options.preferProviders } : {}),

@@ -4,7 +4,7 @@
  * (STYLE.md §1.4). A job error is answered and the worker keeps serving; only the host ends it.
  */
 import { parentPort, workerData } from 'node:worker_threads'
-import { isAppError } from '../core/errors'
+import { AppError, isAppError } from '../core/errors'
 import { createLogger, type LogRecord } from '../core/log'
 import { drilldownJob } from './attention-jobs'
 import { classifyJob, modelInputJob } from './classify-job'
@@ -31,7 +31,10 @@ function sendLog(record: LogRecord): void {
 }
 
 const log = createLogger(sendLog, 'worker')
-const options = (workerData ?? {}) as { runCacheSize?: number }
+const options = (workerData ?? {}) as { runCacheSize?: number; cancelFlag?: Int32Array }
+// The host writes the id of a cancelled job here (host.ts); jobs stop at their next progress report.
+const cancelFlag = options.cancelFlag ?? new Int32Array(1)
+const cancelled = (jobId: number): boolean => Atomics.load(cancelFlag, 0) === jobId
 const pool = new ModelPool(log)
 const runs = new RunCache(Math.max(1, options.runCacheSize ?? 6))
 
@@ -77,7 +80,10 @@ port.on('message', (env: JobEnvelope) => {
   const ctx: JobContext = {
     pool,
     runs,
-    progress: (stage, fraction) => post({ type: 'progress', jobId: env.jobId, progress: { stage, fraction } }),
+    progress: (stage, fraction) => {
+      if (cancelled(env.jobId)) throw new AppError('run/cancelled')
+      post({ type: 'progress', jobId: env.jobId, progress: { stage, fraction } })
+    },
   }
   handle(env.req, ctx).then(
     (out) => {

@@ -30,6 +30,7 @@ import { runTrust } from './trust-jobs'
 export interface JobContext {
   readonly pool: ModelPool
   readonly runs: RunCache
+  /** Reports progress; also the job's cancellation checkpoint: throws `run/cancelled` once the host cancelled it. */
   progress(stage: string, fraction: number): void
 }
 
@@ -131,6 +132,8 @@ export async function explainJob(req: ExplainReq, ctx: JobContext): Promise<JobO
     graphTarget = argmaxOf(first['logits']!.data)
     timings['graph.top1'] = performance.now() - t
     graphRuns++
+    // Also a cancellation checkpoint between the two graph runs (entry.ts).
+    ctx.progress('graph', 0.3)
   }
   const forward = graphTarget === null && !classSpecific ? await ctx.pool.forwardSession(model) : undefined
   t = performance.now()

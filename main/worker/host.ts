@@ -5,9 +5,13 @@
  * (STYLE.md §1.4), so a running job cannot be interrupted from JS. Terminating the thread meanwhile is
  * NOT safe: measured with onnxruntime-node 1.30, when the native call later returns into the terminated
  * environment the binding throws a C++ `Napi::Error` and the whole process aborts. So a cancelled job is
- * rejected at once with `run/cancelled`, its worker is *retired* (it finishes the call, its answer is
- * dropped, then it releases its sessions and is terminated while idle in JS), and the next job starts on
- * a fresh worker. Models reload lazily there: every model job carries its spec.
+ * rejected at once with `run/cancelled` and *abandoned*: a flag shared with the worker makes the job stop
+ * at its next checkpoint (every progress report, i.e. between graph runs and methods), its answer is
+ * dropped, and the next job runs on the same worker with its sessions still open. Starting a fresh worker
+ * instead (as before issue 16) cost a model reload and stranded ≈ 90 MB of malloc arenas per cancel
+ * (docs/ROBUSTNESS.md). Only a worker that does not come back within `cancelGraceMs` is *retired* (it
+ * finishes the call, then releases its sessions and is terminated while idle in JS) and replaced; models
+ * reload lazily there: every model job carries its spec.
  *
  * Priorities: interactive jobs overtake queued background jobs (job-queue.ts). Background work is cut
  * into short jobs (one matrices piece per layer) instead of being interrupted, for the reason above.
@@ -36,6 +40,8 @@ export interface WorkerHostOptions {
   readonly runCacheSize?: number
   /** Built worker entry (e.g. electron-vite output); default: `entry.js` next to this file, else tsx. */
   readonly workerUrl?: URL
+  /** How long a cancelled job's worker may take to reach a checkpoint before it is replaced (default 10 s). */
+  readonly cancelGraceMs?: number
 }
 
 /** Per-request options. */
@@ -63,6 +69,8 @@ interface Job {
 /** A worker thread; `retiring` ones finish their last native call and are then ended. */
 interface Slot {
   readonly worker: Worker
+  /** `[jobId]` of the job to stop: written here, read by the worker at its checkpoints (entry.ts). */
+  readonly cancelFlag: Int32Array
   state: 'active' | 'retiring' | 'ended'
   /** Job id whose answer marks a retiring worker as back in JS (safe to terminate). */
   awaitJob?: number
@@ -71,9 +79,17 @@ interface Slot {
 }
 
 const RELEASE_JOB = -1
+const DEFAULT_CANCEL_GRACE_MS = 10_000
 
-function spawn(o: WorkerHostOptions): Worker {
-  const workerData = { runCacheSize: o.runCacheSize ?? 6 }
+/** A cancelled job whose worker has not answered yet: nothing else is sent to that worker meanwhile. */
+interface Abandoned {
+  readonly jobId: number
+  readonly slot: Slot
+  readonly timer: NodeJS.Timeout
+}
+
+function spawn(o: WorkerHostOptions, cancelFlag: Int32Array): Worker {
+  const workerData = { runCacheSize: o.runCacheSize ?? 6, cancelFlag }
   if (o.workerUrl !== undefined) return new Worker(o.workerUrl, { workerData })
   return startWorker(import.meta.url, 'entry', workerData)
 }
@@ -84,6 +100,7 @@ export class WorkerHost {
   private readonly slots = new Set<Slot>()
   private readonly queue = new PriorityQueue<Job>()
   private current: Job | null = null
+  private abandoned: Abandoned | null = null
   private nextId = 1
   private closed = false
   private pumpScheduled = false
@@ -148,11 +165,30 @@ export class WorkerHost {
       return
     }
     if (this.current !== job) return
-    this.log.info('cancelling a running job: retiring its worker', { kind: job.req.kind })
+    this.log.info('cancelling a running job', { kind: job.req.kind })
     this.current = null
-    if (this.active !== null) this.retire(this.active, job.id)
     this.settle(job, () => job.reject(new AppError('run/cancelled')))
-    this.pump()
+    const slot = this.active
+    if (slot === null) return this.pump()
+    Atomics.store(slot.cancelFlag, 0, job.id)
+    const timer = setTimeout(() => {
+      this.log.warn('a cancelled job did not stop in time: replacing its worker', { kind: job.req.kind, graceMs: this.cancelGraceMs })
+      this.abandoned = null
+      this.retire(slot, job.id)
+      this.pump()
+    }, this.cancelGraceMs)
+    this.abandoned = { jobId: job.id, slot, timer }
+  }
+
+  private get cancelGraceMs(): number {
+    return this.options.cancelGraceMs ?? DEFAULT_CANCEL_GRACE_MS
+  }
+
+  /** The abandoned job answered (or its worker is gone): the worker is free again. */
+  private clearAbandoned(): void {
+    if (this.abandoned === null) return
+    clearTimeout(this.abandoned.timer)
+    this.abandoned = null
   }
 
   /** Stops routing work to `slot`; it is ended once it answers `jobId` (i.e. its native call returned). */
@@ -188,11 +224,12 @@ export class WorkerHost {
 
   private ensureWorker(): Slot {
     if (this.active !== null) return this.active
-    const worker = spawn(this.options)
+    const cancelFlag = new Int32Array(new SharedArrayBuffer(4))
+    const worker = spawn(this.options, cancelFlag)
     this.spawned++
     let markEnded = (): void => undefined
     const ended = new Promise<void>((resolve) => { markEnded = resolve })
-    const slot: Slot = { worker, state: 'active', ended, markEnded }
+    const slot: Slot = { worker, cancelFlag, state: 'active', ended, markEnded }
     this.slots.add(slot)
     void ended.then(() => this.slots.delete(slot))
     worker.on('message', (m: WorkerMessage) => this.onMessage(slot, m))
@@ -203,7 +240,7 @@ export class WorkerHost {
   }
 
   private pump(): void {
-    if (this.current !== null || this.closed) return
+    if (this.current !== null || this.abandoned !== null || this.closed) return
     const job = this.queue.shift()
     if (job === undefined) return
     this.current = job
@@ -247,6 +284,13 @@ export class WorkerHost {
       }
       return
     }
+    if (this.abandoned !== null && m.jobId === this.abandoned.jobId) {
+      if (m.type !== 'progress') {
+        this.clearAbandoned()
+        this.pumpSoon()
+      }
+      return
+    }
     const job = this.current
     if (job === null || m.jobId !== job.id) return
     if (m.type === 'progress') {
@@ -285,6 +329,7 @@ export class WorkerHost {
     if (!wasActive) return
     this.log.error('worker stopped unexpectedly; it will be restarted', { reason: e.message })
     if (this.active === slot) this.active = null
+    this.clearAbandoned()
     const job = this.current
     this.current = null
     if (job !== null) this.settle(job, () => job.reject(new AppError('internal', { detail: { reason: 'worker stopped' }, cause: e })))
@@ -300,8 +345,10 @@ export class WorkerHost {
     this.closed = true
     for (const job of this.queue.drain()) this.settle(job, () => job.reject(new AppError('run/cancelled', { detail: { reason: 'engine closed' } })))
     const job = this.current
+    const abandonedId = this.abandoned?.jobId
     this.current = null
-    if (this.active !== null) this.retire(this.active, job?.id)
+    this.clearAbandoned()
+    if (this.active !== null) this.retire(this.active, job?.id ?? abandonedId)
     if (job !== null) this.settle(job, () => job.reject(new AppError('run/cancelled', { detail: { reason: 'engine closed' } })))
     await Promise.all([...this.slots].map((s) => s.ended))
   }

@@ -8,7 +8,7 @@
  * Why per layer even for a user's `matrices()` call: measured on Vim-T, 2 cores, 24 runs with G = 2 take
  * about as long as one run with G = 48 (6.2 s vs 5.4–6.5 s) while the graph's peak memory is 1/24th.
  */
-import * as ort from 'onnxruntime-node'
+import * as ort from '../adapters/onnx/runtime'
 import { attentionFactorsFromTaps } from '../core/attention/factors'
 import { attentionMatrix } from '../core/attention/matrix'
 import { repairRange } from '../core/attention/range-repair'

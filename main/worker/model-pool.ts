@@ -3,7 +3,7 @@
  * optional matrices graph, opened on first use. Loading = read → sha256 → session → card check.
  */
 import { readFileSync } from 'node:fs'
-import * as ort from 'onnxruntime-node'
+import * as ort from '../adapters/onnx/runtime'
 import type { ExecutionProvider } from '../core/engine/api'
 import { AppError } from '../core/errors'
 import type { Logger } from '../core/log'
@@ -123,9 +123,9 @@ export class ModelPool {
   }
 
   /** Opens a graph the card names next to the explainer: read, sha256 check, session on the model's provider. */
-  private async companion(model: LoadedModel, path: string, sha256: string | undefined, what: string, memoryArena: boolean): Promise<OrtSession> {
+  private async companion(model: LoadedModel, path: string, sha256: string, what: string, memoryArena: boolean): Promise<OrtSession> {
     const bytes = readModelFile(path, model.spec.id)
-    if (sha256 !== undefined) verifySha256(bytes, sha256, what)
+    verifySha256(bytes, sha256, what)
     return (await openSession(bytes, { logger: this.log.child('onnx'), preferProviders: [model.provider], memoryArena })).session
   }
 

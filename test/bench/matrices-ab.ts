@@ -11,7 +11,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import * as ort from 'onnxruntime-node'
+import * as ort from '../../main/adapters/onnx/runtime'
 import { attentionFactors } from '../../main/core/attention/factors'
 import { attentionMatrix } from '../../main/core/attention/matrix'
 import { layerFeeds, syntheticFeeds } from './taps'

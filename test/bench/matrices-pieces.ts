@@ -12,7 +12,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import * as ort from 'onnxruntime-node'
+import * as ort from '../../main/adapters/onnx/runtime'
 import { drilldownVectors } from '../../main/core/attention/drilldown'
 import { attentionFactors } from '../../main/core/attention/factors'
 import { DT_INT64, encodeModel, type NodeDef, type TensorInit } from '../main/adapters/onnx/fixtures/onnx-writer'

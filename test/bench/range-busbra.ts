@@ -10,7 +10,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { parseArgs } from 'node:util'
-import * as ort from 'onnxruntime-node'
+import * as ort from '../../main/adapters/onnx/runtime'
 import sharp from 'sharp'
 import { rangeUnsafeTokens } from '../../main/core/attention/range-repair'
 import { layerFeeds } from './taps'

@@ -14,13 +14,13 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import os from 'node:os'
 import { basename, dirname, join } from 'node:path'
 import { parseArgs } from 'node:util'
-import * as ort from 'onnxruntime-node'
+import * as ort from '../../main/adapters/onnx/runtime'
 import { storeOptimizedGraph } from '../../main/adapters/onnx/session'
 import { attentionMatrix } from '../../main/core/attention/matrix'
-import type { EngineImage } from '../../main/core/engine/api'
 import { createEngine, type LensEngine } from '../../main/engine'
 import { benchBackground } from './background-bench'
 import { writeSummary } from './summary'
+import { photo } from './taps'
 
 const { values } = parseArgs({ options: { model: { type: 'string' }, runs: { type: 'string' }, out: { type: 'string' } } })
 const cardPath = values.model ?? 'models/vim-tiny-conformance.json'
@@ -37,12 +37,6 @@ let peakRss = process.memoryUsage().rss
 const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss) }, 20)
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN
 const round = (x: number): number => Math.round(x * 10) / 10
-
-function photo(width = 640, height = 480): EngineImage {
-  const rgb = new Uint8Array(width * height * 3)
-  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) rgb.set([(x * 255) / width, (y * 255) / height, ((x ^ y) & 0xff)], (y * width + x) * 3)
-  return { width, height, rgb, sourceSha256: '0'.repeat(64) }
-}
 
 /** Waits (≤ 30 s) for the writer thread's cache entry: the graph's checksum file is renamed into place last. */
 async function cacheWritten(cacheDir: string): Promise<void> {

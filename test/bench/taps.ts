@@ -1,9 +1,10 @@
 /**
- * Shared by the bench scripts: the deterministic explainer input they all run, and one layer's
+ * Shared by the bench scripts: a synthetic photograph, the deterministic explainer input they all run, and one layer's
  * matrices-graph feeds cut from a run's taps as the worker cuts them (G = 2: both directions;
  * main/worker/matrices-jobs.ts).
  */
-import * as ort from 'onnxruntime-node'
+import * as ort from '../../main/adapters/onnx/runtime'
+import type { EngineImage } from '../../main/core/engine/api'
 
 interface CardInput { readonly classes: readonly string[]; readonly input: { readonly shape: readonly number[] } }
 
@@ -29,4 +30,11 @@ export function layerFeeds(taps: ort.InferenceSession.ReturnType, layers: number
     out[k] = new ort.Tensor('float32', data.subarray(layer * per, (layer + 1) * per), [2, ...t.dims.slice(2)])
   }
   return out
+}
+
+/** A 640×480 gradient-and-XOR photograph, the engine-level bench input. */
+export function photo(width = 640, height = 480): EngineImage {
+  const rgb = new Uint8Array(width * height * 3)
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) rgb.set([(x * 255) / width, (y * 255) / height, ((x ^ y) & 0xff)], (y * width + x) * 3)
+  return { width, height, rgb, sourceSha256: '0'.repeat(64) }
 }

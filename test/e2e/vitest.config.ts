@@ -3,6 +3,8 @@
  * each spec starts its own browser-mode app and the inference worker wants the CPU to itself.
  */
 import { defineConfig } from 'vitest/config'
+// Sets onnxruntime's telemetry switch in this process; the test forks inherit it.
+import '../../main/adapters/onnx/telemetry.ts'
 
 export default defineConfig({
   test: {

@@ -59,7 +59,11 @@ export const niftiLoader: ImageLoader = {
 
   async load(bytes: Uint8Array, opts: LoadOptions): Promise<LoadedScan> {
     throwIfAborted(opts.signal)
-    const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer
+    // The file's own buffer when `bytes` spans it exactly (a large file from readFileSync, gunzip's single
+    // chunk: registry.ts), else one copy: nifti-reader-js wants an ArrayBuffer (it reads past the header
+    // when that is longer), and a volume may be hundreds of MB.
+    const spans = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+    const buffer = (spans ? bytes.buffer : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length)) as ArrayBuffer
     if (!nifti.isNIFTI(buffer)) throw malformed('no NIfTI magic')
     let h: Header
     try {
@@ -94,19 +98,17 @@ export const niftiLoader: ImageLoader = {
       throw new ImageIoError('image/too-large', { detail: tooLargeDetail(dims[u as 0 | 1 | 2], dims[v as 0 | 1 | 2]) })
     }
     const start = Number(h.vox_offset) + volume * voxels * size
-    if (!Number.isFinite(start) || start < 0 || start + voxels * size > buffer.byteLength) throw malformed('voxel data shorter than the header says')
+    if (!Number.isFinite(start) || start < 0 || start + voxels * size > bytes.length) throw malformed('voxel data shorter than the header says')
     throwIfAborted(opts.signal)
     const view = new DataView(buffer, start, voxels * size)
     // NIfTI: scl_slope 0 means "no scaling", and then scl_inter is ignored too.
     const hasScale = Number.isFinite(h.scl_slope) && h.scl_slope !== 0
     const slope = hasScale ? h.scl_slope : 1
     const inter = hasScale && Number.isFinite(h.scl_inter) ? h.scl_inter : 0
-    const channel = (c: number): Float32Array => {
-      const vol = new Float32Array(voxels)
-      if (isRgb) for (let i = 0; i < voxels; i++) vol[i] = view.getUint8(i * 3 + c)
-      else if (reader) for (let i = 0; i < voxels; i++) vol[i] = reader.read(view, i * size, h.littleEndian) * slope + inter
-      return extractSlice(vol, dims, axis, index).values
-    }
+    // Only the slice's voxels are read and scaled (extractSlice with a voxel reader).
+    const channel = (c: number): Float32Array => extractSlice(
+      isRgb ? (i) => view.getUint8(i * 3 + c) : (i) => (reader as NonNullable<typeof reader>).read(view, i * size, h.littleEndian) * slope + inter,
+      dims, axis, index).values
     const width = dims[u as 0 | 1 | 2]
     const height = dims[v as 0 | 1 | 2]
     const mm = mmPerUnit(h.xyzt_units)

@@ -2,12 +2,13 @@
  * PNG / JPEG / WebP / TIFF / GIF through sharp (libvips). EXIF orientation is applied so the image shows
  * the way the camera held it; alpha is flattened onto black; 16-bit and grey inputs become 8-bit sRGB.
  * The pixel limit is checked from the header before any pixel is decoded, so a tiny file that claims
- * 100 000 × 100 000 pixels fails fast with 'image/too-large' instead of exhausting memory.
+ * 100 000 × 100 000 pixels fails fast with 'image/too-large' instead of exhausting memory; an image within
+ * the limit but over MAX_DECODED_RASTER_PIXELS is down-sampled during decoding (meta.downsampledFrom).
  */
 import sharp, { type Metadata, type OutputInfo } from 'sharp'
 import { ImageIoError, throwIfAborted } from './errors'
 import { extensionOf, hasAscii, type ImageLoader, type LoadOptions, type Match, type Probe } from './loader'
-import { MAX_PIXELS, tooLargeDetail } from './limits'
+import { MAX_DECODED_RASTER_PIXELS, MAX_RASTER_PIXELS, tooLargeDetail } from './limits'
 import { colourPresets } from '../../core/image/presets'
 import { PhiRecord } from '../../core/image/phi'
 import type { LoadedScan } from '../../core/image/scan-types'
@@ -39,21 +40,21 @@ export const rasterLoader: ImageLoader = {
 
   async load(bytes: Uint8Array, opts: LoadOptions): Promise<LoadedScan> {
     const format = rasterFormatOf(bytes) ?? extensionOf(opts.name ?? '').replace('.', '')
-    const input = { limitInputPixels: MAX_PIXELS, failOn: 'error' as const }
+    const input = { limitInputPixels: MAX_RASTER_PIXELS, failOn: 'error' as const }
     let metadata: Metadata
     try {
       metadata = await sharp(bytes, input).metadata()
     } catch (cause) {
       // sharp checks the pixel limit while reading the header, so an over-large image already fails here.
       if (cause instanceof Error && PIXEL_LIMIT_PATTERN.test(cause.message)) {
-        throw new ImageIoError('image/too-large', { detail: { limit: MAX_PIXELS, reason: `over the ${MAX_PIXELS.toLocaleString('en-US')}-pixel limit` }, cause })
+        throw new ImageIoError('image/too-large', { detail: { limit: MAX_RASTER_PIXELS, reason: `over the ${MAX_RASTER_PIXELS.toLocaleString('en-US')}-pixel limit` }, cause })
       }
       throw new ImageIoError('image/decode-failed', { detail: { format }, cause })
     }
     const width = metadata.autoOrient?.width ?? metadata.width ?? 0
     const height = metadata.autoOrient?.height ?? metadata.height ?? 0
-    if (width * height > MAX_PIXELS) {
-      throw new ImageIoError('image/too-large', { detail: tooLargeDetail(width, height) })
+    if (width * height > MAX_RASTER_PIXELS) {
+      throw new ImageIoError('image/too-large', { detail: tooLargeDetail(width, height, MAX_RASTER_PIXELS) })
     }
     const frameCount = metadata.pages ?? 1
     const frame = opts.frame ?? 0
@@ -61,17 +62,19 @@ export const rasterLoader: ImageLoader = {
       throw new ImageIoError('image/frame-out-of-range', { detail: { frame, frameCount } })
     }
     throwIfAborted(opts.signal)
+    const scale = Math.min(1, Math.sqrt(MAX_DECODED_RASTER_PIXELS / (width * height)))
     let raw: { data: Buffer; info: OutputInfo }
     try {
-      raw = await sharp(bytes, { ...input, page: frame })
-        .autoOrient()
+      const oriented = sharp(bytes, { ...input, page: frame }).autoOrient()
+      const sized = scale < 1 ? oriented.resize(Math.floor(width * scale), Math.floor(height * scale), { fit: 'fill' }) : oriented
+      raw = await sized
         .flatten({ background: '#000000' })
         .toColourspace('srgb')
         .raw({ depth: 'uchar' })
         .toBuffer({ resolveWithObject: true })
     } catch (cause) {
       const tooLarge = cause instanceof Error && PIXEL_LIMIT_PATTERN.test(cause.message)
-      if (tooLarge) throw new ImageIoError('image/too-large', { detail: tooLargeDetail(width, height), cause })
+      if (tooLarge) throw new ImageIoError('image/too-large', { detail: tooLargeDetail(width, height, MAX_RASTER_PIXELS), cause })
       throw new ImageIoError('image/decode-failed', { detail: { format }, cause })
     }
     throwIfAborted(opts.signal)
@@ -100,6 +103,7 @@ export const rasterLoader: ImageLoader = {
         sourceBitDepth: metadata.depth ?? 'unknown',
         exifOrientation: metadata.orientation ?? 1,
         pages: frameCount,
+        ...(scale < 1 ? { downsampledFrom: `${width}×${height}` } : {}),
       },
       // EXIF/XMP can name a person or a place; none of it is read, so there is nothing to keep here.
       phi: new PhiRecord(),

@@ -30,13 +30,20 @@ function isGzip(bytes: Uint8Array): boolean {
   return bytes[0] === 0x1f && bytes[1] === 0x8b
 }
 
+/**
+ * Inflates into one buffer: the gzip trailer's ISIZE (uncompressed size mod 2³²) sizes zlib's output chunk,
+ * so a large payload is not collected as a list of chunks and concatenated (twice its size at the end). A
+ * lying trailer only loses that: zlib still stops at the cap, and untouched buffer pages cost no memory.
+ */
 function gunzip(bytes: Uint8Array): Uint8Array {
+  const isize = bytes.length >= 18 ? new DataView(bytes.buffer, bytes.byteOffset + bytes.length - 4, 4).getUint32(0, true) : 0
+  const chunkSize = Math.min(Math.max(isize, 64 * 1024), MAX_INFLATED_BYTES)
   try {
-    const out = gunzipSync(bytes, { maxOutputLength: MAX_INFLATED_BYTES })
+    const out = gunzipSync(bytes, { maxOutputLength: MAX_INFLATED_BYTES, chunkSize })
     return new Uint8Array(out.buffer, out.byteOffset, out.length)
   } catch (cause) {
     // zlib reports the output cap as a RangeError; anything else is a damaged archive.
-    if (cause instanceof RangeError) throw new ImageIoError('image/too-large', { detail: { reason: 'gzip content larger than 1 GiB' }, cause })
+    if (cause instanceof RangeError) throw new ImageIoError('image/too-large', { detail: { reason: `gzip content larger than ${MAX_INFLATED_BYTES / 2 ** 20} MB` }, cause })
     throw new ImageIoError('image/unsupported-format', { detail: { reason: 'damaged gzip data' }, cause })
   }
 }

@@ -13,16 +13,14 @@ const fileName = z.string().min(1).refine((s) => !/[\\/]/.test(s) && s !== '..' 
 
 const outputSpec = z.looseObject({ shape: z.array(dim), meaning: z.string().optional() })
 
-const matricesGraph = z.union([
-  fileName,
-  z.looseObject({
-    file: fileName,
-    sha256: z.string().regex(/^[0-9a-f]{64}$/i).optional(),
-    /** Token order of the output's direction-1 matrices: 'scan' (GRAPH_CONTRACT default) or 'original'. */
-    order: z.enum(['scan', 'original']).optional(),
-    output: z.string().optional(),
-  }),
-])
+/** Every graph a card names carries its sha256, checked before the graph is opened (issue 16). */
+const matricesGraph = z.looseObject({
+  file: fileName,
+  sha256: z.string().regex(/^[0-9a-f]{64}$/i),
+  /** Token order of the output's direction-1 matrices: 'scan' (GRAPH_CONTRACT default) or 'original'. */
+  order: z.enum(['scan', 'original']).optional(),
+  output: z.string().optional(),
+})
 
 /**
  * Optional forward-only variant of the explainer (same weights; no `target` input, no gradient or LRP
@@ -99,7 +97,7 @@ export type ModelCard = z.infer<typeof cardSchema>
 /** Normalised description of the optional weight-free matrices graph. */
 export interface MatricesGraphSpec {
   readonly file: string
-  readonly sha256?: string
+  readonly sha256: string
   readonly order: 'scan' | 'original'
   readonly output?: string
 }
@@ -108,11 +106,7 @@ export interface MatricesGraphSpec {
 export function matricesGraphOf(card: ModelCard): MatricesGraphSpec | undefined {
   const m = card.matricesGraph
   if (m === undefined) return undefined
-  if (typeof m === 'string') return { file: m, order: 'scan' }
-  return {
-    file: m.file, order: m.order ?? 'scan',
-    ...(m.sha256 !== undefined ? { sha256: m.sha256 } : {}), ...(m.output !== undefined ? { output: m.output } : {}),
-  }
+  return { file: m.file, sha256: m.sha256, order: m.order ?? 'scan', ...(m.output !== undefined ? { output: m.output } : {}) }
 }
 
 /** Name of the class-weights input (GRAPH_CONTRACT: `target`). */

@@ -96,8 +96,9 @@ export function defaultModel(entries: readonly ModelEntry[]): ModelEntry | undef
 }
 
 /**
- * Resolves a CLI/IPC model reference: a known id, or a path to a card (`.json`) or to a graph whose
- * card sits next to it (`x.onnx` → `x.json`). Unknown → `model/not-found`.
+ * Resolves a model id among the registered models (undefined: the default). Never a path: the page may
+ * only name models main registered (issue 16: a `modelId` path made main load any card and answered
+ * whether a file exists). Unknown → `model/not-found`, without echoing the reference.
  */
 export function resolveModel(entries: readonly ModelEntry[], ref: string | undefined): ModelEntry {
   if (ref === undefined) {
@@ -107,6 +108,15 @@ export function resolveModel(entries: readonly ModelEntry[], ref: string | undef
   }
   const known = entries.find((e) => e.id === ref)
   if (known !== undefined) return known
+  throw new AppError('model/not-found', { detail: { reason: 'not a registered model id' } })
+}
+
+/**
+ * The CLI's model reference (the user's own command line): a registered id, or a path to a card (`.json`)
+ * or to a graph whose card sits next to it (`x.onnx` → `x.json`).
+ */
+export function resolveModelOrCardPath(entries: readonly ModelEntry[], ref: string | undefined): ModelEntry {
+  if (ref === undefined || entries.some((e) => e.id === ref)) return resolveModel(entries, ref)
   const cardPath = ref.endsWith('.onnx') ? ref.slice(0, -'.onnx'.length) + '.json' : ref
   if (cardPath.endsWith('.json') && existsSync(cardPath)) return loadCardFile(cardPath)
   throw new AppError('model/not-found', { detail: { model: basename(ref) } })

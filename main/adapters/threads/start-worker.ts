@@ -8,6 +8,8 @@ import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { exactGpuArithmetic } from '../onnx/gpu-env'
+// Before any thread exists: a worker cannot switch ORT's telemetry off for its process itself.
+import '../onnx/telemetry'
 
 /** `callerUrl`: the caller's `import.meta.url` (the entries sit next to it, as sources and as bundle). */
 export function startWorker(callerUrl: string, name: string, workerData: Readonly<Record<string, unknown>> = {}): Worker {

@@ -5,7 +5,9 @@
  *  - Host header must name this loopback port (defeats DNS rebinding);
  *  - API calls need the random per-launch token in a custom header (a custom header also forces a CORS
  *    preflight from any other origin, which is never answered, so other sites cannot even send the request);
- *  - an Origin header, when present, must be ours; bodies are capped and decoded defensively.
+ *  - an Origin header, when present, must be ours;
+ *  - bodies are bounded before and while they are read (body.ts), at most MAX_API_REQUESTS calls run at
+ *    once (503 beyond), and a malformed request (a channel that is not valid percent-encoding) is a 400.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
@@ -16,6 +18,7 @@ import { BRIDGE, type EventChannel, type EventContract } from '../../../preload/
 import { SECURITY_HEADERS } from '../csp'
 import type { Dispatch } from '../dispatch'
 import { MAX_IMAGE_BYTES } from '../schemas'
+import { BodyReader } from './body'
 import { loadStaticFiles } from './static-files'
 
 export interface BridgeOptions {
@@ -39,21 +42,29 @@ export interface Bridge {
 
 const CLIENT_HEADER = 'x-mamba-lens-client'
 const MAX_BODY = MAX_IMAGE_BYTES + 1024 * 1024
+/** Bodies read at once: one largest image plus small calls (a second large upload waits for a 503 retry). */
+const BODY_BUDGET = MAX_BODY + 16 * 1024 * 1024
+/** API calls in progress at once (the page makes a handful; pixel-value probes can burst). */
+const MAX_API_REQUESTS = 32
 
 function send(res: ServerResponse, status: number, body: string | Uint8Array, type = 'text/plain; charset=utf-8'): void {
   res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': type, 'content-length': Buffer.byteLength(body) })
   res.end(body)
 }
 
-async function readBody(req: IncomingMessage): Promise<Uint8Array | null> {
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length
-    if (size > MAX_BODY) return null
-    chunks.push(chunk)
+/** A refusal before the body was read: the connection is closed so the client stops sending. */
+function refuse(res: ServerResponse, status: number, text: string): void {
+  res.shouldKeepAlive = false
+  send(res, status, text)
+}
+
+/** The channel named by the path, or null when its percent-encoding is malformed. */
+function channelOf(encoded: string): string | null {
+  try {
+    return decodeURIComponent(encoded)
+  } catch {
+    return null
   }
-  return new Uint8Array(Buffer.concat(chunks))
 }
 
 export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
@@ -62,6 +73,8 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   const token = opts.token ?? randomBytes(32).toString('hex')
   const tokenBuf = Buffer.from(token)
   const streams = new Map<string, Set<ServerResponse>>()
+  const bodies = new BodyReader(MAX_BODY, BODY_BUDGET)
+  let apiRequests = 0
   let port = 0
 
   const hostOk = (host: string | undefined): boolean => host === `127.0.0.1:${port}` || host === `localhost:${port}`
@@ -97,21 +110,28 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
       })
       return
     }
-    if (req.method !== 'POST' || !path.startsWith(BRIDGE.invokePath)) return send(res, 404, 'not found')
-    if (req.headers['content-type'] !== 'application/octet-stream') return send(res, 415, 'unsupported media type')
-    const body = await readBody(req)
-    if (body === null) return send(res, 413, 'too large')
-    let raw: unknown
+    if (req.method !== 'POST' || !path.startsWith(BRIDGE.invokePath)) return refuse(res, 404, 'not found')
+    if (req.headers['content-type'] !== 'application/octet-stream') return refuse(res, 415, 'unsupported media type')
+    const channel = channelOf(path.slice(BRIDGE.invokePath.length))
+    if (channel === null) return refuse(res, 400, 'malformed request')
+    if (apiRequests >= MAX_API_REQUESTS) return refuse(res, 503, 'busy')
+    apiRequests++
     try {
-      raw = decodeWire(body)
-    } catch (err) {
-      // A malformed body is answered like any invalid request; the dispatcher logs and words it.
-      log.debug('undecodable body', { error: err instanceof Error ? err.message : String(err) })
-      raw = undefined
+      const read = await bodies.read(req)
+      if (!read.ok) return refuse(res, read.status, read.reason)
+      let raw: unknown
+      try {
+        raw = decodeWire(read.body)
+      } catch (err) {
+        // A malformed body is answered like any invalid request; the dispatcher logs and words it.
+        log.debug('undecodable body', { error: err instanceof Error ? err.message : String(err) })
+        raw = undefined
+      }
+      const result = await opts.dispatch(channel, raw, { emit: emitTo(client) })
+      send(res, 200, encodeWire(result), 'application/octet-stream')
+    } finally {
+      apiRequests--
     }
-    const channel = decodeURIComponent(path.slice(BRIDGE.invokePath.length))
-    const result = await opts.dispatch(channel, raw, { emit: emitTo(client) })
-    send(res, 200, encodeWire(result), 'application/octet-stream')
   }
 
   const server = createServer((req, res) => {

@@ -56,9 +56,11 @@ export function sliceOrientation(axcodes: string, axis: 0 | 1 | 2, source: ScanO
  * Cuts slice `index` along voxel axis `axis` from a volume stored i-fastest (NIfTI order), starting at
  * element `offset` (for 4-D series: volume · nx·ny·nz). Rows are flipped so that the highest index of the
  * row axis is at the top: for the usual RAS/LAS volumes that puts anterior / superior up, as viewers do.
+ * `volume` may be a function of the voxel index, so a loader reads only the slice's voxels from the file
+ * instead of converting the whole volume first (a 512 MB int16 volume would be 1 GB of float32).
  */
 export function extractSlice(
-  volume: ArrayLike<number>,
+  volume: ArrayLike<number> | ((voxel: number) => number),
   dims: readonly [number, number, number],
   axis: 0 | 1 | 2,
   index: number,
@@ -70,13 +72,14 @@ export function extractSlice(
   const width = dims[u] as number
   const height = dims[v] as number
   const values = new Float32Array(width * height)
+  const at = typeof volume === 'function' ? volume : (i: number): number => volume[i] as number
   const base = offset + index * stride[axis]
   const su = stride[u as 0 | 1 | 2]
   const sv = stride[v as 0 | 1 | 2]
   for (let row = 0; row < height; row++) {
     const vIdx = height - 1 - row
     for (let col = 0; col < width; col++) {
-      values[row * width + col] = volume[base + col * su + vIdx * sv] as number
+      values[row * width + col] = at(base + col * su + vIdx * sv)
     }
   }
   return { width, height, values }

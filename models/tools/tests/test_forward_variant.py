@@ -1,5 +1,6 @@
 """The forward-only explainer variant (export --forward-variant): same outputs as the full graph, minus
 what needs the target; no target input."""
+import hashlib
 import json
 
 import numpy as np
@@ -37,3 +38,6 @@ def test_export_writes_the_variant_into_the_card(tmp_path):
     assert (tmp_path / fg["file"]).is_file() and len(fg["sha256"]) == 64
     assert "logits" in fg["outputs"] and not set(fg["outputs"]) & set(FORWARD_ONLY_DROPS)
     assert set(fg["outputs"]) <= set(card["outputs"])
+    # Every file the card names carries the sha256 of the file written (the app checks each before use).
+    for entry in (card, fg, card["matricesGraph"]):
+        assert entry["sha256"] == hashlib.sha256((tmp_path / entry["file"]).read_bytes()).hexdigest(), entry["file"]

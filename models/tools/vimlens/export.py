@@ -56,7 +56,7 @@ def make_card(name: str, cfg: VimConfig, ckpt: Path, onnx_sha: str, grad_first: 
         "grid": [cfg.grid, cfg.grid], "patchSize": cfg.patch_size, "gradFirstLayer": grad_first,
         "outputs": {k: {"shape": v, "meaning": MEANINGS[k]} for k, v in shapes.items()},
         "source": {"checkpoint": ckpt.name, "checkpointSha256": sha256_file(ckpt)},
-        "matricesGraph": {"file": f"{name}.matrices.onnx"},
+        "matricesGraph": {"file": f"{name}.matrices.onnx", "sha256": None},  # set once the graph is written
         "graph": {"nodes": len(proto.graph.node) if proto else None, "opset": 17, "builder": "models/tools/vimlens/graph"},
         "default": False,
     }
@@ -106,11 +106,13 @@ def export(ckpt: Path, name: str, out_dir: Path, grad_first: int, labels: list[s
             tmp_cls, card["classifierGraph"] = save_classifier({k: v.numpy() for k, v in sd.items()}, cfg, out_dir, name,
                                                                {"mamba_lens_model": name, "source_sha256": sha256_file(ckpt)})
             published.append((tmp_cls, out_dir / f"{name}.classifier.onnx"))
+        fd, tmp_mat = tempfile.mkstemp(dir=out_dir, suffix=".onnx.part"); os.close(fd)  # noqa: E702
+        onnx.save(build_matrices(cfg.seq_len, cfg.d_inner, cfg.d_state), tmp_mat)
+        # Every file the card names carries its sha256; the app refuses a graph that does not match.
+        card["matricesGraph"]["sha256"] = hashlib.sha256(Path(tmp_mat).read_bytes()).hexdigest()
         fd, tmp_card = tempfile.mkstemp(dir=out_dir, suffix=".json.part"); os.close(fd)  # noqa: E702
         Path(tmp_card).write_text(json.dumps(card, indent=1) + "\n")
         onnx_path, card_path = out_dir / f"{name}.onnx", out_dir / f"{name}.json"
-        fd, tmp_mat = tempfile.mkstemp(dir=out_dir, suffix=".onnx.part"); os.close(fd)  # noqa: E702
-        onnx.save(build_matrices(cfg.seq_len, cfg.d_inner, cfg.d_state), tmp_mat)
         # Publish only once all three files are complete (mkstemp files are 0600: make them readable).
         for tmp, dest in published + [(tmp_mat, out_dir / f"{name}.matrices.onnx"), (tmp_onnx, onnx_path), (tmp_card, card_path)]:
             os.chmod(tmp, 0o644)

@@ -35,6 +35,26 @@ function send(path: string, opts: { method?: string; headers?: Record<string, st
   })
 }
 
+/**
+ * Sends only the headers (and `partial` body bytes) of a request and resolves with the status, or with 0
+ * when no answer comes within 5 s (the bridge waiting for a body it should have refused). `open` keeps the
+ * request unfinished, as a slow upload.
+ */
+function headersOnly(path: string, headers: Record<string, string>, partial = new Uint8Array(0)): { status: Promise<number>; abort: () => void } {
+  const req = request({ host: '127.0.0.1', port: bridge.port, path, method: 'POST', headers: { host: `127.0.0.1:${bridge.port}`, ...headers } })
+  const status = new Promise<number>((resolve) => {
+    const timer = setTimeout(() => resolve(0), 5000)
+    req.on('response', (res) => {
+      clearTimeout(timer)
+      res.resume()
+      resolve(res.statusCode ?? 0)
+    })
+    req.on('error', () => undefined)
+  })
+  req.write(partial)
+  return { status, abort: () => req.destroy() }
+}
+
 const api = (extra: Record<string, string> = {}) => ({ [BRIDGE.tokenHeader]: TOKEN, 'x-mamba-lens-client': 'client-0001', 'content-type': 'application/octet-stream', ...extra })
 
 describe('browser bridge', () => {
@@ -80,6 +100,36 @@ describe('browser bridge', () => {
     const bad = await send(`${BRIDGE.invokePath}app:info`, { method: 'POST', headers: api(), body: new Uint8Array([1, 2]) })
     expect(bad.status).toBe(200)
     expect(calls.at(-1)).toEqual({ channel: 'app:info', raw: undefined })
+  })
+
+  it('refuses an over-large declared body before reading it (413), and a body without a length (411)', async () => {
+    const big = headersOnly(`${BRIDGE.invokePath}image:load`, api({ 'content-length': String(600 * 1024 * 1024) }), new Uint8Array(1024))
+    expect(await big.status).toBe(413)
+    big.abort()
+    const chunked = await send(`${BRIDGE.invokePath}app:info`, { method: 'POST', headers: api({ 'transfer-encoding': 'chunked' }), body: encodeWire(null) })
+    expect(chunked.status).toBe(411)
+  })
+
+  it('bounds the bytes being uploaded at once and the calls in progress (503 beyond)', async () => {
+    const first = headersOnly(`${BRIDGE.invokePath}image:load`, api({ 'content-length': String(500 * 1024 * 1024) }), new Uint8Array(1024))
+    await new Promise((r) => setTimeout(r, 200))
+    const second = headersOnly(`${BRIDGE.invokePath}image:load`, api({ 'content-length': String(100 * 1024 * 1024) }), new Uint8Array(1024))
+    expect(await second.status).toBe(503)
+    first.abort()
+    second.abort()
+    const slow = Array.from({ length: 32 }, () => headersOnly(`${BRIDGE.invokePath}app:info`, api({ 'content-length': '16' })))
+    await new Promise((r) => setTimeout(r, 300))
+    const extra = headersOnly(`${BRIDGE.invokePath}app:info`, api({ 'content-length': '16' }))
+    expect(await extra.status).toBe(503)
+    for (const r of [...slow, extra]) r.abort()
+    // Slots and budget are given back: a normal call goes through again.
+    await new Promise((r) => setTimeout(r, 200))
+    expect((await send(`${BRIDGE.invokePath}app:info`, { method: 'POST', headers: api(), body: encodeWire(null) })).status).toBe(200)
+  })
+
+  it('answers a malformed request (bad percent-encoding in the channel) with 400', async () => {
+    const r = await send(`${BRIDGE.invokePath}app%E0%A4%A`, { method: 'POST', headers: api(), body: encodeWire(null) })
+    expect(r.status).toBe(400)
   })
 
   it('streams events only to the client that made the request', async () => {

@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import type { EngineImage } from '../../../main/core/engine/api'
 import { createEngine } from '../../../main/engine'
 import { cleanup, tempDir } from '../adapters/onnx/fixtures/temp'
-import { SYN, writeSyntheticModel } from '../adapters/onnx/fixtures/synthetic-model'
+import { SYN, graphEntry, writeSyntheticModel } from '../adapters/onnx/fixtures/synthetic-model'
 import { EventLog, maxRelErr } from './background-events'
 import { codeOf } from '../../helpers/errors'
 
@@ -21,7 +21,7 @@ const modelsDir = tempDir()
 writeSyntheticModel(modelsDir, { id: 'syn', isDefault: true })
 writeSyntheticModel(modelsDir, { id: 'slow', slowMatmuls: 12 })
 writeFileSync(join(modelsDir, 'junk.matrices.onnx'), 'not an onnx graph')
-writeSyntheticModel(modelsDir, { id: 'broken', cardPatch: { matricesGraph: 'junk.matrices.onnx' } })
+writeSyntheticModel(modelsDir, { id: 'broken', cardPatch: { matricesGraph: graphEntry(join(modelsDir, 'junk.matrices.onnx')) } })
 const img = (k: number): EngineImage => ({ width: 48, height: 40, rgb: new Uint8Array(48 * 40 * 3).map((_, i) => (i * k) % 256), sourceSha256: '0'.repeat(64) })
 
 const base = { modelsDir, preferProviders: ['cpu'] as const, preload: false, precomputeMatrices: 'always' as const }
@@ -86,7 +86,8 @@ describe('engine background matrices (synthetic graph)', () => {
 
   it('a worker restart loses the queued pieces; the next drill-down restores the run and resumes them', async () => {
     const log = new EventLog()
-    const engine = await createEngine({ ...base, onBackground: log.listener })
+    // Grace 0: the cancelled job's worker is replaced at once, which is the restart under test.
+    const engine = await createEngine({ ...base, onBackground: log.listener, cancelGraceMs: 0 })
     await engine.load('slow')
     const r = await engine.explain(img(3), { modelId: 'syn', targetClass: 2 })
     const key = engine.matricesStatus(r.runId)!.key

@@ -85,8 +85,8 @@ describe('engine (synthetic graph)', () => {
     await engine.close()
   })
 
-  it('rebuilds a run after the worker was restarted by a cancellation', async () => {
-    const engine = await createEngine({ modelsDir, preferProviders: ['cpu'], precomputeMatrices: 'never' })
+  it('rebuilds a run after the worker was replaced (a cancelled job that did not stop in time)', async () => {
+    const engine = await createEngine({ modelsDir, preferProviders: ['cpu'], precomputeMatrices: 'never', cancelGraceMs: 0 })
     const r = await engine.explain(image, { modelId: 'syn', targetClass: 2 })
     const before = await engine.drilldown(r.runId, 1)
     await engine.load('slow')

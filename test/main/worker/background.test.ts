@@ -11,7 +11,7 @@ import { loadCardFile } from '../../../main/adapters/models/registry'
 import { WorkerHost } from '../../../main/worker/host'
 import type { ExplainReq, ExplainRes, MatricesPieceReq, WorkerModelSpec } from '../../../main/worker/protocol'
 import { cleanup, tempDir } from '../adapters/onnx/fixtures/temp'
-import { SYN, writeSyntheticModel } from '../adapters/onnx/fixtures/synthetic-model'
+import { SYN, graphEntry, writeSyntheticModel } from '../adapters/onnx/fixtures/synthetic-model'
 import { DT_FLOAT, encodeModel } from '../adapters/onnx/fixtures/onnx-writer'
 import { codeOf } from '../../helpers/errors'
 
@@ -92,7 +92,7 @@ describe('WorkerHost background pieces', () => {
     const a = await host.request<'explain'>(explainReq('a'))
     const junk = join(dir, 'junk.matrices.onnx')
     writeFileSync(junk, 'not an onnx graph')
-    const broken: WorkerModelSpec = { ...spec, id: 'syn-broken', matricesPath: junk, card: { ...spec.card, matricesGraph: 'junk.matrices.onnx' } }
+    const broken: WorkerModelSpec = { ...spec, id: 'syn-broken', matricesPath: junk, card: { ...spec.card, matricesGraph: graphEntry(junk) } }
     expect(await codeOf(host.request<'matricesPiece'>(piece('a', a.matrices.key, SYN.layers)))).toBe('explain/layer-range')
     expect(await codeOf(host.request<'matricesPiece'>(piece('nope', 'no-key', 0)))).toContain('RunNotCached')
     const brokenCode = await codeOf(host.request<'matricesPiece'>(piece('a', a.matrices.key, 0, broken)))
@@ -123,7 +123,7 @@ describe('WorkerHost background pieces', () => {
         inputs: [{ name: 'B', dims, elemType: DT_FLOAT }, { name: 'C', dims, elemType: DT_FLOAT }],
         outputs: [{ name: 'matrices', dims: [2, SYN.L, SYN.L], elemType: DT_FLOAT }],
       }))
-      return { ...spec, id, matricesPath: path, card: { ...spec.card, matricesGraph: `${id}.matrices.onnx` } }
+      return { ...spec, id, matricesPath: path, card: { ...spec.card, matricesGraph: graphEntry(path) } }
     }
     const host = new WorkerHost()
     const results = []
@@ -159,7 +159,7 @@ describe('WorkerHost background pieces', () => {
       inputs: [{ name: 'B', dims, elemType: DT_FLOAT }, { name: 'C', dims, elemType: DT_FLOAT }],
       outputs: [{ name: 'matrices', dims: [2, SYN.L, SYN.L], elemType: DT_FLOAT }, { name: 'range', dims: [2, SYN.L], elemType: DT_FLOAT }],
     }))
-    const model: WorkerModelSpec = { ...spec, id, matricesPath: path, card: { ...spec.card, matricesGraph: `${id}.matrices.onnx` } }
+    const model: WorkerModelSpec = { ...spec, id, matricesPath: path, card: { ...spec.card, matricesGraph: graphEntry(path) } }
     const host = new WorkerHost()
     await host.request<'explain'>({ ...explainReq(spec.id), model: spec })
     const reference = await host.request<'matrices'>({ kind: 'matrices', runId: spec.id, model: spec })

@@ -34,18 +34,34 @@ describe('WorkerHost', () => {
     await host.close()
   })
 
-  it('cancels a running graph by restarting the worker, then keeps serving', async () => {
+  /** Starts an explain on the slow model and aborts it while the worker is inside ORT's synchronous run. */
+  function cancelMidGraph(host: WorkerHost, runId: string): Promise<unknown> {
+    const ac = new AbortController()
+    return host.request<'explain'>(explainReq(slow, runId), {
+      signal: ac.signal,
+      // Abort while handling the 'graph' progress message: it is delivered before the result, so the
+      // cancellation always wins, however fast the machine runs the graph.
+      onProgress: (p) => { if (p.stage === 'graph') ac.abort() },
+    })
+  }
+
+  it('cancels a running graph on the same worker: it stops at its next checkpoint, sessions stay open', async () => {
     const host = new WorkerHost()
     await host.request<'load'>({ kind: 'load', model: spec(slow) })
-    const ac = new AbortController()
-    const running = host.request<'explain'>(explainReq(slow, 'slow-1'), {
-      signal: ac.signal,
-      // Abort once the graph stage has started (the worker is then inside ORT's synchronous run).
-      onProgress: (p) => { // Abort while handling the 'graph' progress message: it is delivered before the result, so the
-      // cancellation always wins, however fast the machine runs the graph.
-      if (p.stage === 'graph') ac.abort() },
-    })
-    expect(await codeOf(running)).toBe('run/cancelled')
+    expect(await codeOf(cancelMidGraph(host, 'slow-1'))).toBe('run/cancelled')
+    const after = await host.request<'explain'>(explainReq(slow, 'slow-2'))
+    expect(after.methods).toHaveLength(2)
+    // No model reload: the cancelled job's worker serves the next job (issue 16: no worker churn per cancel).
+    expect(after.timings['load']).toBeUndefined()
+    expect(host.spawned).toBe(1)
+    expect(host.liveWorkers).toBe(1)
+    await host.close()
+  })
+
+  it('replaces a worker that does not stop within cancelGraceMs, then keeps serving', async () => {
+    const host = new WorkerHost({ cancelGraceMs: 0 })
+    await host.request<'load'>({ kind: 'load', model: spec(slow) })
+    expect(await codeOf(cancelMidGraph(host, 'slow-1'))).toBe('run/cancelled')
     const after = await host.request<'explain'>(explainReq(fast, 'r2'))
     expect(after.methods).toHaveLength(2)
     expect(host.spawned).toBe(2)

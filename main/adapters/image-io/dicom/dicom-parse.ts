@@ -9,7 +9,7 @@ import dicomParser from 'dicom-parser'
 import type { DataSet } from 'dicom-parser'
 import { ImageIoError } from '../errors'
 import { hasAscii } from '../loader'
-import { MAX_INFLATED_BYTES } from '../limits'
+import { MAX_DEFLATED_DATASET_BYTES } from '../limits'
 import { EXPLICIT_VR_LE, IMPLICIT_VR_LE } from './transfer-syntax'
 
 /**
@@ -89,10 +89,10 @@ export function parseDicomBytes(bytes: Uint8Array): ParsedDicom {
 function cappedInflater(byteArray: Uint8Array, position: number): Uint8Array {
   let inflated: Buffer
   try {
-    inflated = inflateRawSync(byteArray.subarray(position), { maxOutputLength: MAX_INFLATED_BYTES })
+    inflated = inflateRawSync(byteArray.subarray(position), { maxOutputLength: MAX_DEFLATED_DATASET_BYTES })
   } catch (cause) {
     // zlib signals maxOutputLength with a RangeError (ERR_BUFFER_TOO_LARGE); anything else is corrupt data.
-    if (cause instanceof RangeError) throw new ImageIoError('image/too-large', { detail: { reason: 'deflated data set inflates past 1 GiB' }, cause })
+    if (cause instanceof RangeError) throw new ImageIoError('image/too-large', { detail: { reason: `deflated data set inflates past ${MAX_DEFLATED_DATASET_BYTES / 2 ** 20} MB` }, cause })
     throw new ImageIoError('image/dicom-malformed', { detail: { reason: 'deflated data set is corrupt' }, cause })
   }
   const full = new Uint8Array(position + inflated.length)

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { isAppError } from '../../../../main/core/errors'
 import { createLogger, type LogRecord } from '../../../../main/core/log'
 import { parseCard } from '../../../../main/adapters/models/card'
-import { defaultModel, loadCardFile, resolveModel, scanModels } from '../../../../main/adapters/models/registry'
+import { defaultModel, loadCardFile, resolveModel, resolveModelOrCardPath, scanModels } from '../../../../main/adapters/models/registry'
 import { cleanup, CONFORMANCE_SMALL, tempDir } from '../onnx/fixtures/temp'
 import { writeSyntheticModel } from '../onnx/fixtures/synthetic-model'
 
@@ -53,16 +53,25 @@ describe('scanModels', () => {
 })
 
 describe('resolveModel', () => {
-  it('finds by id, by card path and by graph path; unknown is model/not-found', () => {
+  it('finds registered ids only (the page names models, never files); unknown is model/not-found', () => {
     const dir = tempDir()
     const m = writeSyntheticModel(dir, { id: 'syn' })
     const entries = scanModels(dir)
     expect(resolveModel(entries, 'syn').id).toBe('syn')
     expect(resolveModel(entries, undefined).id).toBe('syn')
-    expect(resolveModel([], m.cardPath).id).toBe('syn')
-    expect(resolveModel([], m.onnxPath).id).toBe('syn')
-    expect(codeOf(() => resolveModel(entries, 'nope'))).toBe('model/not-found')
+    for (const ref of [m.cardPath, m.onnxPath, `${dir}/../${dir.split('/').pop()}/syn.json`, 'nope']) {
+      expect(codeOf(() => resolveModel([], ref))).toBe('model/not-found')
+    }
     expect(codeOf(() => resolveModel([], undefined))).toBe('model/not-found')
+  })
+
+  it('the CLI may also name a card or graph path', () => {
+    const dir = tempDir()
+    const m = writeSyntheticModel(dir, { id: 'syn' })
+    expect(resolveModelOrCardPath(scanModels(dir), 'syn').id).toBe('syn')
+    expect(resolveModelOrCardPath([], m.cardPath).id).toBe('syn')
+    expect(resolveModelOrCardPath([], m.onnxPath).id).toBe('syn')
+    expect(codeOf(() => resolveModelOrCardPath([], `${dir}/nope.json`))).toBe('model/not-found')
   })
 
   it('maps a card to ModelInfo', () => {
