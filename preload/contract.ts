@@ -106,8 +106,12 @@ export interface OrientationDto {
   readonly edges: { readonly left: string; readonly right: string; readonly top: string; readonly bottom: string }
 }
 
-/** How the model input is made from a scan: the displayed window (default) or the full value range. */
-export type ModelInputSourceDto = 'display' | 'full-range'
+/**
+ * How the model input is made from a scan: as the model card says ('model-card', default: the file's own
+ * window, whatever the display shows), or what the reader explicitly asked for: the full value range, or the
+ * window on screen when they asked ('reader-window'). Display window, presets and invert never change it.
+ */
+export type ModelInputSourceDto = 'model-card' | 'full-range' | 'reader-window'
 
 /** What goes to the model for the current display settings; `key` changes exactly when those pixels change. */
 export interface ModelInputDto { readonly source: ModelInputSourceDto; readonly key: string; readonly mapping: InputMappingDto }

@@ -66,7 +66,7 @@ export const REQUEST_SCHEMAS = {
     frame: z.number().int().min(0).optional(),
     slice: z.number().int().min(0).optional(),
     sliceAxis: z.union([z.literal(0), z.literal(1), z.literal(2)]).optional(),
-    modelInput: z.enum(['display', 'full-range']).optional(),
+    modelInput: z.enum(['model-card', 'full-range', 'reader-window']).optional(),
   }),
   'image:value': z.strictObject({ imageId: id, x: z.number().finite(), y: z.number().finite() }),
   'image:phi': z.strictObject({ imageId: id }),

@@ -62,6 +62,8 @@ const cardSchema = z.looseObject({
   default: z.boolean().optional(),
   matricesGraph: matricesGraph.optional(),
   forwardGraph: forwardGraph.optional(),
+  /** How a scan becomes model input (core/image/model-input.ts ScanInputPolicy); absent: the file's own window. */
+  scanInput: z.enum(['file', 'full-range']).optional(),
 })
 
 /** A parsed, checked model card. */

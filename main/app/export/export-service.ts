@@ -50,9 +50,9 @@ function figureRequest(req: ExportFigureRequest, fig: { record: RunRecord; metho
   const labels = Object.fromEntries(deps.engine.listMethods(r.modelId).map((m) => [m.id, m.label]))
   return {
     result: r,
-    // The current display when the model still sees the same pixels (a full-range input keeps its run
-    // while the user changes the window), else the rendition that was on screen when the run started.
-    image: deps.images.displayFor(record.imageId, record.inputKey) ?? record.display,
+    // The current display when the model still sees the same pixels (the run stays valid while the reader
+    // changes the window), else the rendition that was on screen when the run started.
+    image: deps.images.displayFor(record.imageId, record.inputKey, r.modelId) ?? record.display,
     model,
     view: { ...req.view, methodIds: fig.methodIds, layerRange: record.layerRange },
     source: record.source,

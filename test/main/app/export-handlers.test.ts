@@ -69,7 +69,7 @@ describe('export:figure', () => {
     const png = r.value.files.find((f) => f.format === 'png')!
     const prov = parseProvenance(pngItxt(new Uint8Array(readFileSync(join(dir, png.name)))).get(PNG_PROVENANCE_KEY) ?? '')
     expect(prov).toMatchObject({
-      input: { kind: 'dicom', mapping: { source: 'display', windowCenter: 40, windowWidth: 400 } },
+      input: { kind: 'dicom', mapping: { source: 'file', chosenBy: 'model-card', windowCenter: 40, windowWidth: 400 } },
       view: { layout: 'single', colormap: 'inferno', pinnedPatch: { index: 5 } }, target: { index: run.targetClass },
     })
     const logged = JSON.stringify(app.records)
