@@ -46,6 +46,7 @@ const exportFigure = z.strictObject({
   sidecar: z.boolean(),
   keepLinkageId: z.boolean(),
   acceptBurnedInAnnotation: z.boolean(),
+  burnedInText: z.enum(['mask', 'keep']).optional(),
 })
 
 type Schemas = { [C in InvokeChannel]: z.ZodType<ReqOf<C>> }

@@ -80,6 +80,7 @@ export async function exportView(req: ExportFigureRequest, signal: AbortSignal, 
       keepLinkageId: req.keepLinkageId,
       ...(linkageSalt !== undefined ? { linkageSalt } : {}),
       acceptBurnedInAnnotation: req.acceptBurnedInAnnotation,
+      ...(req.burnedInText !== undefined ? { burnedInText: req.burnedInText } : {}),
       signal,
     }))
   }
