@@ -13,10 +13,11 @@ export const ERROR_CODES = [
   'image/not-found', 'image/not-loaded', 'image/unsupported-format', 'image/decode-failed', 'image/empty', 'image/too-large',
   'image/frame-out-of-range', 'image/slice-out-of-range', 'image/dicom-malformed', 'image/dicom-no-pixel-data',
   'image/dicom-truncated-pixel-data', 'image/dicom-unsupported-transfer-syntax', 'image/dicom-unsupported-pixel-format',
-  'image/dicom-decode-failed', 'image/nifti-malformed', 'image/nifti-unsupported-datatype', 'explain/unknown-method',
+  'image/dicom-decode-failed', 'image/nifti-malformed', 'image/nifti-unsupported-datatype', 'image/empty-file', 'image/text-file',
+  'explain/unknown-method',
   'explain/missing-tap', 'explain/tap-shape', 'explain/layer-range', 'explain/target-class', 'explain/invalid-token',
   'explain/method-unsupported', 'run/cancelled', 'run/timeout', 'export/phi-detected', 'export/burned-in-annotation',
-  'export/invalid-request', 'export/write-failed', 'internal',
+  'export/invalid-request', 'export/write-failed', 'export/phi-pattern', 'export/burned-in-text', 'internal',
   'ipc/invalid-request', 'ipc/forbidden', 'ipc/unsupported', // the IPC layer's: failed validation, a sender not our window
 ] as const
 
@@ -106,8 +107,12 @@ export interface OrientationDto {
   readonly edges: { readonly left: string; readonly right: string; readonly top: string; readonly bottom: string }
 }
 
-/** How the model input is made from a scan: the displayed window (default) or the full value range. */
-export type ModelInputSourceDto = 'display' | 'full-range'
+/**
+ * How the model input is made from a scan: as the model card says ('model-card', default: the file's own
+ * window, whatever the display shows), or what the reader explicitly asked for: the full value range, or the
+ * window on screen when they asked ('reader-window'). Display window, presets and invert never change it.
+ */
+export type ModelInputSourceDto = 'model-card' | 'full-range' | 'reader-window'
 
 /** What goes to the model for the current display settings; `key` changes exactly when those pixels change. */
 export interface ModelInputDto { readonly source: ModelInputSourceDto; readonly key: string; readonly mapping: InputMappingDto }
@@ -179,6 +184,8 @@ export interface ExportFigureRequest {
   readonly keepLinkageId: boolean
   /** The user confirmed the pixels of a source marked "burned-in annotation" carry no patient details. */
   readonly acceptBurnedInAnnotation: boolean
+  /** Text found burned into the pixels: mask it in the figure, or keep it (the user checked it is not about the patient). */
+  readonly burnedInText?: 'mask' | 'keep'
 }
 
 /** One file an export wrote (`json` = the provenance sidecar). */

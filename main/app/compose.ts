@@ -5,6 +5,7 @@
 import { createEngine } from '../engine'
 import { loadImageFile } from '../adapters/image-io/registry'
 import { renderDisplay } from '../core/image/display'
+import { scanInputPolicyOf } from '../core/image/model-input'
 import type { Engine } from '../core/engine/api'
 import type { Logger } from '../core/log'
 import type { AppInfoDto } from '../../preload/contract'
@@ -72,7 +73,10 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     precomputeMatrices: opts.precomputeMatrices ?? matricesPolicyFromEnv() ?? 'always',
     ...(opts.workerUrl !== undefined ? { workerUrl: opts.workerUrl } : {}),
   })
-  const images = new ImageStore(imageIo)
+  // The model card fixes how a scan becomes model input (issue 15); the reader's display never does.
+  const images = new ImageStore(imageIo, {
+    scanInputPolicy: (modelId) => scanInputPolicyOf((engine.listModels().find((m) => (modelId === undefined ? m.isDefault : m.id === modelId)) ?? engine.listModels()[0])?.card),
+  })
   const runs = new RunRegistry()
   const exportsInFlight = new RunRegistry()
   const runStore = new RunStore()

@@ -85,7 +85,7 @@ export function createHandlers(deps: HandlerDeps, runs = new RunRegistry(), expo
     // The reply is the only place these values go: the dispatcher logs channel and timing, never a result.
     'image:phi': async (req) => images.patientDetails(req.imageId),
     'explain:run': async (req, ctx) => {
-      const input = images.explainInput(req.imageId)
+      const input = images.explainInput(req.imageId, req.options.modelId)
       const signal = runs.start(req.requestId)
       try {
         // A DICOM file's Modality is checked against the model card's domain (docs/TRUST.md).

@@ -3,16 +3,16 @@
  * Keyed by the file's SHA-256 so that the engine, logs and exports can name an image without its path.
  * The file bytes are kept too, because a frame or slice change re-decodes them.
  *
- * What goes to the model is explicit (issue "Medical scans"): by default the displayed window mapped to
- * 8 bits, grey replicated to 3 channels; the user may switch to the full value range. Every rendition
+ * What goes to the model is fixed by the model card, not by the display (issue 15): window, preset and
+ * invert change only the screen. The reader may ask explicitly for the full value range or for the window
+ * on screen now ('reader-window', a snapshot: later window changes do not follow it). Every rendition
  * carries the record of that mapping and a key that changes exactly when the model's pixels change.
  */
 import { createHash } from 'node:crypto'
 import { AppError } from '../core/errors'
 import { pixelValueAt } from '../core/image/display'
-import { describeModelInput, type ModelInputOptions } from '../core/image/model-input'
+import { describeModelInput, modelDisplayOptions, type ModelInputOptions, type ScanInputPolicy } from '../core/image/model-input'
 import type { Rgb8Image } from '../core/image/types'
-import { minMaxWindow } from '../core/image/voi'
 import type { DisplayOptions, LoadedScan, WindowLevel } from '../core/image/scan-types'
 import type {
   ImageInfoDto, ImageRenderRequest, InputMappingDto, ModelInputSourceDto, PatientDetailsDto, PixelValueDto,
@@ -37,8 +37,15 @@ interface Entry {
   window: WindowLevel
   invert: boolean
   modelInput: ModelInputSourceDto
-  /** The full-range rendition, made on first use (the 'display' input is `display` itself). */
-  fullRange: Rgb8Image | null
+  /** The window the reader asked the model to see ('reader-window'), taken when they asked. */
+  readerWindow: WindowLevel | null
+  /** The last model rendition and its mapping key (made on first use; the key covers frame and slice). */
+  modelImage: { readonly key: string; readonly image: Rgb8Image } | null
+}
+
+/** Options of the store: the model card's scan-input policy, per model (undefined: the default model). */
+export interface ImageStoreOptions {
+  readonly scanInputPolicy?: (modelId?: string) => ScanInputPolicy
 }
 
 /** The pixels one explanation sees, and what to record with its result (source attributes for exports). */
@@ -57,7 +64,11 @@ const MAX_ENTRIES = 4
 export class ImageStore {
   private readonly entries = new Map<string, Entry>()
 
-  constructor(private readonly io: ImageIoPort) {}
+  private readonly policyFor: (modelId?: string) => ScanInputPolicy
+
+  constructor(private readonly io: ImageIoPort, opts: ImageStoreOptions = {}) {
+    this.policyFor = opts.scanInputPolicy ?? (() => 'file')
+  }
 
   async load(name: string, bytes: Uint8Array): Promise<ImageInfoDto> {
     const imageId = createHash('sha256').update(bytes).digest('hex')
@@ -71,16 +82,20 @@ export class ImageStore {
       presetId: scan.defaultPresetId,
       window: scan.defaultWindow,
       invert: false,
-      modelInput: 'display',
-      fullRange: null,
+      modelInput: 'model-card',
+      readerWindow: null,
+      modelImage: null,
     }
     this.entries.delete(imageId)
     this.entries.set(imageId, entry)
     while (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string)
-    return toInfo(entry)
+    return this.toInfo(entry)
   }
 
-  /** Changes how a loaded image is shown; the next explanation uses the new rendition (what you see is explained). */
+  /**
+   * Changes how a loaded image is shown (window, preset, invert: display only) or what it is (frame, slice),
+   * or what the model is asked to see (`modelInput`; 'reader-window' takes the window shown after this request).
+   */
   async render(req: ImageRenderRequest): Promise<ImageInfoDto> {
     const entry = this.require(req.imageId)
     const slice = entry.scan.slice
@@ -96,13 +111,8 @@ export class ImageStore {
         frame: req.frame ?? entry.scan.frame.index,
         ...(slice !== undefined ? { slice: { axis, index } } : {}),
       })
-      entry.fullRange = null
     }
-    if (req.invert !== undefined && req.invert !== entry.invert) {
-      entry.invert = req.invert
-      entry.fullRange = null
-    }
-    if (req.modelInput !== undefined) entry.modelInput = req.modelInput
+    if (req.invert !== undefined) entry.invert = req.invert
     if (req.window !== undefined) {
       entry.window = req.window
       entry.presetId = ''
@@ -112,33 +122,34 @@ export class ImageStore {
     entry.display = this.io.render(entry.scan, displayOptions(entry))
     const preset = entry.scan.presets.find((p) => p.id === entry.presetId)
     if (preset?.kind === 'window') entry.window = preset.window
-    return toInfo(entry)
+    if (req.modelInput !== undefined) {
+      entry.modelInput = req.modelInput
+      entry.readerWindow = req.modelInput === 'reader-window' ? entry.window : null
+    }
+    return this.toInfo(entry)
   }
 
-  /** The pixels the engine explains (the displayed window by default) and the record of how they were made. */
-  explainInput(imageId: string): ExplainInput {
+  /** The pixels the engine explains (as the model card says, unless the reader asked) and how they were made. */
+  explainInput(imageId: string, modelId?: string): ExplainInput {
     const e = this.require(imageId)
-    let image = e.display
-    const px = e.scan.pixels
-    if (e.modelInput === 'full-range' && px.kind === 'gray') {
-      // The same window modelInputFromScan uses for 'full-range', rendered through the store's port.
-      e.fullRange ??= this.io.render(e.scan, { window: minMaxWindow(px.min, px.max), invert: e.invert })
-      image = e.fullRange
-    }
-    const mapping = describeModelInput(e.scan, modelInputOptions(e))
+    const opts = this.modelInputOptions(e, modelId)
+    const mapping = describeModelInput(e.scan, opts)
+    const inputKey = mappingKey(mapping)
+    if (e.modelImage?.key !== inputKey) e.modelImage = { key: inputKey, image: this.io.render(e.scan, modelDisplayOptions(e.scan, opts)) }
+    const image = e.modelImage.image
     return {
       engineImage: { width: image.width, height: image.height, rgb: image.data, sourceSha256: e.imageId },
       mapping,
-      inputKey: mappingKey(mapping),
+      inputKey,
       display: e.display,
       scan: e.scan,
     }
   }
 
   /** The current display rendition, if the model still sees what it saw under `inputKey` (else undefined). */
-  displayFor(imageId: string, inputKey: string): Rgb8Image | undefined {
+  displayFor(imageId: string, inputKey: string, modelId?: string): Rgb8Image | undefined {
     const e = this.entries.get(imageId)
-    return e !== undefined && mappingKey(describeModelInput(e.scan, modelInputOptions(e))) === inputKey ? e.display : undefined
+    return e !== undefined && mappingKey(describeModelInput(e.scan, this.modelInputOptions(e, modelId))) === inputKey ? e.display : undefined
   }
 
   /** Value under pixel (x, y) of the original grid: modality units for grey (HU for CT), RGB for colour. */
@@ -161,24 +172,31 @@ export class ImageStore {
   clear(): void {
     this.entries.clear()
   }
+
+  /** The reader's explicit choice, else the model card's policy for scans. */
+  private modelInputOptions(e: Entry, modelId?: string): ModelInputOptions {
+    if (e.modelInput === 'full-range') return { source: 'full-range', chosenBy: 'reader' }
+    if (e.modelInput === 'reader-window' && e.readerWindow !== null) return { source: 'window', display: { window: e.readerWindow }, chosenBy: 'reader' }
+    return { source: this.policyFor(modelId), chosenBy: 'model-card' }
+  }
+
+  private toInfo(e: Entry): ImageInfoDto {
+    return toInfo(e, describeModelInput(e.scan, this.modelInputOptions(e)))
+  }
 }
 
 function displayOptions(e: Entry): DisplayOptions {
   return e.presetId !== '' ? { presetId: e.presetId, invert: e.invert } : { window: e.window, invert: e.invert }
 }
 
-function modelInputOptions(e: Entry): ModelInputOptions {
-  return { source: e.modelInput, display: displayOptions(e) }
-}
 
 /** Stable text of a mapping (sorted keys): equal keys ⇔ the model sees the same pixels of the same file. */
 function mappingKey(mapping: InputMappingDto): string {
   return JSON.stringify(Object.keys(mapping).sort().map((k) => [k, mapping[k]]))
 }
 
-function toInfo(e: Entry): ImageInfoDto {
+function toInfo(e: Entry, mapping: InputMappingDto): ImageInfoDto {
   const s = e.scan
-  const mapping = describeModelInput(s, modelInputOptions(e))
   return {
     imageId: e.imageId,
     name: e.name,

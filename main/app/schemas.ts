@@ -47,6 +47,7 @@ const exportFigure = z.strictObject({
   sidecar: z.boolean(),
   keepLinkageId: z.boolean(),
   acceptBurnedInAnnotation: z.boolean(),
+  burnedInText: z.enum(['mask', 'keep']).optional(),
 })
 
 type Schemas = { [C in InvokeChannel]: z.ZodType<ReqOf<C>> }
@@ -67,7 +68,7 @@ export const REQUEST_SCHEMAS = {
     frame: z.number().int().min(0).optional(),
     slice: z.number().int().min(0).optional(),
     sliceAxis: z.union([z.literal(0), z.literal(1), z.literal(2)]).optional(),
-    modelInput: z.enum(['display', 'full-range']).optional(),
+    modelInput: z.enum(['model-card', 'full-range', 'reader-window']).optional(),
   }),
   'image:value': z.strictObject({ imageId: id, x: z.number().finite(), y: z.number().finite() }),
   'image:phi': z.strictObject({ imageId: id }),

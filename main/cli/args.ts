@@ -42,6 +42,7 @@ Figures (docs/EXPORT.md): one figure per method, instead of the plain overlay PN
   --caption <text>                   your caption, added to the generated one (checked for patient data)
   --sidecar                          also write <stem>.provenance.json
   --accept-burned-in                 the pixels of sources marked BurnedInAnnotation YES carry no patient data
+  --burned-in-text mask|keep         text found on the pixels (raster, US, SC): mask it, or keep it (checked by you)
   --linkage-id                       keep a hashed linkage ID (needs --linkage-salt or $MAMBA_LENS_LINKAGE_SALT)
   --linkage-salt <secret>            site secret for the linkage hash (at least 8 characters)
 Options (eval): --model, --methods <id,...> (default: all the model supports + centre-gaussian),
@@ -82,6 +83,7 @@ export interface FigureArgs {
   readonly caption?: string
   readonly sidecar: boolean
   readonly acceptBurnedIn: boolean
+  readonly burnedInText?: 'mask' | 'keep'
   readonly keepLinkageId: boolean
   readonly linkageSalt?: string
 }
@@ -125,7 +127,7 @@ export function parseCommand(argv: readonly string[]): Command {
         'models-dir': { type: 'string' }, 'input-tensor': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
         'model-input': { type: 'string' }, preset: { type: 'string' }, window: { type: 'string' },
         format: { type: 'string' }, scale: { type: 'string' }, caption: { type: 'string' }, sidecar: { type: 'boolean' },
-        'accept-burned-in': { type: 'boolean' }, 'linkage-id': { type: 'boolean' }, 'linkage-salt': { type: 'string' },
+        'accept-burned-in': { type: 'boolean' }, 'burned-in-text': { type: 'string' }, 'linkage-id': { type: 'boolean' }, 'linkage-salt': { type: 'string' },
         data: { type: 'string' }, methods: { type: 'string' }, split: { type: 'string' }, limit: { type: 'string' }, resume: { type: 'boolean' },
         'perturbation-n': { type: 'string' }, 'sanity-cascade': { type: 'string' }, 'sanity-n': { type: 'string' },
       },
@@ -196,7 +198,13 @@ function windowArg(v: string | undefined): { center: number; width: number } | u
   return { center, width }
 }
 
-type FigureValues = Readonly<Partial<Record<'format' | 'scale' | 'caption' | 'linkage-salt', string> & Record<'sidecar' | 'accept-burned-in' | 'linkage-id', boolean>>>
+function burnedInTextArg(v: string | undefined): { burnedInText?: 'mask' | 'keep' } {
+  if (v === undefined) return {}
+  if (v !== 'mask' && v !== 'keep') throw new UsageError('--burned-in-text must be mask or keep')
+  return { burnedInText: v }
+}
+
+type FigureValues = Readonly<Partial<Record<'format' | 'scale' | 'caption' | 'linkage-salt' | 'burned-in-text', string> & Record<'sidecar' | 'accept-burned-in' | 'linkage-id', boolean>>>
 
 function figureArgs(v: FigureValues): FigureArgs | undefined {
   const formats = list(v.format)
@@ -211,6 +219,7 @@ function figureArgs(v: FigureValues): FigureArgs | undefined {
     formats: [...new Set(formats)] as ExportFormat[], scales, sidecar: v.sidecar === true, acceptBurnedIn: v['accept-burned-in'] === true,
     keepLinkageId: v['linkage-id'] === true,
     ...(v.caption !== undefined ? { caption: v.caption } : {}),
+    ...(burnedInTextArg(v['burned-in-text'])),
     ...(v['linkage-salt'] !== undefined ? { linkageSalt: v['linkage-salt'] } : {}),
   }
 }

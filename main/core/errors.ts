@@ -34,6 +34,8 @@ export type ErrorCode =
   | 'image/dicom-decode-failed'
   | 'image/nifti-malformed'
   | 'image/nifti-unsupported-datatype'
+  | 'image/empty-file'
+  | 'image/text-file'
   | 'explain/unknown-method'
   | 'explain/missing-tap'
   | 'explain/tap-shape'
@@ -47,6 +49,8 @@ export type ErrorCode =
   | 'export/burned-in-annotation'
   | 'export/invalid-request'
   | 'export/write-failed'
+  | 'export/phi-pattern'
+  | 'export/burned-in-text'
   | 'internal'
 
 /** What happened, then what to do. No paths, tag values or stack traces (STYLE.md §2.5). */
@@ -88,6 +92,9 @@ export const messages: Readonly<Record<ErrorCode, string>> = {
     'This DICOM stores its pixels in a way the app cannot display ({reason}). Export it as a standard greyscale or RGB image and try again.',
   'image/dicom-decode-failed':
     'The {transferSyntax} image data in this DICOM file could not be decoded; the file may be damaged. Copy it again and retry.',
+  'image/empty-file': 'The file is empty (0 bytes), so there is no image in it. Choose the file again; if it was still being copied, wait until the copy has finished.',
+  'image/text-file':
+    'This is a text file, not an image: it holds only readable characters. Choose the image itself (PNG, JPEG, WebP, TIFF, GIF, DICOM or NIfTI).',
   'image/nifti-malformed': 'This NIfTI file is damaged or incomplete and could not be read. Export it again and retry.',
   'image/nifti-unsupported-datatype':
     'This NIfTI volume uses a voxel type the app cannot display ({datatype}). Convert it to an integer or float volume and try again.',
@@ -108,6 +115,10 @@ export const messages: Readonly<Record<ErrorCode, string>> = {
     'The source image is marked as having patient details burned into its pixels, so it was not exported. Confirm the pixels are free of patient details to export anyway.',
   'export/invalid-request':
     'The export settings are incomplete. Choose at least one format and a method that is shown, then export again.',
+  'export/phi-pattern':
+    'Your caption or file name looks like it contains patient details ({kinds}), so nothing was written. Remove them and export again.',
+  'export/burned-in-text':
+    'The image has {count} line(s) of text burned into its pixels, which may identify the patient, so nothing was written. Mask the text, or confirm it carries no patient details.',
   'export/write-failed': 'The figure could not be written to the chosen folder. Check that the folder exists and is writable, then try again.',
   internal: 'Something went wrong inside the app. Try again; if it keeps happening, send the log file to support.',
 }
@@ -119,6 +130,8 @@ export const messages: Readonly<Record<ErrorCode, string>> = {
 export const SAFE_DETAIL_KEYS: ReadonlySet<string> = new Set([
   'format', 'transferSyntax', 'transferSyntaxUid', 'reason', 'width', 'height', 'limit', 'frame', 'frameCount',
   'datatype', 'index', 'axis', 'count', 'expectedBytes', 'actualBytes', 'codec',
+  // Our own words for what a caption looks like it holds ('a date, a record number'), never the matched text.
+  'kinds',
 ])
 
 /** The sentence of `code` with its placeholders filled from the safe keys of `detail`; a missing one reads "unknown". */

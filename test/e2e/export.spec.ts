@@ -73,7 +73,7 @@ describe('figure export (browser mode, end to end)', () => {
     expect(png).toMatch(new RegExp(`^ml-[0-9a-f]{12}-${methodId}\\.png$`))
     const prov = provenanceOf(png)
     expect(prov.methods.map((m) => m.id)).toEqual([methodId])
-    expect(prov).toMatchObject({ view: { layout: 'single', colormap: 'viridis', mode: 'image' }, input: { kind: 'raster', mapping: { source: 'display' } } })
+    expect(prov).toMatchObject({ view: { layout: 'single', colormap: 'viridis', mode: 'image' }, input: { kind: 'raster', mapping: { source: 'file', chosenBy: 'model-card' } } })
     expect(pngItxt(new Uint8Array(readFileSync(join(exportDir, png)))).get('Description')).toContain('Synthetic scene made by the e2e test.')
     const meta = await sharp(join(exportDir, png)).metadata()
     expect(meta.width).toBeGreaterThan(300)

@@ -2,10 +2,10 @@
 /// <reference lib="dom" />
 /**
  * A medical scan in browser mode, real engine and conformance model: a signed CT DICOM generated here with
- * dcmjs (made-up patient attributes) is dropped; the millimetre scale bar and the HU readout appear; a window
- * preset and a right-drag change the window, and both the model input and the overlay change with it; patient
- * details appear only on request and never reach main's log; with full-range input a window change does not
- * re-run the model.
+ * dcmjs (made-up patient attributes) is dropped; the millimetre scale bar and the HU readout appear; window
+ * presets, a right-drag and invert change the display but never the verdict or the model input (issue 15); the
+ * reader can ask explicitly for the shown window and the panel says so; patient details appear only on request
+ * and never reach main's log; with full-range input a window change does not re-run the model.
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -60,7 +60,7 @@ describe('medical scan (browser mode, end to end)', () => {
     await dropFile(page, ctDicom(), 'ct.dcm', 'application/dicom')
     await waitForNewRun(null)
     expect(await page.inputValue('[data-testid=window-preset]')).toBe('file-window-0')
-    expect(await page.textContent('[data-testid=model-input-mapping]')).toMatch(/Displayed window C 40, W 400 → 8-bit, grey copied to 3 channels/)
+    expect(await page.textContent('[data-testid=model-input-mapping]')).toMatch(/The file's own window C 40, W 400 → 8-bit, grey copied to 3 channels/)
     expect((await heatmapStats(page)).opaque).toBeGreaterThan(1000)
     const bar = page.locator('[data-testid=scale-bar]')
     expect(await bar.isVisible()).toBe(true)
@@ -74,27 +74,33 @@ describe('medical scan (browser mode, end to end)', () => {
     await shot(page, '30-ct-loaded')
   })
 
-  it('a window preset changes the model input and the overlay', async (ctx) => {
-    needsApp(ctx)
-    const run0 = await runId()
-    const input0 = await canvasPixels(page, '[data-testid=model-input-canvas]')
-    const heat0 = await heatmapStats(page)
-    await page.selectOption('[data-testid=window-preset]', 'ct-lung')
-    await waitForNewRun(run0)
-    expect(await page.textContent('[data-testid=model-input-mapping]')).toMatch(/C -600, W 1500/)
-    expect(meanAbsDiff(input0, await canvasPixels(page, '[data-testid=model-input-canvas]'))).toBeGreaterThan(5)
-    // The overlay is redrawn from the new run: its pixels differ (maps are min-max scaled, so by little).
-    const heat1 = await heatmapStats(page)
-    expect(heat1.hash).not.toBe(heat0.hash)
-    expect(meanAbsDiff(heat0.pixels, heat1.pixels)).toBeGreaterThan(0)
-    await shot(page, '31-ct-lung-window')
-  })
+  /** The verdict as the reader sees it: every top-5 row's label and probability, and the explained class. */
+  const verdict = async (): Promise<string> =>
+    (await page.locator('[data-testid=prediction] .topk-row').allTextContents()).join(' | ') + ` → ${await page.textContent('[data-testid=explained-class]')}`
 
-  it('right-drag changes the window (custom), and the model input and overlay follow on release', async (ctx) => {
+  it('window presets, a right-drag and invert change only the display: the verdict and model input stay', async (ctx) => {
     needsApp(ctx)
     const run0 = await runId()
+    const verdict0 = await verdict()
     const input0 = await canvasPixels(page, '[data-testid=model-input-canvas]')
-    const heat0 = await heatmapStats(page)
+    const mapping0 = await page.textContent('[data-testid=model-input-mapping]')
+    expect(mapping0).toMatch(/display window, presets and invert do not change it/)
+    const pane0 = await page.locator('[data-testid=overlay-pane-0]').screenshot()
+    const unchanged = async (label: string): Promise<void> => {
+      // Give a (wrong) re-run every chance to start: the page would show progress and a new run id.
+      await page.waitForTimeout(600)
+      expect(await page.isVisible('[data-testid=progress]'), label).toBe(false)
+      expect(await runId(), label).toBe(run0)
+      expect(await verdict(), label).toBe(verdict0)
+      expect(await page.textContent('[data-testid=model-input-mapping]'), label).toBe(mapping0)
+      expect(meanAbsDiff(input0, await canvasPixels(page, '[data-testid=model-input-canvas]')), label).toBe(0)
+      expect((await page.locator('[data-testid=overlay-pane-0]').screenshot()).equals(pane0), `${label}: the display changed`).toBe(false)
+    }
+    for (const preset of ['ct-lung', 'ct-bone']) {
+      await page.selectOption('[data-testid=window-preset]', preset)
+      await unchanged(preset)
+    }
+    await shot(page, '31-ct-bone-window-same-verdict')
     const box = await page.locator('[data-testid=overlay-pane-0]').boundingBox()
     if (box === null) throw new Error('no overlay pane')
     const [x, y] = [box.x + box.width / 2, box.y + box.height / 2]
@@ -102,15 +108,32 @@ describe('medical scan (browser mode, end to end)', () => {
     await page.mouse.down({ button: 'right' })
     await page.mouse.move(x - 120, y + 90, { steps: 8 })
     await page.mouse.up({ button: 'right' })
-    await waitForNewRun(run0)
-    expect(await page.inputValue('[data-testid=window-preset]')).toBe('')
+    await page.waitForFunction(() => (document.querySelector('[data-testid=window-preset]') as HTMLSelectElement | null)?.value === '')
     expect(await page.textContent('#window-preset option[value=""]')).toMatch(/Custom \(C -?\d+, W \d+\)/)
-    expect(meanAbsDiff(input0, await canvasPixels(page, '[data-testid=model-input-canvas]'))).toBeGreaterThan(2)
-    // The overlay is redrawn from the new run: its pixels differ (maps are min-max scaled, so by little).
-    const heat1 = await heatmapStats(page)
-    expect(heat1.hash).not.toBe(heat0.hash)
-    expect(meanAbsDiff(heat0.pixels, heat1.pixels)).toBeGreaterThan(0)
-    await shot(page, '32-ct-right-drag')
+    await unchanged('right-drag')
+    // The checkbox is controlled by main's reply, so it turns checked once the new rendition is shown.
+    await page.click('[data-testid=invert]')
+    await page.waitForFunction(() => (document.querySelector('[data-testid=invert]') as HTMLInputElement | null)?.checked === true)
+    await unchanged('invert')
+    await shot(page, '32-ct-right-drag-invert-same-verdict')
+    await page.click('[data-testid=invert]')
+    await page.waitForFunction(() => (document.querySelector('[data-testid=invert]') as HTMLInputElement | null)?.checked === false)
+    await page.selectOption('[data-testid=window-preset]', 'file-window-0')
+  })
+
+  it('the reader asks the model to see the shown window: one new run, and the panel says it was their choice', async (ctx) => {
+    needsApp(ctx)
+    await page.selectOption('[data-testid=window-preset]', 'ct-lung')
+    const run0 = await runId()
+    await page.selectOption('[data-testid=model-input-source]', 'reader-window')
+    await waitForNewRun(run0)
+    expect(await page.textContent('[data-testid=model-input-mapping]')).toMatch(/^Window C -600, W 1500 → 8-bit.*You chose this for the model/)
+    expect(await page.textContent('[data-testid=model-input-note]')).toMatch(/You asked the model to see the window C -600, W 1500/)
+    await shot(page, '33-ct-reader-window')
+    const run1 = await runId()
+    await page.selectOption('[data-testid=model-input-source]', 'model-card')
+    await page.waitForFunction((r) => document.querySelector('[data-testid=model-input-panel]')?.getAttribute('data-run-id') !== r, run1)
+    expect(await page.textContent('[data-testid=model-input-mapping]')).toMatch(/^The file's own window C 40, W 400/)
   })
 
   it('patient details only on request; they never reach main\'s log', async (ctx) => {
@@ -126,7 +149,7 @@ describe('medical scan (browser mode, end to end)', () => {
     for (const v of Object.values(FAKE_PATIENT)) expect(log).not.toContain(v)
   })
 
-  it('full-range model input: one new run, then window changes only re-render the display', async (ctx) => {
+  it('full-range model input on request: one new run, then window changes only re-render the display', async (ctx) => {
     needsApp(ctx)
     const run0 = await runId()
     await page.selectOption('[data-testid=model-input-source]', 'full-range')

@@ -59,7 +59,8 @@ describe('scan and export panels', () => {
     const el = render(<ScanControls />)
     expect(unlabeled(el)).toEqual([])
     expect(Array.from(el.querySelectorAll<HTMLOptionElement>('#window-preset option')).map((o) => o.value)).toEqual(['ct-soft-tissue', 'ct-lung'])
-    expect(el.querySelector<HTMLSelectElement>('[data-testid=model-input-source]')?.value).toBe('display')
+    expect(el.querySelector<HTMLSelectElement>('[data-testid=model-input-source]')?.value).toBe('model-card')
+    expect(el.querySelector('[data-testid=model-input-note]')?.textContent).toMatch(/your display settings change only the screen/)
     expect(el.querySelector('[data-testid=slice-axis]')).toBeNull()
   })
 

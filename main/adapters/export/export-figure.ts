@@ -1,6 +1,7 @@
 /**
  * `exportFigure`: the one entry point the app (IPC) and the CLI call. Order matters for safety:
- * validate → burned-in check → build the spec → privacy preflight of every text → encode every format in
+ * validate → burned-in check → patterns in the user's caption and file name → burned-in text on the
+ * pixels (core/export/preflight.ts) → build the spec → privacy preflight of every text → encode every format in
  * memory (the DICOM dataset gets its own attribute check) → write all files to temporaries → rename them
  * into place. A refusal or failure at any step leaves the output folder as it was.
  */
@@ -8,6 +9,7 @@ import { createHash, randomUUID } from 'node:crypto'
 import sharp from 'sharp'
 import { composeFigure, heatLayer } from '../../core/export/compose'
 import { buildFigureSpec, figureLayout, textsToCheck, type FigureSpec } from '../../core/export/figure'
+import { assertNoPhiPatterns, needsTextCheck, OFTEN_BURNED_IN, preflightBurnedInText } from '../../core/export/preflight'
 import { assertNoPhi, phiNeedles, type PhiNeedle } from '../../core/export/privacy'
 import { resizeRgb } from '../../core/export/raster'
 import { EXPORT_FORMATS, type ExportedFile, type ExportFormat, type ExportOptions, type ExportReport, type FigureRequest } from '../../core/export/types'
@@ -30,8 +32,6 @@ export interface ExportDeps {
 /** iTXt keyword of the provenance JSON in PNG files. */
 export const PNG_PROVENANCE_KEY = 'mamba-lens:provenance'
 const MAX_SCALE = 4
-// Sources where text in the pixels is common (ultrasound, photographs, secondary captures of screens).
-const OFTEN_BURNED_IN = new Set(['US', 'OT', 'SC', 'XC', 'ES', 'GM', 'SM'])
 
 interface Output {
   readonly suffix: string
@@ -132,17 +132,25 @@ async function encodeAll(spec: FigureSpec, formats: readonly ExportFormat[], sca
 
 /**
  * Exports the current view. Throws AppError: `export/invalid-request` (bad options or a method not in the
- * result), `export/burned-in-annotation`, `export/phi-detected` (nothing written), `export/write-failed`,
+ * result), `export/burned-in-annotation`, `export/phi-pattern`, `export/burned-in-text`, `export/phi-detected`
+ * (nothing written), `export/write-failed`,
  * `run/cancelled`. Returns the written files with their SHA-256.
  */
-export async function exportFigure(request: FigureRequest, options: ExportOptions, deps: ExportDeps = {}): Promise<ExportReport> {
+export async function exportFigure(original: FigureRequest, options: ExportOptions, deps: ExportDeps = {}): Promise<ExportReport> {
   const { formats, scales } = checkOptions(options)
   const log = deps.log?.child('export')
   const warnings: string[] = []
-  const burned = burnedIn(request)
+  const burned = burnedIn(original)
   if (burned === 'YES' && options.acceptBurnedInAnnotation !== true) throw new AppError('export/burned-in-annotation')
+  assertNoPhiPatterns(original)
+  let request = original
+  if (needsTextCheck(original, burned)) {
+    const checked = preflightBurnedInText(original, options)
+    request = checked.request
+    warnings.push(...checked.warnings)
+  }
   const modality = String(request.source.meta?.modality ?? request.source.meta?.Modality ?? '')
-  if (burned === undefined && request.source.kind === 'dicom' && OFTEN_BURNED_IN.has(modality.toUpperCase())) {
+  if (burned === undefined && request.source.kind === 'dicom' && OFTEN_BURNED_IN.has(modality.toUpperCase()) && warnings.length === 0) {
     warnings.push(`The source (${modality}) does not say whether text is burned into its pixels; check the figure before sharing.`)
   }
   const link = linkageId(request, options, warnings)

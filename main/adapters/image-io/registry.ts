@@ -13,6 +13,7 @@ import { MAX_INFLATED_BYTES } from './limits'
 import { dicomLoader } from './dicom/dicom-loader'
 import { niftiLoader } from './nifti-loader'
 import { rasterLoader } from './raster-loader'
+import { looksLikeText } from './text-sniff'
 import type { LoadedScan } from '../../core/image/scan-types'
 
 /** Every loader, in the order they are asked. */
@@ -57,11 +58,14 @@ function gunzip(bytes: Uint8Array): Uint8Array {
 export async function loadImageFile(bytes: Uint8Array, opts: LoadOptions = {}): Promise<LoadedScan> {
   throwIfAborted(opts.signal)
   const name = opts.name ?? ''
+  if (bytes.length === 0) throw new ImageIoError('image/empty-file')
   const gzipped = isGzip(bytes)
   const data = gzipped ? gunzip(bytes) : bytes
   // 'scan.dcm.gz' is probed as 'scan.dcm'; '.nii.gz' stays, it is NIfTI's own compound extension.
   const hint = gzipped && /\.gz$/i.test(name) && !/\.nii\.gz$/i.test(name) ? name.slice(0, -3) : name
   const probe: Probe = { name: hint, head: data.subarray(0, HEAD_BYTES) }
+  // Whatever the extension says: content no loader recognises that is all text is named as such.
+  if (!IMAGE_LOADERS.some((l) => l.match(probe) === 'signature') && looksLikeText(probe.head)) throw new ImageIoError('image/text-file')
   const loader = pickLoader(probe)
   const log = opts.log?.child('image-io')
   if (!loader) {

@@ -89,6 +89,8 @@ const cardSchema = z.looseObject({
   operatingPoint: operatingPoint.optional(),
   domain: domain.optional(),
   classifierGraph: classifierGraph.optional(),
+  /** How a scan becomes model input (core/image/model-input.ts ScanInputPolicy); absent: the file's own window. */
+  scanInput: z.enum(['file', 'full-range']).optional(),
 })
 
 /** A parsed, checked model card. */

@@ -57,9 +57,9 @@ async function figureRequest(req: ExportFigureRequest, fig: { record: RunRecord;
   return {
     faithfulness, ...(trainedOnName !== undefined ? { trainedOnName } : {}),
     result: r,
-    // The current display when the model still sees the same pixels (a full-range input keeps its run
-    // while the user changes the window), else the rendition that was on screen when the run started.
-    image: deps.images.displayFor(record.imageId, record.inputKey) ?? record.display,
+    // The current display when the model still sees the same pixels (the run stays valid while the reader
+    // changes the window), else the rendition that was on screen when the run started.
+    image: deps.images.displayFor(record.imageId, record.inputKey, r.modelId) ?? record.display,
     model,
     view: { ...req.view, methodIds: fig.methodIds, layerRange: record.layerRange },
     source: record.source,
@@ -88,6 +88,7 @@ export async function exportView(req: ExportFigureRequest, signal: AbortSignal, 
       keepLinkageId: req.keepLinkageId,
       ...(linkageSalt !== undefined ? { linkageSalt } : {}),
       acceptBurnedInAnnotation: req.acceptBurnedInAnnotation,
+      ...(req.burnedInText !== undefined ? { burnedInText: req.burnedInText } : {}),
       signal,
     }))
   }

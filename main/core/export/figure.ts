@@ -85,7 +85,7 @@ function pickMethods(result: ExplainResult, ids: readonly string[]): MethodResul
  * The picture and model frame of the view. The display image may be a uniformly scaled rendition of the
  * original (InputTransform is in original pixels), so the crop is scaled to the image actually drawn.
  */
-function pictureAndFrame(req: FigureRequest): { image: Rgb8Image; frame: ModelFrame } {
+export function pictureAndFrame(req: FigureRequest): { image: Rgb8Image; frame: ModelFrame } {
   const t = req.result.transform
   if ((req.view.mode ?? 'image') === 'model') {
     const image = { width: t.modelWidth, height: t.modelHeight, data: req.result.modelInputPreview }

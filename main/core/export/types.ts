@@ -108,6 +108,12 @@ export interface ExportOptions {
   readonly linkageSalt?: string
   /** The user confirmed that a source marked BurnedInAnnotation YES carries no patient data in its pixels. */
   readonly acceptBurnedInAnnotation?: boolean
+  /**
+   * Text found burned into the pixels of a source that does not say it has none (raster images, US and
+   * secondary captures): 'mask' blacks out each line in the figure, 'keep' leaves it (the user checked it).
+   * Absent: the export is refused with `export/burned-in-text` before anything is written.
+   */
+  readonly burnedInText?: 'mask' | 'keep'
   /** Replace existing files of the same name; default false (a numeric suffix is added instead). */
   readonly overwrite?: boolean
   readonly signal?: AbortSignal

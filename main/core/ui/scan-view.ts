@@ -64,15 +64,23 @@ type Mapping = Readonly<Record<string, string | number | boolean>>
 
 const num = (v: unknown): string => (typeof v === 'number' ? String(Number(v.toPrecision(6))) : String(v))
 
-/** The model-input record (core/image/model-input.ts `mapping`) in one sentence. */
+/** Who fixed the model input, in words (mapping `chosenBy`). */
+function chooserNote(m: Mapping): string {
+  return m.chosenBy === 'reader'
+    ? ' You chose this for the model; the verdict is for this window.'
+    : ' Set by the model card; display window, presets and invert do not change it.'
+}
+
+/** The model-input record (core/image/model-input.ts `mapping`) in one sentence, plus who chose it. */
 export function describeMapping(m: Mapping): string {
   const bits = `${num(m.bits ?? 8)}-bit`
-  if (m.voi === 'none') return `Stored colours, ${bits} RGB${m.inverted === true ? ', inverted' : ''}.`
-  const what = m.source === 'full-range'
-    ? `Full value range (C ${num(m.windowCenter)}, W ${num(m.windowWidth)})`
-    : m.voi === 'lut' ? `Displayed VOI LUT (${num(m.presetId)})` : `Displayed window C ${num(m.windowCenter)}, W ${num(m.windowWidth)}`
+  if (m.voi === 'none') return `Stored colours, ${bits} RGB${m.inverted === true ? ', inverted' : ''}.${chooserNote(m)}`
+  const window = `C ${num(m.windowCenter)}, W ${num(m.windowWidth)}`
+  const what = m.source === 'full-range' ? `Full value range (${window})`
+    : m.source === 'file' ? (m.voi === 'lut' ? `The file's own VOI LUT (${num(m.presetId)})` : `The file's own window ${window}`)
+      : m.voi === 'lut' ? `VOI LUT (${num(m.presetId)})` : `Window ${window}`
   const grey = m.grayReplicated === true ? ', grey copied to 3 channels' : ''
-  return `${what} → ${bits}${grey}${m.inverted === true ? ', inverted' : ''}.`
+  return `${what} → ${bits}${grey}${m.inverted === true ? ', inverted' : ''}.${chooserNote(m)}`
 }
 
 /** Anatomical plane of a slice cut across the voxel axis whose direction code is `code` (R/L, A/P, S/I). */

@@ -101,6 +101,17 @@ export function ExportDialog() {
           </button>
         </div>
       )}
+      {ui.status === 'confirm-burned-in-text' && (
+        <div className="export-confirm" role="alert" data-testid="export-burned-in-text">
+          <p>{ui.error?.message}</p>
+          <button type="button" data-testid="export-mask-text" onClick={() => void exportCurrentView(choices, false, 'mask')}>
+            Mask the text and export
+          </button>
+          <button type="button" data-testid="export-keep-text" onClick={() => void exportCurrentView(choices, false, 'keep')}>
+            I checked: the text carries no patient details. Keep it
+          </button>
+        </div>
+      )}
       {isRunning && (
         <div className="export-progress" role="status" data-testid="export-progress">
           <span>Writing the figure in the background; you can keep working.</span>

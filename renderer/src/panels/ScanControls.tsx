@@ -1,8 +1,21 @@
+import type { InputMappingDto, ModelInputSourceDto } from '../../../preload/contract'
 import { planeName } from '@core/ui/scan-view'
 import { useSession } from '../state/hooks'
 import { renderImage } from '../state/image-actions'
 
 const AXES = [0, 1, 2] as const
+
+function modelInputSource(v: string): ModelInputSourceDto {
+  return v === 'full-range' || v === 'reader-window' ? v : 'model-card'
+}
+
+/** Says, next to the display controls, whether they reach the model (they do not, unless the reader asked). */
+function modelInputNote(source: ModelInputSourceDto, m: InputMappingDto): string {
+  const window = m.voi === 'window' ? `C ${String(m.windowCenter)}, W ${String(m.windowWidth)}` : 'its VOI LUT'
+  if (source === 'model-card') return `The model sees the file's own window (${window}), as its card sets; your display settings change only the screen.`
+  if (source === 'full-range') return `You asked the model to see the full value range (${window}); the verdict is for that input.`
+  return `You asked the model to see the window ${window}; choose it again to send a newer window.`
+}
 
 /**
  * Display controls for grey scans (DICOM, NIfTI): window preset (or right-drag on the image), invert, frame,
@@ -28,7 +41,7 @@ export function ScanControls() {
         </>
       )}
       <label className="inline">
-        <input type="checkbox" checked={image.invert} onChange={(e) => void renderImage({ invert: e.target.checked })} />
+        <input type="checkbox" data-testid="invert" checked={image.invert} onChange={(e) => void renderImage({ invert: e.target.checked })} />
         Invert
       </label>
       {image.frame.count > 1 && (
@@ -59,10 +72,12 @@ export function ScanControls() {
       {image.isGray && (
         <>
           <label htmlFor="model-input">Model input</label>
-          <select id="model-input" data-testid="model-input-source" value={image.modelInput.source} onChange={(e) => void renderImage({ modelInput: e.target.value === 'full-range' ? 'full-range' : 'display' })}>
-            <option value="display">Displayed window (as you see it)</option>
-            <option value="full-range">Full value range</option>
+          <select id="model-input" data-testid="model-input-source" value={image.modelInput.source} onChange={(e) => void renderImage({ modelInput: modelInputSource(e.target.value) })}>
+            <option value="model-card">As the model card sets it</option>
+            <option value="full-range">Full value range (my request)</option>
+            <option value="reader-window">The window shown now (my request)</option>
           </select>
+          <p className="hint" data-testid="model-input-note">{modelInputNote(image.modelInput.source, image.modelInput.mapping)}</p>
         </>
       )}
     </fieldset>

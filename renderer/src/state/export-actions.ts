@@ -37,8 +37,11 @@ export function shownPanes(): ExportFigureRequest['panes'] {
   return scene.get().panes.flatMap((p) => (p === null ? [] : [{ runId: p.runId, methodId: p.methodId }]))
 }
 
-/** Exports the view; `acceptBurnedInAnnotation` is set after the user confirmed the pixels carry no patient text. */
-export async function exportCurrentView(choices: ExportChoices, acceptBurnedInAnnotation = false): Promise<void> {
+/**
+ * Exports the view; `acceptBurnedInAnnotation` is set after the user confirmed the pixels carry no patient
+ * text; `burnedInText` after main found text on the pixels and the user chose to mask or keep it.
+ */
+export async function exportCurrentView(choices: ExportChoices, acceptBurnedInAnnotation = false, burnedInText?: 'mask' | 'keep'): Promise<void> {
   const panes = shownPanes()
   if (panes.length === 0 || session.get().exportUi.status === 'running') return
   const sc = scene.get()
@@ -59,6 +62,7 @@ export async function exportCurrentView(choices: ExportChoices, acceptBurnedInAn
     sidecar: choices.sidecar,
     keepLinkageId: choices.keepLinkageId,
     acceptBurnedInAnnotation,
+    ...(burnedInText !== undefined ? { burnedInText } : {}),
   })
   // Cancelled (or a newer export started): this answer is no longer wanted.
   if (session.get().exportUi.requestId !== requestId) return
@@ -66,8 +70,8 @@ export async function exportCurrentView(choices: ExportChoices, acceptBurnedInAn
     setExport(r.value === null ? { status: 'idle', requestId: null } : { status: 'done', requestId: null, report: r.value })
     return
   }
-  if (r.error.code === 'export/burned-in-annotation') {
-    setExport({ status: 'confirm-burned-in', requestId: null, error: r.error })
+  if (r.error.code === 'export/burned-in-annotation' || r.error.code === 'export/burned-in-text') {
+    setExport({ status: r.error.code === 'export/burned-in-text' ? 'confirm-burned-in-text' : 'confirm-burned-in', requestId: null, error: r.error })
     return
   }
   setExport({ status: r.error.code === 'run/cancelled' ? 'idle' : 'error', requestId: null, error: r.error })

@@ -64,10 +64,13 @@ export interface FaithfulnessState {
 
 export const IDLE_FAITHFULNESS: FaithfulnessState = { key: null, status: 'idle', check: null }
 
-/** The export dialog: closed, or open and idle / running / asking to confirm burned-in text / done / failed. */
+/**
+ * The export dialog: closed, or open and idle / running / asking to confirm a source marked as carrying
+ * burned-in annotation / asking to mask or keep text found on the pixels / done / failed.
+ */
 export interface ExportUiState {
   readonly open: boolean
-  readonly status: 'idle' | 'running' | 'confirm-burned-in' | 'done' | 'error'
+  readonly status: 'idle' | 'running' | 'confirm-burned-in' | 'confirm-burned-in-text' | 'done' | 'error'
   /** Of the export in flight (to cancel it and to drop a superseded answer). */
   readonly requestId: string | null
   readonly report: ExportReportDto | null

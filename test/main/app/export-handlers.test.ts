@@ -69,7 +69,7 @@ describe('export:figure', () => {
     const png = r.value.files.find((f) => f.format === 'png')!
     const prov = parseProvenance(pngItxt(new Uint8Array(readFileSync(join(dir, png.name)))).get(PNG_PROVENANCE_KEY) ?? '')
     expect(prov).toMatchObject({
-      input: { kind: 'dicom', mapping: { source: 'display', windowCenter: 40, windowWidth: 400 } },
+      input: { kind: 'dicom', mapping: { source: 'file', chosenBy: 'model-card', windowCenter: 40, windowWidth: 400 } },
       view: { layout: 'single', colormap: 'inferno', pinnedPatch: { index: 5 } }, target: { index: run.targetClass },
     })
     const logged = JSON.stringify(app.records)
@@ -95,8 +95,11 @@ describe('export:figure', () => {
     const app = setup(dir)
     const { run } = await explained(app)
     const pane = [{ runId: run.runId, methodId: 'mamba-rollout' }]
-    const phi = await app.call('export:figure', exportReq(pane, { caption: `Follow-up of ${FAKE_PATIENT.PatientName}` }))
+    // The family name alone has no identifier shape: the value check against the DICOM's record refuses it.
+    const phi = await app.call('export:figure', exportReq(pane, { caption: `Follow-up of ${FAKE_PATIENT.PatientName.split('^')[0]}` }))
     expect(phi).toMatchObject({ ok: false, error: { code: 'export/phi-detected' } })
+    const shaped = await app.call('export:figure', exportReq(pane, { caption: 'Patient Maria Silva, DOB 1970-01-01, MRN 12345' }))
+    expect(shaped).toMatchObject({ ok: false, error: { code: 'export/phi-pattern' } })
     expect(JSON.stringify(phi)).not.toContain('Testperson')
     expect(await app.call('export:figure', exportReq([{ runId: 'gone', methodId: 'mamba-rollout' }]))).toMatchObject({ ok: false, error: { code: 'export/invalid-request' } })
     expect(await app.call('export:figure', { ...exportReq(pane), outDir: '/tmp/evil' })).toMatchObject({ ok: false, error: { code: 'ipc/invalid-request' } })

@@ -4,7 +4,9 @@
  * named `*.dcm` loads as a grey CT with presets, pixel spacing and one identifying attribute. Exports are
  * recorded and answered with a report (or `nextExportError`).
  */
-import type { ErrorDto, ExportFigureRequest, ImageInfoDto, ImageRenderRequest, ProgressDto, RendererApi, Result } from '../../../preload/contract'
+import type {
+  ErrorDto, ExportFigureRequest, ImageInfoDto, ImageRenderRequest, ModelInputSourceDto, ProgressDto, RendererApi, Result,
+} from '../../../preload/contract'
 import type { InMemoryFakeEngine } from './in-memory-fake-engine'
 
 const ok = <T>(value: T): Result<T> => ({ ok: true, value })
@@ -19,10 +21,13 @@ export type FakeApi = RendererApi & {
 export function inProcessApi(engine: InMemoryFakeEngine): FakeApi {
   const progress = new Set<(p: ProgressDto) => void>()
   const runs = new Map<string, AbortController>()
-  const state = { window: { center: 40, width: 400 }, presetId: 'ct-soft-tissue', modelInput: 'display' as 'display' | 'full-range' }
+  const state = {
+    window: { center: 40, width: 400 }, presetId: 'ct-soft-tissue', modelInput: 'model-card' as ModelInputSourceDto, readerWindow: '',
+  }
   const info = (name: string): ImageInfoDto => {
     const dicom = name.endsWith('.dcm')
-    const key = dicom ? `${state.modelInput}|${state.modelInput === 'display' ? `${state.window.center}/${state.window.width}` : 'full'}` : 'rgb'
+    // As main keys it: the display window reaches the model only through an explicit 'reader-window' snapshot.
+    const key = dicom ? `${state.modelInput}|${state.readerWindow}` : 'rgb'
     return {
       imageId: `id-${name}`, name, kind: dicom ? 'dicom' : 'raster', width: 32, height: 24, isGray: dicom, frame: { index: 0, count: 1 }, slice: null,
       modality: dicom ? 'CT' : 'OT', unit: dicom ? 'HU' : '', valueRange: dicom ? { min: -1024, max: 2000 } : null,
@@ -49,7 +54,10 @@ export function inProcessApi(engine: InMemoryFakeEngine): FakeApi {
       api.renders.push(req)
       if (req.window !== undefined) [state.window, state.presetId] = [req.window, '']
       if (req.presetId !== undefined) [state.presetId, state.window] = [req.presetId, req.presetId === 'ct-lung' ? { center: -600, width: 1500 } : { center: 40, width: 400 }]
-      if (req.modelInput !== undefined) state.modelInput = req.modelInput
+      if (req.modelInput !== undefined) {
+        state.modelInput = req.modelInput
+        state.readerWindow = req.modelInput === 'reader-window' ? `${state.window.center}/${state.window.width}` : ''
+      }
       return ok(info(req.imageId.slice(3)))
     },
     getPixelValue: async (req) => ok({ x: req.x, y: req.y, kind: 'gray', value: -523, unit: 'HU' }),
@@ -60,7 +68,7 @@ export function inProcessApi(engine: InMemoryFakeEngine): FakeApi {
       try {
         const image = { width: 32, height: 24, rgb: new Uint8Array(32 * 24 * 3), sourceSha256: req.imageId }
         const result = await engine.explain(image, req.options, c.signal, (p) => progress.forEach((cb) => cb({ requestId: req.requestId, ...p })))
-        return ok({ ...result, inputMapping: { source: 'display', bits: 8 } })
+        return ok({ ...result, inputMapping: { source: 'file', chosenBy: 'model-card', bits: 8 } })
       } catch {
         return { ok: false, error: { code: 'run/cancelled', message: 'The run was cancelled.' } }
       }

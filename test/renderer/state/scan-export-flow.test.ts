@@ -63,20 +63,23 @@ describe('export (fake engine)', () => {
 })
 
 describe('scans (fake engine)', () => {
-  it('right-drag previews the window without explaining, and explains once on release', async () => {
+  it('right-drag changes only the display: the model card fixes the input, so nothing is re-run', async () => {
     await openFile(new File([new Uint8Array(8)], 'ct.dcm'))
     await until(() => session.get().result !== null && session.get().busy === null)
     const calls = engine.explainCalls.length
+    const runId = session.get().result?.runId
     expect(startWindowDrag()).toBe(true)
     moveWindowDrag(30, 0)
     moveWindowDrag(60, -10)
     await until(() => session.get().image?.presetId === '')
-    expect(engine.explainCalls).toHaveLength(calls)
     endWindowDrag()
-    await until(() => engine.explainCalls.length === calls + 1 && session.get().busy === null)
+    await until(() => api.renders.at(-1)?.window !== undefined && session.get().busy === null)
+    await new Promise((r) => setTimeout(r, 20))
     const last = api.renders.at(-1)!
     expect(last.window?.width).toBeGreaterThan(400)
     expect(session.get().image?.window).toEqual(last.window)
+    expect(engine.explainCalls).toHaveLength(calls)
+    expect(session.get().result?.runId).toBe(runId)
   })
 
   it('a plain right click (no move) changes nothing', async () => {
@@ -87,14 +90,16 @@ describe('scans (fake engine)', () => {
     expect(api.renders).toHaveLength(renders)
   })
 
-  it('full-range input: a window change re-renders the display but does not re-run the model', async () => {
-    await renderImage({ modelInput: 'full-range' })
-    await until(() => session.get().busy === null)
-    const calls = engine.explainCalls.length
+  it('the reader asks explicitly for the shown window: one run; later window changes need none', async () => {
     await renderImage({ presetId: 'ct-lung' })
-    expect(engine.explainCalls).toHaveLength(calls)
-    await renderImage({ modelInput: 'display' })
+    const calls = engine.explainCalls.length
+    await renderImage({ modelInput: 'reader-window' })
     await until(() => session.get().busy === null && engine.explainCalls.length === calls + 1)
+    await renderImage({ presetId: 'ct-soft-tissue' })
+    expect(engine.explainCalls).toHaveLength(calls + 1)
+    await renderImage({ modelInput: 'model-card' })
+    await until(() => session.get().busy === null)
+    expect(engine.explainCalls).toHaveLength(calls + 1) // the card's input was explained before: cached
   })
 
   it('the pixel readout follows the pointer and clears when it leaves', async () => {

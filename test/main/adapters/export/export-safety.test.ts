@@ -40,7 +40,8 @@ describe('privacy preflight refuses before writing anything', () => {
   ]
   it.each(cases)('%s', async (_, req) => {
     const dir = outDir()
-    expect(await codeOf(exportFigure(req, { outDir: dir, formats: ALL, sidecar: true }))).toBe('export/phi-detected')
+    // The user's own texts are checked by shape first (export/phi-pattern), everything by value after.
+    expect(['export/phi-detected', 'export/phi-pattern']).toContain(await codeOf(exportFigure(req, { outDir: dir, formats: ALL, sidecar: true })))
     expect(listDir(dir)).toEqual([])
   })
 
@@ -150,5 +151,52 @@ describe('hashed linkage ID (opt-in)', () => {
     const plain = await exportFigure(request(), { outDir: outDir(), formats: ['dicom'] })
     expect(dcmdumpValues(linked.files[0]!.path).map.get('0010,0020')).toBe(linked.provenance.privacy.linkageId)
     expect(dcmdumpValues(plain.files[0]!.path).map.get('0010,0020')).toMatch(/^\(no value available\)$/)
+  })
+})
+
+describe('patient-data preflight for inputs without an identifying record (a PNG)', () => {
+  const png = (over: Partial<FigureRequest> = {}): FigureRequest => {
+    const r = request(300, 240, over)
+    return { ...r, source: { kind: 'raster', fileSha256: r.source.fileSha256 } }
+  }
+
+  it('the issue\'s caption is refused by its shape, nothing written, and the error names kinds only', async () => {
+    const dir = outDir()
+    let err: unknown
+    try {
+      await exportFigure(png({ caption: 'Patient Maria Silva, DOB 1970-01-01, MRN 12345' }), { outDir: dir, formats: ALL, sidecar: true })
+    } catch (e) {
+      err = e
+    }
+    expect(isAppError(err) && err.code).toBe('export/phi-pattern')
+    expect((err as Error).message).toMatch(/a date, a record number, a person's name/)
+    expect((err as Error).message).not.toMatch(/Silva|1970|12345/)
+    expect(listDir(dir)).toEqual([])
+  })
+
+  it('text burned into the pixels is refused before writing; masking or keeping it is the user\'s explicit choice', async () => {
+    const dir = outDir()
+    const base = png()
+    // Three lines of twelve hollow 6×10 boxes on a black band at the top: glyphs as the finder sees them.
+    const image = { ...base.image, data: base.image.data.slice() }
+    for (let y = 0; y < 60; y++) image.data.fill(0, y * image.width * 3, (y + 1) * image.width * 3)
+    for (const top of [6, 24, 42]) {
+      for (let g = 0; g < 12; g++) {
+        const left = 8 + g * 9
+        for (let y = top; y < top + 10; y++) for (let x = left; x < left + 6; x++) {
+          const edge = y === top || y === top + 9 || x === left || x === left + 5
+          if (edge) image.data.fill(235, (y * image.width + x) * 3, (y * image.width + x) * 3 + 3)
+        }
+      }
+    }
+    const req = { ...base, image }
+    expect(await codeOf(exportFigure(req, { outDir: dir, formats: ['png'], scales: [1] }))).toBe('export/burned-in-text')
+    expect(listDir(dir)).toEqual([])
+    const masked = await exportFigure(req, { outDir: dir, formats: ['png'], scales: [1], burnedInText: 'mask' })
+    expect(masked.warnings.join(' ')).toMatch(/3 line\(s\) of burned-in text were masked/)
+    const kept = await exportFigure(req, { outDir: dir, formats: ['png'], scales: [1], burnedInText: 'keep' })
+    expect(kept.warnings.join(' ')).toMatch(/kept/)
+    // A picture without text needs no choice.
+    expect((await exportFigure(base, { outDir: dir, formats: ['png'], scales: [1] })).files).toHaveLength(1)
   })
 })

@@ -35,7 +35,7 @@ describe('pickLoader', () => {
 
 describe('loadImageFile', () => {
   it('unknown content is image/unsupported-format with user text', async () => {
-    expect(await codeOf(loadImageFile(new TextEncoder().encode('just text'), { name: 'a.txt' }))).toBe('image/unsupported-format')
+    expect(await codeOf(loadImageFile(Uint8Array.from([0, 1, 2, 255, 254, 7, 8, 9]), { name: 'a.bin' }))).toBe('image/unsupported-format')
     expect(messageFor('image/unsupported-format')).toMatch(/not an image/)
   })
 
@@ -66,10 +66,22 @@ describe('loadImageFile', () => {
 
 describe('ImageIoError is an AppError', () => {
   it('carries an image/* code of the core table and its sentence, filled from safe detail keys', async () => {
-    const err = await loadImageFile(new TextEncoder().encode('x'), { name: 'a.txt' }).then(() => undefined, (e: unknown) => e)
+    const err = await loadImageFile(Uint8Array.from([0, 1, 2]), { name: 'a.bin' }).then(() => undefined, (e: unknown) => e)
     expect(isAppError(err)).toBe(true)
     expect(isImageIoError(err) && [err.code, err.message]).toEqual(['image/unsupported-format', messageFor('image/unsupported-format')])
     const frame = new ImageIoError('image/frame-out-of-range', { detail: { frame: 4, frameCount: 2 } })
     expect([frame.code, frame.message]).toEqual(['image/frame-out-of-range', 'Frame 4 does not exist; this file has 2 frame(s). Pick a frame from the list.'])
+  })
+})
+
+describe('what a file that is no image is, in words', () => {
+  it('an empty file says it is empty; a text file renamed .png says it is text', async () => {
+    expect(await codeOf(loadImageFile(new Uint8Array(0), { name: 'scan.png' }))).toBe('image/empty-file')
+    expect(messageFor('image/empty-file')).toMatch(/^The file is empty/)
+    expect(await codeOf(loadImageFile(new TextEncoder().encode('Patient notes\r\nline two – ünïcode\n'), { name: 'photo.png' }))).toBe('image/text-file')
+    expect(messageFor('image/text-file')).toMatch(/^This is a text file/)
+    // Binary junk behind a PNG extension is still a damaged image, not text.
+    const junk = Uint8Array.from({ length: 512 }, (_, i) => (i * 37 + 3) % 256)
+    expect(await codeOf(loadImageFile(junk, { name: 'photo.png' }))).toBe('image/decode-failed')
   })
 })

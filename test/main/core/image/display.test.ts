@@ -60,11 +60,11 @@ describe('pixelValueAt', () => {
 })
 
 describe('modelInputFromScan', () => {
-  it('defaults to the displayed rendition and records how it was made', () => {
+  it('\'file\' ignores the reader\'s window and invert (the model card\'s default); records how it was made', () => {
     const scan = greyScan(HU, 3)
-    const input = modelInputFromScan(scan)
+    const input = modelInputFromScan(scan, { source: 'file', display: { window: { center: 0, width: 10 }, invert: true } })
     expect(input.image).toEqual(renderDisplay(scan))
-    expect(input.mapping).toMatchObject({ source: 'display', voi: 'window', windowCenter: 40, windowWidth: 400, inverted: false, grayReplicated: true, channels: 3, bits: 8, pixelSpacingColumnMm: 0.25 })
+    expect(input.mapping).toMatchObject({ source: 'file', chosenBy: 'model-card', voi: 'window', windowCenter: 40, windowWidth: 400, inverted: false, grayReplicated: true, channels: 3, bits: 8, pixelSpacingColumnMm: 0.25 })
   })
 
   it('full-range ignores the window; explicit window requires one', () => {
