@@ -5,7 +5,7 @@
  * that loads but computes something else shows up too.
  */
 import { readFileSync } from 'node:fs'
-import * as ort from 'onnxruntime-node'
+import * as ort from '../adapters/onnx/runtime'
 import type { ExecutionProvider } from '../core/engine/api'
 import { cudaLibraryReport, foldersHolding, type CudaLibraryReport } from '../adapters/onnx/gpu-libs'
 import { PROVIDER_ORDER } from '../adapters/onnx/providers'

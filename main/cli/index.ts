@@ -73,7 +73,7 @@ async function dispatch(cmd: Command, io: RunCliIo, log: Logger): Promise<ExitCo
     return EXIT.ok
   }
   if (cmd.command === 'doctor') {
-    return doctorCommand(cmd, resolveModel(scanModels(modelsDirOf(cmd, io), log), cmd.model), io.stdout)
+    return doctorCommand(cmd, resolveModelOrCardPath(scanModels(modelsDirOf(cmd, io), log), cmd.model), io.stdout)
   }
   if (cmd.command === 'eval') return evalCommand(cmd, modelsDirOf(cmd, io), io, log)
   const cacheDir = cacheDirOf(io)

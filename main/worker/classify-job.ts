@@ -2,7 +2,7 @@
  * Batch jobs of the worker: the card's classifier graph over many model inputs (perturbation curves, the
  * quick deletion check, domain features), and pre-processing alone (the exact tensor those callers perturb).
  */
-import * as ort from 'onnxruntime-node'
+import * as ort from '../adapters/onnx/runtime'
 import { AppError } from '../core/errors'
 import type { JobContext, JobOutput } from './explain-job'
 import { modelInput } from './explain-job'

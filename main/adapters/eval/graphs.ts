@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import * as ort from 'onnxruntime-node'
+import * as ort from '../onnx/runtime'
 import type { F32Tensor } from '../../core/tensor/f32'
 import { openSession, type OrtSession } from '../onnx/session'
 import type { ModelEntry } from '../models/registry'

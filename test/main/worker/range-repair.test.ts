@@ -15,7 +15,7 @@ import { attentionMatrix } from '../../../main/core/attention/matrix'
 import { rangeUnsafeTokens, repairRange } from '../../../main/core/attention/range-repair'
 
 const graph = fileURLToPath(new URL('../../fixtures/graphs/matrices-L20-E8-N4-c4.onnx', import.meta.url))
-const L = 20, E = 8, N = 4, CHUNK = 4
+const L = 20, E = 8, N = 4
 
 /** One layer's factors (both directions), deterministic; `big` sets Δ of (direction, scan token) for every channel. */
 function factors(big: Record<string, number> = {}): AttentionFactors {
