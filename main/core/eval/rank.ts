@@ -4,14 +4,16 @@
  * `average_precision_score` (step-wise, no interpolation; ALGORITHMS.md §4.2 mAP).
  */
 
-/** 1-based ranks, ties get the average of the ranks they span. */
+/** 1-based ranks, ties get the average of the ranks they span; non-finite values rank lowest. */
 export function averageRanks(values: ArrayLike<number>): Float64Array {
   const n = values.length
-  const idx = Array.from({ length: n }, (_, i) => i).sort((a, b) => values[a]! - values[b]!)
+  // Non-finite values (a degenerate map) rank lowest instead of poisoning the sort.
+  const v = (i: number): number => (Number.isFinite(values[i]!) ? values[i]! : -Infinity)
+  const idx = Array.from({ length: n }, (_, i) => i).sort((a, b) => v(a) - v(b))
   const ranks = new Float64Array(n)
   for (let i = 0; i < n;) {
     let j = i
-    while (j + 1 < n && values[idx[j + 1]!]! === values[idx[i]!]!) j++
+    while (j + 1 < n && v(idx[j + 1]!) === v(idx[i]!)) j++
     for (let k = i; k <= j; k++) ranks[idx[k]!] = (i + j) / 2 + 1
     i = j + 1
   }

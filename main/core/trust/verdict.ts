@@ -3,26 +3,13 @@
  * (Youden's J on the validation split); taking the larger probability (0.5) instead would call some
  * biopsy-proven malignant cases benign (issue 13: bus_0231-l).
  */
+import { softmax } from '../eval/softmax'
 import type { Verdict } from './types'
 
 /** The card's `operatingPoint`: predicted positive when p(positiveClass) ≥ threshold. */
 export interface OperatingPoint {
   readonly positiveClass: number
   readonly threshold: number
-}
-
-/** Softmax of logits, in float64 (max-shifted). */
-export function softmax(logits: ArrayLike<number>): Float64Array {
-  let max = -Infinity
-  for (let i = 0; i < logits.length; i++) max = Math.max(max, logits[i]!)
-  const p = new Float64Array(logits.length)
-  let sum = 0
-  for (let i = 0; i < logits.length; i++) {
-    p[i] = Math.exp(logits[i]! - max)
-    sum += p[i]!
-  }
-  for (let i = 0; i < p.length; i++) p[i]! /= sum
-  return p
 }
 
 /**

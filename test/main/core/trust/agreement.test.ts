@@ -1,16 +1,18 @@
 import { describe, expect, it } from 'vitest'
-import { agreementOf, averageRanks, spearman, topKOverlap } from '../../../../main/core/trust/agreement'
+import { agreementOf, topKOverlap } from '../../../../main/core/trust/agreement'
+import { averageRanks, spearman } from '../../../../main/core/eval/rank'
 
 describe('agreement between maps', () => {
-  it('average ranks share ties', () => {
+  it('average ranks share ties; non-finite values rank lowest', () => {
     expect(Array.from(averageRanks([10, 20, 20, 5]))).toEqual([2, 3.5, 3.5, 1])
+    expect(Array.from(averageRanks([1, Number.NaN, 2]))).toEqual([2, 1, 3])
   })
 
-  it('Spearman: 1 for any monotone transform, −1 reversed, 0 against a constant map', () => {
+  it('Spearman: 1 for any monotone transform, −1 reversed, undefined against a constant map', () => {
     const a = [1, 2, 3, 4, 5]
     expect(spearman(a, a.map((x) => x ** 3))).toBeCloseTo(1, 15)
     expect(spearman(a, [5, 4, 3, 2, 1])).toBeCloseTo(-1, 15)
-    expect(spearman(a, [7, 7, 7, 7, 7])).toBe(0)
+    expect(spearman(a, [7, 7, 7, 7, 7])).toBeNaN()
     // Known value: d = (0, 0, 1, −1, 0) → 1 − 6·2 / (5·24) = 0.9
     expect(spearman(a, [1, 2, 4, 3, 5])).toBeCloseTo(0.9, 15)
   })

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { describeVerdict, softmax, verdictOf } from '../../../../main/core/trust/verdict'
+import { softmax } from '../../../../main/core/eval/softmax'
+import { describeVerdict, verdictOf } from '../../../../main/core/trust/verdict'
 
 const CLASSES = ['benign', 'malignant']
 const OP = { positiveClass: 1, threshold: 0.402 }
