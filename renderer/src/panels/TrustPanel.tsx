@@ -1,5 +1,5 @@
 import type { FaithfulnessCheckDto } from '../../../preload/trust-contract'
-import { methodTrust } from '@core/trust/report'
+import { describeEvaluated, methodTrust } from '@core/trust/report'
 import { useScene } from '../canvas/use-scene'
 import { useSession } from '../state/hooks'
 
@@ -74,14 +74,7 @@ export function TrustPanel() {
       </p>
       <h3>Evaluated record</h3>
       <p className="hint" data-testid="trust-evaluated">
-        {!e.evaluated
-          ? 'Not evaluated on this model.'
-          : [
-              e.sanityPass !== undefined ? `randomisation sanity ${e.sanityPass ? 'passed' : 'FAILED'}${e.spearmanFullyRandomised !== undefined ? ` (${p2(e.spearmanFullyRandomised)})` : ''}` : '',
-              e.classContrastPass !== undefined ? `class contrast ${e.classContrastPass ? 'passed' : 'FAILED'}` : '',
-              e.deletionAuc !== undefined ? `deletion AUC ${p2(e.deletionAuc)}${e.randomDeletionAuc !== undefined ? ` (random ${p2(e.randomDeletionAuc)})` : ''}` : '',
-              e.pointingGame !== undefined ? `pointing game ${p2(e.pointingGame)}` : '',
-            ].filter((x) => x !== '').join('; ') + (e.dataset !== undefined ? ` — ${e.dataset}.` : '.')}
+        {describeEvaluated(e)}
       </p>
     </section>
   )
