@@ -14,7 +14,7 @@ import { scene, session, type ResultMeta } from '../../renderer/src/state/sessio
 import { render, unlabeled, useReactDom } from './helpers/dom'
 
 const OOD = {
-  inDomain: false, score: 57.3, threshold: 21.4, scoreName: 'mahalanobis', secondOpinion: null,
+  inDomain: false, score: 57.3, threshold: 21.4, scoreName: 'mahalanobis', pixels: null, secondOpinion: null,
   reasons: ['the file says its modality is CT; the model was trained on US'],
 }
 const result = (inDomain: boolean): ResultMeta => ({

@@ -50,7 +50,9 @@ export function TrustPanel() {
       <h3>Input</h3>
       <p className="hint" data-testid="trust-domain">
         {d.inDomain === null ? 'Domain not assessed.' : d.inDomain ? 'Like the training images' : 'OUT OF DOMAIN'}
-        {d.score !== null && d.threshold !== null ? ` (distance ${d.score.toFixed(1)}, threshold ${d.threshold.toFixed(1)})` : ''}
+        {d.score !== null && d.threshold !== null ? ` (feature distance ${d.score.toFixed(1)}, threshold ${d.threshold.toFixed(1)}` : ''}
+        {d.score !== null && d.pixels !== null ? `; pixel distance ${d.pixels.score.toFixed(1)}, threshold ${d.pixels.threshold.toFixed(1)}` : ''}
+        {d.score !== null ? ')' : ''}
         {d.secondOpinion !== null ? `; second opinion (${d.secondOpinion.name}): ${d.secondOpinion.inDomain ? 'in domain' : 'out of domain'}` : ''}.
       </p>
       <h3>Deletion check of this map</h3>
