@@ -48,13 +48,14 @@ export function busbraDevices(dir: string): Map<string, string> {
   return new Map(lines.map((l) => splitCsvLine(l)).map((c) => [c[id] ?? '', c[device] ?? '']))
 }
 
-/** BUS-BRA images of one split (ids sorted). */
-export async function* busbra(dataDir: string, split: Split, testFold = 1, valFold = 2): AsyncGenerator<SetImage> {
+/** BUS-BRA images of one split (ids sorted); `keep` picks ids before any image is decoded (shards of a split). */
+export async function* busbra(dataDir: string, split: Split, keep: (id: string, index: number) => boolean = () => true, testFold = 1, valFold = 2): AsyncGenerator<SetImage> {
   const dir = path.join(dataDir, 'busbra')
   const devices = busbraDevices(dir)
+  let index = 0
   for (const r of readBusbra(dir)) {
     const s: Split = r.fold === testFold ? 'test' : r.fold === valFold ? 'val' : 'train'
-    if (s !== split) continue
+    if (s !== split || !keep(r.id, index++)) continue
     const img = await fileImage(path.join(dir, 'Images', `${r.id}.png`))
     yield { id: r.id, image: img.image, label: r.label, device: devices.get(r.id) ?? 'unknown' }
   }

@@ -45,13 +45,15 @@ const r4 = (x: number): number => Math.round(x * 1e4) / 1e4
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex')
 
 /**
- * Which half of the outsiders a file belongs to. DICOM samples come in families (one image in several
- * encodings: MR_small, MR_small_RLE, …), NIfTI slices in volumes: a family or volume never sits on both sides.
+ * The outsiders of one set split in two halves, tuning and held out. DICOM samples come in families (one image
+ * in several encodings: MR_small, MR_small_RLE, …) and NIfTI slices in volumes: each family or volume lies on one
+ * side only, families alternating in sorted order; pet photos alternate by position.
  */
-export function outsiderHalf(set: string, id: string, index: number): 'tuning' | 'heldOut' {
-  if (set === 'pets') return index % 2 === 0 ? 'tuning' : 'heldOut'
-  const family = set === 'nifti-slices' ? id.split(':')[0]! : id.split(/[_\-.]/)[0]!
-  return createHash('sha256').update(family).digest()[0]! % 2 === 0 ? 'tuning' : 'heldOut'
+export function outsiderHalves(set: string, rows: readonly Row[]): { tuning: Row[]; heldOut: Row[] } {
+  const familyOf = (id: string, i: number): string => (set === 'pets' ? String(i) : set === 'nifti-slices' ? id.split(':')[0]! : id.split(/[_\-.]/)[0]!)
+  const families = [...new Set(rows.map((r, i) => familyOf(r.id, i)))].sort((a, b) => (set === 'pets' ? Number(a) - Number(b) : a < b ? -1 : 1))
+  const tuning = (r: Row, i: number): boolean => families.indexOf(familyOf(r.id, i)) % 2 === 0
+  return { tuning: rows.filter((r, i) => tuning(r, i)), heldOut: rows.filter((r, i) => !tuning(r, i)) }
 }
 
 /** Mean + shrunk covariance fitted on standardised columns, with the standardisation folded back into W. */
@@ -89,7 +91,8 @@ function summary(spec: DomainSpec, stats: DomainStats, rows: readonly Row[], lis
     n: rows.length, flagged: share('any'),
     by: { features: share('features'), pixels: share('pixels'), modality: share('modality'), colour: share('colour') },
     energySecondOpinion: share('energy'),
-    ...(listMisses !== null ? { [listMisses]: miss.slice(0, 30) } : {}),
+    // Ids only (no scores) of the few inputs on the wrong side, to look at.
+    ...(listMisses !== null ? { [`${listMisses}Ids`]: miss.slice(0, 30) } : {}),
   }
 }
 
@@ -177,7 +180,7 @@ async function main(): Promise<void> {
 
   // 3. Tune.
   const outsiderSets = ['pets', 'dicom-not-us', 'nifti-slices'] as const
-  const halves = (half: 'tuning' | 'heldOut'): Row[] => outsiderSets.flatMap((s) => data[s]!.filter((r, i) => outsiderHalf(s, r.id, i) === half))
+  const halves = (half: 'tuning' | 'heldOut'): Row[] => outsiderSets.flatMap((s) => outsiderHalves(s, data[s]!)[half])
   const tuningOutsiders = [...halves('tuning'), ...data['noise-tuning']!]
   const heldOutOutsiders = [...halves('heldOut'), ...data['noise-heldout']!]
   const val = data['busbra-val']!
@@ -194,6 +197,7 @@ async function main(): Promise<void> {
   const all = [...train, ...val, ...test]
   const leaveOneOut = Object.fromEntries(devices.map((d) => {
     const tr = train.filter((r) => r.device !== d)
+    if (tr.length < 2 * (train[0]?.features.length ?? 0)) return [d, { fitN: tr.length, skipped: 'too few training images without this scanner for a covariance fit' }]
     const s = fit(tr, card.classes.length)
     const tt = tune(trainedOn, s, val.filter((r) => r.device !== d), tuningOutsiders)
     const sp: DomainSpec = { trainedOn, score: 'mahalanobis', threshold: tt.threshold, pixelThreshold: tt.pixelThreshold }
@@ -208,10 +212,11 @@ async function main(): Promise<void> {
       rule: `of all pairs of validation quantiles (${QUANTILES.join(', ')}) for the feature and the pixel threshold whose union flags <= ${VAL_BUDGET} of the BUS-BRA validation split (fold 2), the pair that flags the most tuning outsiders (ties: fewer validation flags); energy: ${ENERGY_QUANTILE} quantile of validation energies, reported only`,
       quantiles: { features: t.qf, pixels: t.qp }, threshold: spec.threshold, pixelThreshold: spec.pixelThreshold, energyThreshold: r4(energyThreshold),
       validation: summary(spec, stats, val, null), tuningOutsiders: summary(spec, stats, tuningOutsiders, 'missed'),
-      outsiderSplit: 'pets: even positions (sorted by file name) tune, odd are held out; DICOM: by file family (name up to the first _ - or .), NIfTI: by volume, each family/volume on one side by the first byte of sha256(family); noise: seeds 0-9 tune, 10000-10009 held out',
+      outsiderSplit: 'pets: even positions (sorted by file name) tune, odd are held out; DICOM: by file family (name up to the first _ - or .), NIfTI: by volume, families/volumes alternating in sorted order; noise: seeds 0-9 tune, 10000-10009 held out',
+      tuningSets: Object.fromEntries(outsiderSets.map((s) => [s, outsiderHalves(s, data[s]!).tuning.length])),
     },
     targets: {
-      heldOutOutsiders: { target: '>= 0.95 flagged', ...summary(spec, stats, heldOutOutsiders, 'missed'), perSet: Object.fromEntries([...outsiderSets.map((s) => [s, summary(spec, stats, data[s]!.filter((r, i) => outsiderHalf(s, r.id, i) === 'heldOut'), null)] as const), ['noise-heldout', summary(spec, stats, data['noise-heldout']!, null)] as const]) },
+      heldOutOutsiders: { target: '>= 0.95 flagged', ...summary(spec, stats, heldOutOutsiders, 'missed'), perSet: Object.fromEntries([...outsiderSets.map((s) => [s, summary(spec, stats, outsiderHalves(s, data[s]!).heldOut, null)] as const), ['noise-heldout', summary(spec, stats, data['noise-heldout']!, null)] as const]) },
       busbraTest: { target: '<= 0.05 flagged', ...summary(spec, stats, test, 'flagged') },
     },
     busbraTestPerScanner: perScanner,
