@@ -13,6 +13,7 @@ export interface VerdictDto {
 
 export interface DomainAssessmentDto {
   readonly inDomain: boolean | null; readonly score: number | null; readonly threshold: number | null; readonly scoreName: string | null
+  readonly pixels: { readonly score: number; readonly threshold: number } | null
   readonly secondOpinion: { readonly name: string; readonly score: number; readonly threshold: number; readonly inDomain: boolean } | null
   readonly reasons: readonly string[]
 }

@@ -162,7 +162,7 @@ export async function explainJob(req: ExplainReq, ctx: JobContext): Promise<JobO
   timings['methods'] = performance.now() - tm
   t = performance.now()
   const rgb = req.input.kind === 'image' ? req.input.rgb : input.preview
-  const trusted = await runTrust(ctx, model, { tensor: input.tensor, rgb, ...(req.modality !== undefined ? { modality: req.modality } : {}) }, logits, results)
+  const trusted = await runTrust(ctx, model, { tensor: input.tensor, rgb, preview: input.preview, ...(req.modality !== undefined ? { modality: req.modality } : {}) }, logits, results)
   timings['trust'] = performance.now() - t
   const cached = cacheRun(ctx, req.runId, model, input.tensor, { taps, targetClass, graphTarget, options: opts })
   const topK = topKSoftmax(logits, card.classes, req.topK)

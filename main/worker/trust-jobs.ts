@@ -8,8 +8,8 @@ import { join, dirname } from 'node:path'
 import type { MethodResult } from '../core/engine/api'
 import { agreementOf } from '../core/trust/agreement'
 import { deletionPlan, greyFill, perturbedBatch, summarizeDeletion } from '../core/trust/deletion-check'
-import { assessDomain, assessMetadataOnly, colourShare, NOT_ASSESSED, type DomainSpec } from '../core/trust/domain'
-import type { FeatureGaussian } from '../core/trust/gaussian'
+import { assessDomain, assessMetadataOnly, colourShare, NOT_ASSESSED, type DomainSpec, type DomainStats } from '../core/trust/domain'
+import { pixelStatistics } from '../core/trust/pixel-stats'
 import { evaluatedRecord } from '../core/trust/label'
 import type { DomainAssessment, EvaluatedRecord, FaithfulnessCheck, MethodAgreement, RunTrust, Verdict } from '../core/trust/types'
 import { softmax } from '../core/eval/softmax'
@@ -22,19 +22,20 @@ import type { LoadedModel } from './model-pool'
 import type { FaithfulnessReq } from './protocol'
 
 /** Domain statistics per loaded model (read once; small). */
-const statsCache = new WeakMap<LoadedModel, FeatureGaussian>()
+const statsCache = new WeakMap<LoadedModel, DomainStats>()
 
 function domainSpecOf(card: ModelCard): (DomainSpec & { stats: { file: string; sha256: string } }) | null {
   const d = card.domain
   if (d?.features === undefined || d.threshold === undefined) return null
   return {
     trainedOn: d.trainedOn, score: 'mahalanobis', threshold: d.threshold, stats: d.features,
+    ...(d.pixelThreshold !== undefined ? { pixelThreshold: d.pixelThreshold } : {}),
     ...(d.secondOpinion !== undefined ? { secondOpinion: d.secondOpinion } : {}),
     ...(d.maxColourShare !== undefined ? { maxColourShare: d.maxColourShare } : {}),
   }
 }
 
-function statsOf(model: LoadedModel, file: string, sha256: string): FeatureGaussian {
+function statsOf(model: LoadedModel, file: string, sha256: string): DomainStats {
   let g = statsCache.get(model)
   if (g === undefined) {
     g = readDomainStats(join(dirname(model.spec.onnxPath), file), sha256)
@@ -48,6 +49,8 @@ export interface TrustInput {
   readonly tensor: Float32Array
   /** The RGB8 image as handed in (colour check); for tensor inputs the model-input preview. */
   readonly rgb: Uint8Array
+  /** The 8-bit model input (what the model saw), for the pixel statistics. */
+  readonly preview: Uint8Array
   readonly modality?: string
 }
 
@@ -58,7 +61,8 @@ async function domainOf(ctx: JobContext, model: LoadedModel, input: TrustInput, 
   const session = spec !== null ? await ctx.pool.classifierSession(model) : undefined
   if (spec === null || session === undefined) return card.domain !== undefined ? assessMetadataOnly(card.domain.trainedOn, facts, card.domain.maxColourShare) : NOT_ASSESSED
   const out = (await classifyJob({ kind: 'classify', model: model.spec, inputs: input.tensor, count: 1 }, ctx)).value
-  return assessDomain(spec, statsOf(model, spec.stats.file, spec.stats.sha256), out.features, logits, facts)
+  const [, , height, width] = card.input.shape
+  return assessDomain(spec, statsOf(model, spec.stats.file, spec.stats.sha256), out.features, logits, facts, pixelStatistics(input.preview, width, height))
 }
 
 /** Verdict, domain, agreement and evaluation records of a finished explain run. */

@@ -50,7 +50,8 @@ let app: WebApp | null = null
 let browser: Browser | null = null
 let page: Page
 
-const runId = (): Promise<string | null> => page.getAttribute('[data-testid=model-input-panel]', 'data-run-id')
+/** The shown run's id; null before the first result (the panel is not there yet: no waiting for it). */
+const runId = async (): Promise<string | null> => (await page.$('[data-testid=model-input-panel]'))?.getAttribute('data-run-id') ?? null
 
 async function dropAndWait(bytes: Buffer, name: string, type: string): Promise<void> {
   const previous = await runId()

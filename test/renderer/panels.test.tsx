@@ -14,7 +14,7 @@ import { scene, session } from '../../renderer/src/state/session'
 import { render, unlabeled, useReactDom } from './helpers/dom'
 
 const TOP_VERDICT = { label: 'tabby', classIndex: 4, probability: 0.8, threshold: null, positiveClass: null, positiveLabel: null, reliable: true }
-const NO_TRUST = { domain: { inDomain: null, score: null, threshold: null, scoreName: null, secondOpinion: null, reasons: [] }, agreement: {}, evaluated: {} }
+const NO_TRUST = { domain: { inDomain: null, score: null, threshold: null, scoreName: null, pixels: null, secondOpinion: null, reasons: [] }, agreement: {}, evaluated: {} }
 
 describe('panels', () => {
   useReactDom()

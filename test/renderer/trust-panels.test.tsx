@@ -7,13 +7,14 @@ import { act } from 'react'
 import { describe, expect, it } from 'vitest'
 import { ColorBar } from '../../renderer/src/panels/ColorBar'
 import { DomainBanner } from '../../renderer/src/panels/DomainBanner'
+import { MethodPicker } from '../../renderer/src/panels/MethodPicker'
 import { PredictionPanel } from '../../renderer/src/panels/PredictionPanel'
 import { TrustPanel } from '../../renderer/src/panels/TrustPanel'
 import { scene, session, type ResultMeta } from '../../renderer/src/state/session'
 import { render, unlabeled, useReactDom } from './helpers/dom'
 
 const OOD = {
-  inDomain: false, score: 57.3, threshold: 21.4, scoreName: 'mahalanobis', secondOpinion: null,
+  inDomain: false, score: 57.3, threshold: 21.4, scoreName: 'mahalanobis', pixels: null, secondOpinion: null,
   reasons: ['the file says its modality is CT; the model was trained on US'],
 }
 const result = (inDomain: boolean): ResultMeta => ({
@@ -68,6 +69,26 @@ describe('trust UI', () => {
     expect(el.querySelector('[data-testid=trust-evaluated]')?.textContent).toMatch(/randomisation sanity FAILED \(0.71\)/)
     act(() => session.set({ result: result(false) }))
     expect(el.querySelector('[data-testid=trust-label]')?.textContent).toMatch(/^FAIL — input outside the model's domain/)
+  })
+
+  it('the method picker shows the card\'s evaluated record of the chosen method, before any result', () => {
+    // One entry of `evaluation.methods` in the evaluation's card shape (main/core/eval/card-block.ts on the eval branch).
+    const evaluation = {
+      methods: {
+        a: {
+          n: 245, sanity: { spearmanFullyRandomised: 0.71, pass: false, n: 10 }, classContrast: { spearman: 0.996, pass: false },
+          deletionAuc: 0.48, insertionAuc: 0.6, randomDeletionAuc: 0.57, randomInsertionAuc: 0.57, perturbationN: 23,
+          pointingGame: 0.44, massInLesion: 0.33, patchAuroc: 0.89, positionalHotspot: { share: 0.3, cell: [6, 6] },
+        },
+      },
+    }
+    const info = (id: string) => ({ id, label: id.toUpperCase(), classSpecific: true, spec: '', official: false, description: '' })
+    session.set({ result: null, methods: [info('a'), info('b')], methodId: 'a', model: { card: { evaluation } } as never })
+    const el = render(<MethodPicker />)
+    expect(el.querySelector('[data-testid=method-evaluated]')?.textContent).toBe(
+      'Evaluated on this model: randomisation sanity FAILED (0.71); class contrast FAILED (1.00); deletion AUC 0.48 (random 0.57); pointing game 0.44.')
+    act(() => session.set({ methodId: 'b' }))
+    expect(el.querySelector('[data-testid=method-evaluated]')?.textContent).toBe('Not evaluated on this model.')
   })
 
   it('the colour bar states the scale mode and flags a nearly flat map', () => {

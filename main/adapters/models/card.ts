@@ -43,6 +43,7 @@ const domain = z.looseObject({
   score: z.literal('mahalanobis').optional(),
   threshold: z.number().positive().optional(),
   secondOpinion: z.looseObject({ score: z.literal('energy'), threshold: z.number() }).optional(),
+  pixelThreshold: z.number().positive().optional(),
   maxColourShare: z.number().min(0).max(1).optional(),
   /** Grey level (0–255) of the training split's mean pixel: what the quick deletion check fills patches with. */
   meanGrey: z.number().min(0).max(255).optional(),

@@ -76,7 +76,8 @@ export function scanModels(modelsDir: string, logger: Logger = noopLogger): Mode
     return []
   }
   const entries: ModelEntry[] = []
-  for (const name of readdirSync(modelsDir).filter((n) => n.endsWith('.json')).sort()) {
+  // `<id>.domain.json` files are a card's domain statistics (docs/TRUST.md), not cards.
+  for (const name of readdirSync(modelsDir).filter((n) => n.endsWith('.json') && !n.endsWith('.domain.json')).sort()) {
     try {
       const entry = loadCardFile(join(modelsDir, name))
       if (entries.some((e) => e.id === entry.id)) log.warn('duplicate model id skipped', { id: entry.id })

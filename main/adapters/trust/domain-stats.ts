@@ -1,22 +1,29 @@
 /**
  * The domain statistics file a card's `domain.features.file` names (models/<id>.domain.json): class means and
- * the whitening of the tied covariance of the model's pooled features on its TRAINING split, as written by
+ * the whitening of the tied covariance of the model's pooled features (and of the input's pixel statistics)
+ * on its TRAINING split, as written by
  * test/main/trust/fit-domain-guard.ts. Only statistics, never images or per-image features.
  */
 import { readFileSync } from 'node:fs'
 import { z } from 'zod'
 import { AppError } from '../../core/errors'
+import type { DomainStats } from '../../core/trust/domain'
 import type { FeatureGaussian } from '../../core/trust/gaussian'
 import { verifySha256 } from '../models/verify'
 
 export const DOMAIN_STATS_SCHEMA = 'mamba-lens.domain-stats/1'
 
-const statsSchema = z.looseObject({
-  schema: z.literal(DOMAIN_STATS_SCHEMA),
+const gaussianSchema = z.looseObject({
   dim: z.number().int().positive(),
   means: z.array(z.array(z.number())).min(1),
   /** W = L⁻¹, lower triangle packed row by row: dim·(dim+1)/2 values. */
   whiteningLower: z.array(z.number()),
+})
+
+/** Statistics of the model's features (top level, the default) and optionally of the input's pixels. */
+const statsSchema = gaussianSchema.extend({
+  schema: z.literal(DOMAIN_STATS_SCHEMA),
+  pixels: gaussianSchema.optional(),
 })
 
 export type DomainStatsFile = z.infer<typeof statsSchema>
@@ -28,13 +35,10 @@ export function packLower(m: Float64Array, dim: number): number[] {
   return out
 }
 
-/** The Gaussian of a parsed statistics file (checks every length). */
-export function gaussianOf(json: unknown): FeatureGaussian {
-  const p = statsSchema.safeParse(json)
-  if (!p.success) throw new AppError('model/manifest-invalid', { detail: { issues: p.error.issues.slice(0, 5).map((i) => `domain statistics ${i.path.join('.')}: ${i.message}`) } })
-  const { dim, means, whiteningLower } = p.data
+function unpack(g: z.infer<typeof gaussianSchema>, what: string): FeatureGaussian {
+  const { dim, means, whiteningLower } = g
   if (means.some((m) => m.length !== dim) || whiteningLower.length !== (dim * (dim + 1)) / 2) {
-    throw new AppError('model/manifest-invalid', { detail: { issues: ['domain statistics: lengths do not match dim'] } })
+    throw new AppError('model/manifest-invalid', { detail: { issues: [`domain statistics (${what}): lengths do not match dim`] } })
   }
   const w = new Float64Array(dim * dim)
   let k = 0
@@ -42,8 +46,15 @@ export function gaussianOf(json: unknown): FeatureGaussian {
   return { dim, means: means.map((m) => Float64Array.from(m)), whitening: w }
 }
 
+/** The Gaussians of a parsed statistics file (checks every length). */
+export function domainStatsOf(json: unknown): DomainStats {
+  const p = statsSchema.safeParse(json)
+  if (!p.success) throw new AppError('model/manifest-invalid', { detail: { issues: p.error.issues.slice(0, 5).map((i) => `domain statistics ${i.path.join('.')}: ${i.message}`) } })
+  return { features: unpack(p.data, 'features'), ...(p.data.pixels !== undefined ? { pixels: unpack(p.data.pixels, 'pixels') } : {}) }
+}
+
 /** Reads and checks the file (sha256 when the card gives one). */
-export function readDomainStats(path: string, sha256?: string): FeatureGaussian {
+export function readDomainStats(path: string, sha256?: string): DomainStats {
   let bytes: Buffer
   try {
     bytes = readFileSync(path)
@@ -51,5 +62,5 @@ export function readDomainStats(path: string, sha256?: string): FeatureGaussian 
     throw new AppError('model/not-found', { detail: { reason: 'domain statistics file missing' }, cause: e })
   }
   if (sha256 !== undefined) verifySha256(bytes, sha256, 'domain statistics')
-  return gaussianOf(JSON.parse(bytes.toString('utf8')) as unknown)
+  return domainStatsOf(JSON.parse(bytes.toString('utf8')) as unknown)
 }

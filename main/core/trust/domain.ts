@@ -1,8 +1,10 @@
 /**
- * The domain guard: is this input like the data the model was trained on? Three independent checks, any one
+ * The domain guard: is this input like the data the model was trained on? Four independent checks, any one
  * of which puts the input out of domain (docs/TRUST.md):
- * - the Mahalanobis distance of the model's pooled features to the training split's class means, against
- *   the threshold the card's `domain.tuning` chose on the validation split;
+ * - the Mahalanobis distance of the model's pooled features to the training split's class means;
+ * - the Mahalanobis distance of the input's pixel statistics (pixel-stats.ts) to the training split's, a
+ *   model-free view that catches what the RMS-normalised features miss (i.i.d. speckle, flat images);
+ *   both thresholds were chosen on the validation split (card `domain.tuning`);
  * - the source's declared modality (DICOM Modality) against the card's `trainedOn.modality`;
  * - colour: a model trained on grey images gets a colour image.
  * The logits' energy is reported as a second opinion with its own threshold; it does not decide on its own.
@@ -16,6 +18,8 @@ export interface DomainSpec {
   readonly score: 'mahalanobis'
   readonly threshold: number
   readonly secondOpinion?: { readonly score: 'energy'; readonly threshold: number }
+  /** Threshold on the Mahalanobis distance of the pixel statistics (absent: that check is off). */
+  readonly pixelThreshold?: number
   /** Largest share of clearly coloured pixels a "grey" input may have (annotation colour overlays). */
   readonly maxColourShare?: number
 }
@@ -26,6 +30,12 @@ export interface InputFacts {
   readonly modality?: string
   /** Share of pixels whose channels differ by more than COLOUR_DELTA (see colourShare). */
   readonly colourShare: number
+}
+
+/** The training statistics the guard compares with: of the model's features, and of the input's pixels. */
+export interface DomainStats {
+  readonly features: FeatureGaussian
+  readonly pixels?: FeatureGaussian
 }
 
 /** Channel spread (max − min, 0–255) above which a pixel counts as coloured: JPEG chroma noise stays below. */
@@ -48,7 +58,7 @@ export function colourShare(rgb: Uint8Array): number {
 
 /** The assessment when the card carries no domain statistics. */
 export const NOT_ASSESSED: DomainAssessment = {
-  inDomain: null, score: null, threshold: null, scoreName: null, secondOpinion: null,
+  inDomain: null, score: null, threshold: null, scoreName: null, pixels: null, secondOpinion: null,
   reasons: ['not assessed: the model card carries no domain statistics'],
 }
 
@@ -77,11 +87,21 @@ export function assessMetadataOnly(trainedOn: DomainSpec['trainedOn'], facts: In
 }
 
 /** Runs the three checks; `features` are the pooled features the head reads, `logits` the class scores. */
-export function assessDomain(spec: DomainSpec, stats: FeatureGaussian, features: ArrayLike<number>, logits: ArrayLike<number>, facts: InputFacts): DomainAssessment {
+export function assessDomain(
+  spec: DomainSpec, stats: DomainStats, features: ArrayLike<number>, logits: ArrayLike<number>, facts: InputFacts, pixelStats?: ArrayLike<number>,
+): DomainAssessment {
   const reasons: string[] = []
-  const score = mahalanobis(features, stats)
+  const score = mahalanobis(features, stats.features)
   if (!(score <= spec.threshold)) {
     reasons.push(`the model's features are far from its training images (Mahalanobis distance ${score.toFixed(1)} > threshold ${spec.threshold.toFixed(1)})`)
+  }
+  let pixels: DomainAssessment['pixels'] = null
+  if (spec.pixelThreshold !== undefined && stats.pixels !== undefined && pixelStats !== undefined) {
+    const d = mahalanobis(pixelStats, stats.pixels)
+    pixels = { score: d, threshold: spec.pixelThreshold }
+    if (!(d <= spec.pixelThreshold)) {
+      reasons.push(`its pixels are unlike the training images' (brightness, texture, layout: distance ${d.toFixed(1)} > threshold ${spec.pixelThreshold.toFixed(1)})`)
+    }
   }
   reasons.push(...metadataReasons(spec.trainedOn, facts, spec.maxColourShare))
   let secondOpinion: DomainAssessment['secondOpinion'] = null
@@ -89,5 +109,5 @@ export function assessDomain(spec: DomainSpec, stats: FeatureGaussian, features:
     const e = energy(logits)
     secondOpinion = { name: spec.secondOpinion.score, score: e, threshold: spec.secondOpinion.threshold, inDomain: e <= spec.secondOpinion.threshold }
   }
-  return { inDomain: reasons.length === 0, score, threshold: spec.threshold, scoreName: spec.score, secondOpinion, reasons }
+  return { inDomain: reasons.length === 0, score, threshold: spec.threshold, scoreName: spec.score, pixels, secondOpinion, reasons }
 }

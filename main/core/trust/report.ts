@@ -42,6 +42,23 @@ export function trainedOnNameOf(card: Readonly<Record<string, unknown>>): string
 /** The line every screen and figure carries (issue 13 item 4). */
 export const RESEARCH_ONLY = 'Research use only — not a medical device.'
 
+const p2 = (x: number): string => x.toFixed(2)
+
+/**
+ * A method's evaluated record for this model in one sentence (the trust panel and the line under the method
+ * picker): the tests it failed say so in capitals, so "this map barely depends on the model's weights" is seen.
+ */
+export function describeEvaluated(e: EvaluatedRecord): string {
+  if (!e.evaluated) return 'Not evaluated on this model.'
+  const parts = [
+    e.sanityPass !== undefined ? `randomisation sanity ${e.sanityPass ? 'passed' : 'FAILED'}${e.spearmanFullyRandomised !== undefined ? ` (${p2(e.spearmanFullyRandomised)})` : ''}` : '',
+    e.classContrastPass !== undefined ? `class contrast ${e.classContrastPass ? 'passed' : 'FAILED'}${e.classContrastSpearman !== undefined ? ` (${p2(e.classContrastSpearman)})` : ''}` : '',
+    e.deletionAuc !== undefined ? `deletion AUC ${p2(e.deletionAuc)}${e.randomDeletionAuc !== undefined ? ` (random ${p2(e.randomDeletionAuc)})` : ''}` : '',
+    e.pointingGame !== undefined ? `pointing game ${p2(e.pointingGame)}` : '',
+  ].filter((x) => x !== '')
+  return `${parts.join('; ')}${e.dataset !== undefined ? ` — ${e.dataset}` : ''}.`
+}
+
 /** One short line for figure headers: trust label, reason and the domain flag. */
 export function trustLine(t: MethodTrust): string {
   return `Trust: ${t.label.toUpperCase()} — ${t.reason}`

@@ -26,6 +26,8 @@ export interface DomainAssessment {
   readonly score: number | null
   readonly threshold: number | null
   readonly scoreName: string | null
+  /** Mahalanobis distance of the input's pixel statistics and its threshold (null: not assessed). */
+  readonly pixels: { readonly score: number; readonly threshold: number } | null
   /** Second opinion from the logits (energy), with its own threshold. */
   readonly secondOpinion: { readonly name: string; readonly score: number; readonly threshold: number; readonly inDomain: boolean } | null
   /** Plain reasons, each one a sentence; empty when in domain. */

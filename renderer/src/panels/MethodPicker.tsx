@@ -1,11 +1,19 @@
+import { evaluatedRecord } from '@core/trust/label'
+import { describeEvaluated } from '@core/trust/report'
 import { useSession } from '../state/hooks'
 import { selectMethod } from '../state/explain-actions'
 
-/** Which explanation method the main pane shows. Every method comes from the same run: switching is instant. */
+/**
+ * Which explanation method the main pane shows. Every method comes from the same run: switching is instant.
+ * Under it, the method's evaluated record from the model card (`evaluation.methods[id]`, docs/TRUST.md), so a
+ * failed sanity or class-contrast test is seen before the map is trusted, with or without a result.
+ */
 export function MethodPicker() {
   const methods = useSession((s) => s.methods)
   const methodId = useSession((s) => s.methodId)
   const current = methods.find((m) => m.id === methodId)
+  const card = useSession((s) => s.model?.card)
+  const record = current !== undefined && card !== undefined ? evaluatedRecord(card['evaluation'], current.id) : null
   return (
     <div className="field">
       <label htmlFor="method-select">Method</label>
@@ -20,6 +28,11 @@ export function MethodPicker() {
       {current !== undefined && (
         <p className="hint" id="method-description">
           {current.description} <span className="spec">{current.spec}</span>
+        </p>
+      )}
+      {record !== null && (
+        <p className="hint" data-testid="method-evaluated">
+          {record.evaluated ? 'Evaluated on this model: ' : ''}{describeEvaluated(record)}
         </p>
       )}
     </div>

@@ -1,5 +1,5 @@
 import type { FaithfulnessCheckDto } from '../../../preload/trust-contract'
-import { methodTrust } from '@core/trust/report'
+import { describeEvaluated, methodTrust } from '@core/trust/report'
 import { useScene } from '../canvas/use-scene'
 import { useSession } from '../state/hooks'
 
@@ -50,7 +50,9 @@ export function TrustPanel() {
       <h3>Input</h3>
       <p className="hint" data-testid="trust-domain">
         {d.inDomain === null ? 'Domain not assessed.' : d.inDomain ? 'Like the training images' : 'OUT OF DOMAIN'}
-        {d.score !== null && d.threshold !== null ? ` (distance ${d.score.toFixed(1)}, threshold ${d.threshold.toFixed(1)})` : ''}
+        {d.score !== null && d.threshold !== null ? ` (feature distance ${d.score.toFixed(1)}, threshold ${d.threshold.toFixed(1)}` : ''}
+        {d.score !== null && d.pixels !== null ? `; pixel distance ${d.pixels.score.toFixed(1)}, threshold ${d.pixels.threshold.toFixed(1)}` : ''}
+        {d.score !== null ? ')' : ''}
         {d.secondOpinion !== null ? `; second opinion (${d.secondOpinion.name}): ${d.secondOpinion.inDomain ? 'in domain' : 'out of domain'}` : ''}.
       </p>
       <h3>Deletion check of this map</h3>
@@ -74,14 +76,7 @@ export function TrustPanel() {
       </p>
       <h3>Evaluated record</h3>
       <p className="hint" data-testid="trust-evaluated">
-        {!e.evaluated
-          ? 'Not evaluated on this model.'
-          : [
-              e.sanityPass !== undefined ? `randomisation sanity ${e.sanityPass ? 'passed' : 'FAILED'}${e.spearmanFullyRandomised !== undefined ? ` (${p2(e.spearmanFullyRandomised)})` : ''}` : '',
-              e.classContrastPass !== undefined ? `class contrast ${e.classContrastPass ? 'passed' : 'FAILED'}` : '',
-              e.deletionAuc !== undefined ? `deletion AUC ${p2(e.deletionAuc)}${e.randomDeletionAuc !== undefined ? ` (random ${p2(e.randomDeletionAuc)})` : ''}` : '',
-              e.pointingGame !== undefined ? `pointing game ${p2(e.pointingGame)}` : '',
-            ].filter((x) => x !== '').join('; ') + (e.dataset !== undefined ? ` — ${e.dataset}.` : '.')}
+        {describeEvaluated(e)}
       </p>
     </section>
   )

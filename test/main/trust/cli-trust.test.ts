@@ -40,7 +40,7 @@ describe('CLI JSON: verdict and trust', () => {
     expect(bus['verdict']).toMatchObject({ label: 'malignant', threshold: 0.401963568516721, positiveClass: 1 })
     expect(bus['verdict'].probability).toBeGreaterThanOrEqual(0.401963568516721)
     expect(bus['trust']).toMatchObject({ methodId: 'mamba-lrp', label: expect.stringMatching(/^(pass|warn|fail)$/), reason: expect.any(String) })
-    expect(Object.keys(bus['trust'].domain).sort()).toEqual(['inDomain', 'reasons', 'score', 'scoreName', 'secondOpinion', 'threshold'])
+    expect(Object.keys(bus['trust'].domain).sort()).toEqual(['inDomain', 'pixels', 'reasons', 'score', 'scoreName', 'secondOpinion', 'threshold'])
     expect(bus['trust'].agreement.spearman).toHaveProperty('mamba-attribution')
     for (const m of bus['methods']) expect(m.trust).toMatchObject({ methodId: m.id, label: expect.any(String), evaluated: expect.any(Object) })
     if (card.classifierGraph !== undefined) expect(bus['trust'].faithfulness.points).toHaveLength(4)

@@ -16,7 +16,7 @@ import { loadImageFile } from '../../../main/adapters/image-io/registry'
 import { modelInputFromScan } from '../../../main/core/image/model-input'
 import type { Rgb8Image } from '../../../main/core/image/types'
 import { mulberry32 } from '../../../main/core/tensor/prng'
-import { readBusbra } from '../models/busbra'
+import { readBusbra, splitCsvLine } from '../models/busbra'
 
 /** One input of a set: its id, the RGB8 image the engine would get and what the file declares. */
 export interface SetImage {
@@ -26,6 +26,8 @@ export interface SetImage {
   readonly modality?: string
   /** BUS-BRA label (0 benign, 1 malignant). */
   readonly label?: number
+  /** BUS-BRA scanner model (bus_data.csv `Device`). */
+  readonly device?: string
 }
 
 async function fileImage(file: string, opts: { slice?: { axis: 0 | 1 | 2; index: number } } = {}): Promise<SetImage & { kind: string }> {
@@ -36,14 +38,26 @@ async function fileImage(file: string, opts: { slice?: { axis: 0 | 1 | 2; index:
 
 export type Split = 'train' | 'val' | 'test'
 
-/** BUS-BRA images of one split (ids sorted). */
-export async function* busbra(dataDir: string, split: Split, testFold = 1, valFold = 2): AsyncGenerator<SetImage> {
+/** Scanner model of every BUS-BRA image (bus_data.csv `ID` → `Device`). */
+export function busbraDevices(dir: string): Map<string, string> {
+  const [head, ...lines] = readFileSync(path.join(dir, 'bus_data.csv'), 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '')
+  const cols = splitCsvLine(head ?? '')
+  const id = cols.indexOf('ID')
+  const device = cols.indexOf('Device')
+  if (id < 0 || device < 0) throw new Error('bus_data.csv lacks ID or Device')
+  return new Map(lines.map((l) => splitCsvLine(l)).map((c) => [c[id] ?? '', c[device] ?? '']))
+}
+
+/** BUS-BRA images of one split (ids sorted); `keep` picks ids before any image is decoded (shards of a split). */
+export async function* busbra(dataDir: string, split: Split, keep: (id: string, index: number) => boolean = () => true, testFold = 1, valFold = 2): AsyncGenerator<SetImage> {
   const dir = path.join(dataDir, 'busbra')
+  const devices = busbraDevices(dir)
+  let index = 0
   for (const r of readBusbra(dir)) {
     const s: Split = r.fold === testFold ? 'test' : r.fold === valFold ? 'val' : 'train'
-    if (s !== split) continue
+    if (s !== split || !keep(r.id, index++)) continue
     const img = await fileImage(path.join(dir, 'Images', `${r.id}.png`))
-    yield { id: r.id, image: img.image, label: r.label }
+    yield { id: r.id, image: img.image, label: r.label, device: devices.get(r.id) ?? 'unknown' }
   }
 }
 

@@ -31,6 +31,8 @@ describe('scanModels', () => {
     const orphan = writeSyntheticModel(dir, { id: 'orphan' })
     rmSync(orphan.onnxPath)
     writeSyntheticModel(dir, { id: 'bad-layout', cardPatch: { clsIndex: 1 } })
+    // A card's domain statistics beside it: not a card, not warned about.
+    writeFileSync(join(dir, 'good-a.domain.json'), JSON.stringify({ schema: 'mamba-lens.domain-stats/1' }))
     const records: LogRecord[] = []
     const entries = scanModels(dir, createLogger((r) => records.push(r)))
     expect(entries.map((e) => e.id)).toEqual(['good-a', 'good-b'])

@@ -26,7 +26,7 @@ function outOfDomain(): FigureRequest {
       ...base.result,
       verdict: { label: 'malignant', classIndex: 1, probability: 0.848, threshold: 0.402, positiveClass: 1, positiveLabel: 'malignant', reliable: false },
       trust: {
-        domain: { inDomain: false, score: 61.2, threshold: 21.7, scoreName: 'mahalanobis', secondOpinion: null, reasons: ['the file says its modality is CT; the model was trained on US'] },
+        domain: { inDomain: false, score: 61.2, threshold: 21.7, scoreName: 'mahalanobis', pixels: null, secondOpinion: null, reasons: ['the file says its modality is CT; the model was trained on US'] },
         agreement: {}, evaluated: {},
       },
     },

@@ -7,6 +7,7 @@ import type { FaithfulnessCheck } from '../../../../main/core/trust/types'
 const R = Math.SQRT2
 // Variance 1 on both axes (2·2/4), no correlation: the identity covariance; one class mean at the origin.
 const G = fitGaussian([[R, 0], [-R, 0], [0, R], [0, -R]], [0, 0, 0, 0], 1, 0)
+const S = { features: G, pixels: G }
 const SPEC: DomainSpec = { trainedOn: { modality: 'US', colour: 'grey' }, score: 'mahalanobis', threshold: 2, secondOpinion: { score: 'energy', threshold: -1 } }
 
 describe('domain guard decision', () => {
@@ -16,7 +17,7 @@ describe('domain guard decision', () => {
   })
 
   it('in domain: close features, matching modality, grey', () => {
-    const d = assessDomain(SPEC, G, [1, 1], [0, 3], { modality: 'US', colourShare: 0 })
+    const d = assessDomain(SPEC, S, [1, 1], [0, 3], { modality: 'US', colourShare: 0 })
     expect(d.inDomain).toBe(true)
     expect(d.score).toBeCloseTo(Math.SQRT2, 12)
     expect(d.reasons).toEqual([])
@@ -24,17 +25,29 @@ describe('domain guard decision', () => {
   })
 
   it('each check alone puts the input out of domain, with its reason', () => {
-    expect(assessDomain(SPEC, G, [3, 0], [0, 3], { colourShare: 0 }).reasons).toEqual(['the model\'s features are far from its training images (Mahalanobis distance 3.0 > threshold 2.0)'])
-    expect(assessDomain(SPEC, G, [0, 0], [0, 3], { modality: 'CT', colourShare: 0 }).reasons).toEqual(['the file says its modality is CT; the model was trained on US'])
-    const colour = assessDomain(SPEC, G, [0, 0], [0, 3], { colourShare: 0.5 })
+    expect(assessDomain(SPEC, S, [3, 0], [0, 3], { colourShare: 0 }).reasons).toEqual(['the model\'s features are far from its training images (Mahalanobis distance 3.0 > threshold 2.0)'])
+    expect(assessDomain(SPEC, S, [0, 0], [0, 3], { modality: 'CT', colourShare: 0 }).reasons).toEqual(['the file says its modality is CT; the model was trained on US'])
+    const colour = assessDomain(SPEC, S, [0, 0], [0, 3], { colourShare: 0.5 })
     expect(colour.inDomain).toBe(false)
     expect(colour.reasons[0]).toMatch(/50.0 % of the pixels are coloured/)
     // An undeclared modality (PNG, NIfTI) is not a reason.
-    expect(assessDomain(SPEC, G, [0, 0], [0, 3], { modality: '', colourShare: 0 }).inDomain).toBe(true)
+    expect(assessDomain(SPEC, S, [0, 0], [0, 3], { modality: '', colourShare: 0 }).inDomain).toBe(true)
+  })
+
+  it('the pixel check decides on its own once the card gives its threshold, and is off without one', () => {
+    const spec = { ...SPEC, pixelThreshold: 2 }
+    const far = assessDomain(spec, S, [0, 0], [0, 3], { colourShare: 0 }, [0, 3])
+    expect(far.inDomain).toBe(false)
+    expect(far.pixels).toEqual({ score: 3, threshold: 2 })
+    expect(far.reasons).toEqual(['its pixels are unlike the training images\' (brightness, texture, layout: distance 3.0 > threshold 2.0)'])
+    expect(assessDomain(spec, S, [0, 0], [0, 3], { colourShare: 0 }, [1, 1]).inDomain).toBe(true)
+    const off = assessDomain(SPEC, S, [0, 0], [0, 3], { colourShare: 0 }, [0, 3])
+    expect(off.inDomain).toBe(true)
+    expect(off.pixels).toBeNull()
   })
 
   it('energy is only a second opinion: it does not decide', () => {
-    const d = assessDomain(SPEC, G, [0, 0], [0, 0], { colourShare: 0 })
+    const d = assessDomain(SPEC, S, [0, 0], [0, 0], { colourShare: 0 })
     expect(d.secondOpinion?.inDomain).toBe(false)
     expect(d.inDomain).toBe(true)
   })
@@ -45,7 +58,7 @@ const FAITHFUL: FaithfulnessCheck = {
   points: [{ fraction: 0.1, patches: 20, relevant: 0.22, random: 0.78 }],
 }
 const base: TrustInputs = {
-  domain: { inDomain: true, score: 1, threshold: 2, scoreName: 'mahalanobis', secondOpinion: null, reasons: [] },
+  domain: { inDomain: true, score: 1, threshold: 2, scoreName: 'mahalanobis', pixels: null, secondOpinion: null, reasons: [] },
   degenerate: false, faithfulness: FAITHFUL, agreement: null,
   evaluated: { evaluated: true, sanityPass: true, classContrastPass: true },
 }
