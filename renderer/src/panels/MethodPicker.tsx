@@ -1,11 +1,13 @@
 import { useSession } from '../state/hooks'
 import { selectMethod } from '../state/explain-actions'
+import { methodNote, sharedNote } from './method-notes'
 
 /** Which explanation method the main pane shows. Every method comes from the same run: switching is instant. */
 export function MethodPicker() {
   const methods = useSession((s) => s.methods)
   const methodId = useSession((s) => s.methodId)
   const current = methods.find((m) => m.id === methodId)
+  const note = current !== undefined ? methodNote(current.id) : null
   return (
     <div className="field">
       <label htmlFor="method-select">Method</label>
@@ -21,6 +23,13 @@ export function MethodPicker() {
         <p className="hint" id="method-description">
           {current.description} <span className="spec">{current.spec}</span>
         </p>
+      )}
+      {note !== null && (
+        <details className="method-notes" data-testid="method-notes">
+          <summary>How it is computed</summary>
+          <pre className="method-note-text">{note}</pre>
+          <pre className="method-note-text">{sharedNote}</pre>
+        </details>
       )}
     </div>
   )
