@@ -27,6 +27,11 @@ export interface EvalJob {
   readonly out: string
   readonly limit?: number
   readonly resume: boolean
+  /**
+   * Images last to first. A resumed run reads each image's record when it reaches it, so a second process
+   * with `reverse` on the same output folder skips what the first finished: the two meet in the middle.
+   */
+  readonly reverse?: boolean
   /** Images (evenly spread over the split) that also get the perturbation tests; 0 = none. */
   readonly perturbationN: number
   /** Folder with `cascade.json` of randomised graphs; absent = no randomisation test. */
@@ -103,7 +108,8 @@ export async function runEvalJob(job: EvalJob, progress: (done: number, total: n
       entry: job.entry, graphs, methodIds: job.methodIds, out: job.out, perturbationIds: new Set(pert.map((p) => p.id)),
       setup: { grid: { rows: layout.gridRows, cols: layout.gridCols, patchSize: job.entry.card.patchSize }, norm: job.entry.card.input, fill },
       progress,
-    }, items, job.resume)
+    }, job.reverse === true ? [...items].reverse() : items, job.resume)
+    if (job.reverse === true) records.reverse()
   } finally {
     await graphs.close()
   }
