@@ -1,7 +1,9 @@
 // Reproduces docs/eval/vim-busbra-d12/ and the default model card's evaluated methods in one command:
 //
-//   node scripts/eval-busbra.mjs [--perturbation-n 6] [--sanity-cascade DIR] [--work .work/eval-busbra]
+//   node scripts/eval-busbra.mjs [--perturbation-n 6] [--sanity-n 6] [--work .work/eval-busbra]
 //
+// 0. the randomisation cascade (head, blocks 11, 8, 5, 2, embedding; seed 0) from the shipped graph into
+//    <work>-cascade (scripts/randomise-cascade.ts), unless it is there;
 // 1. `mamba-lens eval` of the default model over the BUS-BRA test fold (../shared/data/busbra), every method
 //    its graph supports; resumable: the per-image records stay in the git-ignored work folder;
 // 2. `python -m vimlens.eval_marks`: relevance on burned-in marks, from the run's patch maps;
@@ -25,7 +27,7 @@ const opt = (name, fallback) => {
   return i >= 0 ? args[i + 1] : fallback
 }
 const work = path.resolve(root, opt('work', '.work/eval-busbra'))
-const cascade = opt('sanity-cascade', undefined)
+const cascade = `${work}-cascade`
 
 if (!existsSync(path.join(data, 'bus_data.csv'))) {
   console.error(`eval-busbra: BUS-BRA not found at ${data}`)
@@ -38,8 +40,12 @@ function run(cmd, argv, cwd = root, env = process.env) {
   if (r.status !== 0) process.exit(r.status ?? 1)
 }
 
+if (!existsSync(path.join(cascade, 'cascade.json'))) {
+  run('node', ['--import', 'tsx', 'scripts/randomise-cascade.ts', 'models/vim-busbra-d12.onnx', '--out', path.relative(root, cascade),
+    '--depth', '12', '--seed', '0', '--steps', 'head,block 11,block 8,block 5,block 2,embedding'])
+}
 const evalArgv = ['bin/mamba-lens.mjs', 'eval', '--data', '../shared/data/busbra', '--out', path.relative(root, work),
-  '--perturbation-n', opt('perturbation-n', '6'), '--resume', ...(cascade !== undefined ? ['--sanity-cascade', cascade] : [])]
+  '--perturbation-n', opt('perturbation-n', '6'), '--sanity-cascade', path.relative(root, cascade), '--sanity-n', opt('sanity-n', '6'), '--resume']
 run('node', evalArgv)
 run('python3', ['-m', 'vimlens.eval_marks', work, data], path.join(root, 'models/tools'), { ...process.env, PYTHONPATH: '.' })
 run('node', evalArgv)
@@ -48,7 +54,6 @@ mkdirSync(docs, { recursive: true })
 for (const f of readdirSync(work)) {
   if (/\.(svg|md)$/.test(f) || ['results.json', 'marks.json', 'ci-subset.json'].includes(f)) copyFileSync(path.join(work, f), path.join(docs, f))
 }
-copyFileSync(path.join(docs, 'ci-subset.json'), path.join(root, 'docs/eval/ci-subset.json'))
 
 // The card is rewritten by Python's json (as the exporter writes it), so its other fields keep their formatting.
 const results = JSON.parse(readFileSync(path.join(work, 'results.json'), 'utf8'))

@@ -1,5 +1,5 @@
 /**
- * The few images whose per-image numbers are committed next to the report (`docs/eval/ci-subset.json`), so
+ * The few images whose per-image numbers are committed next to the report (`docs/eval/<model>/ci-subset.json`), so
  * that CI can recompute them from the committed model and the data set and catch a drift of the maps, the
  * metrics or the preprocessing without re-running the whole fold (pure). Scalars only: no map, no mask.
  */
