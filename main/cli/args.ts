@@ -46,7 +46,7 @@ Figures (docs/EXPORT.md): one figure per method, instead of the plain overlay PN
   --linkage-id                       keep a hashed linkage ID (needs --linkage-salt or $MAMBA_LENS_LINKAGE_SALT)
   --linkage-salt <secret>            site secret for the linkage hash (at least 8 characters)
 Options (eval): --model, --methods <id,...> (default: all the model supports + centre-gaussian),
-  --split test|val|train|all (default test), --out <dir>, --limit <n>, --resume, --perturbation-n <n>
+  --split test|val|train|all (default test), --out <dir>, --limit <n>, --resume, --reverse, --perturbation-n <n>
   (images that also get the perturbation tests, default 40), --sanity-cascade <dir> --sanity-n <n> (default 10)
 Exit codes: 0 ok, 1 internal (also: figure could not be written), 2 usage (also: invalid export settings),
 3 input (also: patient data in the figure, burned-in annotation), 4 model, 5 cancelled.`
@@ -128,7 +128,7 @@ export function parseCommand(argv: readonly string[]): Command {
         'model-input': { type: 'string' }, preset: { type: 'string' }, window: { type: 'string' },
         format: { type: 'string' }, scale: { type: 'string' }, caption: { type: 'string' }, sidecar: { type: 'boolean' },
         'accept-burned-in': { type: 'boolean' }, 'burned-in-text': { type: 'string' }, 'linkage-id': { type: 'boolean' }, 'linkage-salt': { type: 'string' },
-        data: { type: 'string' }, methods: { type: 'string' }, split: { type: 'string' }, limit: { type: 'string' }, resume: { type: 'boolean' },
+        data: { type: 'string' }, methods: { type: 'string' }, split: { type: 'string' }, limit: { type: 'string' }, resume: { type: 'boolean' }, reverse: { type: 'boolean' },
         'perturbation-n': { type: 'string' }, 'sanity-cascade': { type: 'string' }, 'sanity-n': { type: 'string' },
       },
     })

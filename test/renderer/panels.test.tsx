@@ -7,6 +7,7 @@ import { act } from 'react'
 import { describe, expect, it } from 'vitest'
 import { ErrorNote } from '../../renderer/src/panels/ErrorNote'
 import { HeatmapSummary } from '../../renderer/src/panels/HeatmapSummary'
+import { MethodPicker } from '../../renderer/src/panels/MethodPicker'
 import { OverlayControls } from '../../renderer/src/panels/OverlayControls'
 import { PredictionPanel } from '../../renderer/src/panels/PredictionPanel'
 import { ProgressOverlay } from '../../renderer/src/panels/ProgressOverlay'
@@ -18,6 +19,17 @@ const NO_TRUST = { domain: { inDomain: null, score: null, threshold: null, score
 
 describe('panels', () => {
   useReactDom()
+
+  it('the method picker opens the shipped method note (plain words + spec section), a corrected variant its official note', () => {
+    const info = (id: string, official: boolean) => ({ id, label: id, classSpecific: true, spec: 'ALGORITHMS.md §3.4', official, description: 'd' })
+    session.set({ methods: [info('mamba-attribution', true), info('mamba-attribution-corrected', false)], methodId: 'mamba-attribution-corrected' })
+    const el = render(<MethodPicker />)
+    expect(unlabeled(el)).toEqual([])
+    const text = el.querySelector('[data-testid=method-notes]')?.textContent ?? ''
+    expect(text).toContain('In plain words')
+    expect(text).toContain('3.4 Mamba-Attribution (H-MA, class-specific)')
+    expect(text).toContain('3.1 Shared post-processing')
+  })
 
   it('prediction lists the top classes as buttons that say what they do', () => {
     session.set({

@@ -5,8 +5,9 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { cardMethods } from '../../core/eval/card-block'
+import { ciSubset } from '../../core/eval/ci-subset'
 import { CURVE_FRACTIONS, PERTURBATION_FRACTIONS } from '../../core/eval/perturbation'
-import { renderReport } from '../../core/eval/report'
+import { renderReport, type MarksSummary } from '../../core/eval/report'
 import { rankMethods, summarise, type MethodSummary } from '../../core/eval/summary'
 import { lineChart } from '../../core/eval/svg-curves'
 import type { ModelEntry } from '../models/registry'
@@ -26,6 +27,11 @@ export interface EvalJob {
   readonly out: string
   readonly limit?: number
   readonly resume: boolean
+  /**
+   * Images last to first. A resumed run reads each image's record when it reaches it, so a second process
+   * with `reverse` on the same output folder skips what the first finished: the two meet in the middle.
+   */
+  readonly reverse?: boolean
   /** Images (evenly spread over the split) that also get the perturbation tests; 0 = none. */
   readonly perturbationN: number
   /** Folder with `cascade.json` of randomised graphs; absent = no randomisation test. */
@@ -102,7 +108,8 @@ export async function runEvalJob(job: EvalJob, progress: (done: number, total: n
       entry: job.entry, graphs, methodIds: job.methodIds, out: job.out, perturbationIds: new Set(pert.map((p) => p.id)),
       setup: { grid: { rows: layout.gridRows, cols: layout.gridCols, patchSize: job.entry.card.patchSize }, norm: job.entry.card.input, fill },
       progress,
-    }, items, job.resume)
+    }, job.reverse === true ? [...items].reverse() : items, job.resume)
+    if (job.reverse === true) records.reverse()
   } finally {
     await graphs.close()
   }
@@ -125,7 +132,11 @@ export async function runEvalJob(job: EvalJob, progress: (done: number, total: n
     ...meta, perturbationImages: pert.length, sanityImages: sanity?.images ?? 0, sanitySteps: sanity?.steps ?? [],
     methods: summaries, ranking, defaultMethod, cardEvaluation: cardMethods(summaries),
   }, null, 1)}\n`)
-  writeFileSync(join(job.out, 'report.md'), renderReport(meta, summaries, ranking, defaultMethod))
+  writeFileSync(join(job.out, 'ci-subset.json'), `${JSON.stringify(ciSubset(records, fill), null, 1)}\n`)
+  // Mark shares come from a later step (`vimlens.eval_marks` reads this run's maps); a resumed run adds them.
+  const marksFile = join(job.out, 'marks.json')
+  const marks = existsSync(marksFile) ? (JSON.parse(readFileSync(marksFile, 'utf8')) as MarksSummary) : undefined
+  writeFileSync(join(job.out, 'report.md'), renderReport(meta, summaries, ranking, defaultMethod, marks))
   writeCharts(job.out, summaries, sanity?.steps ?? [])
   return { summaries, defaultMethod, images: items.length }
 }

@@ -32,8 +32,28 @@ function table(head: readonly string[], rows: readonly (readonly string[])[]): s
   return [row(head), row(head.map(() => '---')), ...rows.map(row)].join('\n')
 }
 
-/** Markdown of the whole report. */
-export function renderReport(meta: ReportMeta, ms: readonly MethodSummary[], ranking: ReturnType<typeof rankMethods>, defaultMethod: string | undefined): string {
+/** What `vimlens.eval_marks` writes (`<out>/marks.json`): relevance on burned-in marks per method. */
+export interface MarksSummary {
+  readonly images: number
+  readonly imagesWithMarks: number
+  readonly detector: string
+  readonly methods: Readonly<Record<string, { readonly n: number; readonly meanShareOnMarks: number; readonly meanMarkArea: number; readonly enrichment: number; readonly imagesShareAboveArea: number }>>
+}
+
+function marksSection(marks: MarksSummary, ms: readonly MethodSummary[], name: (id: string) => string): string[] {
+  return ['## Relevance on burned-in marks', '',
+    `Caliper crosses, text and ticks found by ${marks.detector} in ${marks.imagesWithMarks} of ${marks.images} images. ` +
+    'Share: the map\'s relevance on mark pixels (explained class); area: the marks\' share of the input; enrichment = share / area ' +
+    '(1: no preference for marks); last column: images whose share exceeds the area. Computed by `python -m vimlens.eval_marks` from the run\'s maps.', '',
+    table(['method', 'n', 'share on marks', 'mark area', 'enrichment', 'images share > area'],
+      ms.filter((m) => marks.methods[m.id] !== undefined).map((m) => {
+        const k = marks.methods[m.id]!
+        return [name(m.id), String(k.n), f(k.meanShareOnMarks), f(k.meanMarkArea), f(k.enrichment, 2), f(k.imagesShareAboveArea)]
+      })), '']
+}
+
+/** Markdown of the whole report (`marks`: the mark shares, when computed). */
+export function renderReport(meta: ReportMeta, ms: readonly MethodSummary[], ranking: ReturnType<typeof rankMethods>, defaultMethod: string | undefined, marks?: MarksSummary): string {
   const name = (id: string): string => `${meta.labels[id] ?? id}${meta.references.includes(id) ? ' *(reference)*' : ''}`
   const random = ms.find((m) => m.id === 'random-baseline')
   const out: string[] = []
@@ -80,6 +100,8 @@ export function renderReport(meta: ReportMeta, ms: readonly MethodSummary[], ran
       ms.map((m) => [name(m.id),
         m.sanity === null ? '–' : `${f(m.sanity.spearmanFullyRandomised.value)} (${m.sanity.spearmanFullyRandomised.n})`,
         `${f(m.classContrast.value)} (${m.classContrast.n})`, f(m.hotspot.share), f(m.hotspot.offLesionShare), `(${m.hotspot.cell.join(', ')})`])), '')
+
+  if (marks !== undefined) out.push(...marksSection(marks, ms, name))
 
   out.push('## The bar of issue 13, item 5', '',
     `Sanity ρ ≤ ${CRITERIA.sanityMax}; class contrast ρ ≤ ${CRITERIA.classContrastMax}; pointing game ≥ ${CRITERIA.pointingGameMin}; ` +

@@ -17,24 +17,36 @@ over bright tissue are sometimes missed, so shares below are approximate.
 
 In-painting (counterfactual): mark pixels are replaced by B (the local median, i.e. the tissue
 without the strokes).
-Pure numpy + PIL + torch (CPU); nothing here is used at training time.
+The detector is numpy only (so the evaluation's mark shares run where torch is absent); the resize and
+upsampling helpers use PIL / torch. Nothing here is used at training time.
 """
 from __future__ import annotations
 
 from collections import deque
 
 import numpy as np
-import torch
-import torch.nn.functional as F
+from numpy.lib.stride_tricks import sliding_window_view
 
 MEDIAN_SIZE, EXCESS_MIN, BRIGHT_MIN, PEAK_MIN, MAX_SIDE = 15, 80, 150, 110, 40
 
 
 def _median(img: np.ndarray, k: int) -> np.ndarray:
-    t = torch.from_numpy(img.astype(np.float32))[None, None]
+    """k×k median with edge replication (k odd: the exact middle value), in bands of rows to bound memory."""
     p = k // 2
-    cols = F.unfold(F.pad(t, (p, p, p, p), mode="replicate"), k)  # (1, k·k, H·W)
-    return cols.median(1).values.view(img.shape).numpy()
+    padded = np.pad(img.astype(np.float32), p, mode="edge")
+    out = np.empty(img.shape, np.float32)
+    band = max(1, 4_000_000 // (img.shape[1] * k * k))
+    for y in range(0, img.shape[0], band):
+        win = sliding_window_view(padded[y:y + band + 2 * p], (k, k))
+        out[y:y + band] = np.median(win.reshape(*win.shape[:2], k * k), axis=-1)
+    return out
+
+
+def _dilate3(mask: np.ndarray) -> np.ndarray:
+    """3×3 binary dilation (a 1-px halo), zero outside the image."""
+    padded = np.pad(mask, 1)
+    h, w = mask.shape
+    return np.logical_or.reduce([padded[dy:dy + h, dx:dx + w] for dy in range(3) for dx in range(3)])
 
 
 def _components(cand: np.ndarray):
@@ -67,8 +79,7 @@ def detect_marks(img: np.ndarray) -> np.ndarray:
         ys, xs = pix[:, 0], pix[:, 1]
         if np.ptp(ys) + 1 <= MAX_SIDE and np.ptp(xs) + 1 <= MAX_SIDE and excess[ys, xs].max() >= PEAK_MIN:
             keep[ys, xs] = True
-    t = torch.from_numpy(keep.astype(np.float32))[None, None]
-    return (F.max_pool2d(t, 3, 1, 1)[0, 0] > 0).numpy()
+    return _dilate3(keep)
 
 
 def inpaint_marks(img: np.ndarray, marks: np.ndarray) -> np.ndarray:
@@ -97,6 +108,8 @@ def rollout(vectors: np.ndarray, cls_index: int) -> np.ndarray:
 
 def upsample_map(rho: np.ndarray, cls_index: int, grid: int, patch: int) -> np.ndarray:
     """CLS removed, clamped, grid×grid, bilinear ×patch (align_corners=False)."""
+    import torch
+    import torch.nn.functional as F
     v = np.clip(np.concatenate([rho[:cls_index], rho[cls_index + 1:]]), 0, None).reshape(1, 1, grid, grid)
     return F.interpolate(torch.from_numpy(v.astype(np.float32)), scale_factor=patch, mode="bilinear", align_corners=False)[0, 0].numpy()
 

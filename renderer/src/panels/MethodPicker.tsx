@@ -2,6 +2,7 @@ import { evaluatedRecord } from '@core/trust/label'
 import { describeEvaluated } from '@core/trust/report'
 import { useSession } from '../state/hooks'
 import { selectMethod } from '../state/explain-actions'
+import { methodNote, sharedNote } from './method-notes'
 
 /**
  * Which explanation method the main pane shows. Every method comes from the same run: switching is instant.
@@ -14,6 +15,7 @@ export function MethodPicker() {
   const current = methods.find((m) => m.id === methodId)
   const card = useSession((s) => s.model?.card)
   const record = current !== undefined && card !== undefined ? evaluatedRecord(card['evaluation'], current.id) : null
+  const note = current !== undefined ? methodNote(current.id) : null
   return (
     <div className="field">
       <label htmlFor="method-select">Method</label>
@@ -34,6 +36,13 @@ export function MethodPicker() {
         <p className="hint" data-testid="method-evaluated">
           {record.evaluated ? 'Evaluated on this model: ' : ''}{describeEvaluated(record)}
         </p>
+      )}
+      {note !== null && (
+        <details className="method-notes" data-testid="method-notes">
+          <summary>How it is computed</summary>
+          <pre className="method-note-text">{note}</pre>
+          <pre className="method-note-text">{sharedNote}</pre>
+        </details>
       )}
     </div>
   )

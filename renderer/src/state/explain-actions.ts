@@ -6,6 +6,7 @@
 import type { ExplainResultDto, MethodResultDto, ModelInfoDto } from '../../../preload/contract'
 import { messages } from '@core/errors'
 import type { ModelFrame } from '@core/ui/coords'
+import { defaultMethodId } from '@core/ui/default-method'
 import { valueRange } from '@core/ui/heatmap-image'
 import { relevanceRanks } from '@core/ui/summary'
 import { isNearlyFlat, sharedScale } from '@core/trust/scale'
@@ -19,9 +20,6 @@ import { scene, session, type CompareState, type SessionState } from './session'
 import { refreshFaithfulness } from './trust-actions'
 import { handleCommand } from './view-actions'
 
-/** Methods offered first, when the model provides them: class-specific before class-agnostic. */
-const PREFERRED_METHODS = ['mamba-attribution', 'mamba-rollout', 'raw-attention']
-
 export async function initApp(): Promise<void> {
   const api = getApi()
   api.onProgress(applyProgress)
@@ -34,7 +32,8 @@ export async function initApp(): Promise<void> {
   }
   const methods = await api.listMethods({ modelId: model.id })
   if (!methods.ok) return showError('startup', 'The explanation methods could not be listed.', methods.error)
-  const methodId = PREFERRED_METHODS.find((id) => methods.value.some((m) => m.id === id)) ?? methods.value[0]?.id ?? null
+  // The evaluated best method of this model (card `defaultMethod`, written by `mamba-lens eval`).
+  const methodId = defaultMethodId(model.card, methods.value)
   session.set({ appInfo: info.value, model, methods: methods.value, methodId })
 }
 

@@ -1,7 +1,7 @@
 /**
  * LRP-gated implicit attention (this project's method; docs/methods/lrp-gated-attention.md), class-specific.
  *
- * Two signals with complementary failures on Vim (docs/eval/vim-busbra-d12/report.md): UIA's implicit
+ * Two signals with complementary failures on Vim (docs/eval/vim-busbra-d12/discussion.md): UIA's implicit
  * attention localises lesions but barely depends on the explained class or on the trained weights;
  * MambaLRP is class-contrastive and weight-dependent but speckled (many patches exactly zero). Here a
  * patch is hot only where both agree:
@@ -11,8 +11,7 @@
  *   u = UIA patch relevance (§3.6, over the method's layer range);
  *   ρ_patch = (r⁺ / max r⁺) · (u⁺ / max u⁺),   CLS = 0.
  *
- * Nothing was tuned on the test fold: the form was chosen before the full evaluation; the choice among
- * three smoothing/weighting variants was checked on 60 validation images (docs/eval/vim-busbra-d12/discussion.md).
+ * Nothing was tuned on the test fold: the form was fixed before the full evaluation of the test fold.
  */
 import { dropCls, insertCls, type TokenLayout } from '../../layout'
 import { defineMethod } from '../method'

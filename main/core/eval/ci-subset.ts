@@ -1,0 +1,49 @@
+/**
+ * The few images whose per-image numbers are committed next to the report (`docs/eval/<model>/ci-subset.json`), so
+ * that CI can recompute them from the committed model and the data set and catch a drift of the maps, the
+ * metrics or the preprocessing without re-running the whole fold (pure). Scalars only: no map, no mask.
+ */
+import type { ImageRecord, PerturbationRecord } from './records'
+
+export interface SubsetMethod {
+  readonly topPatch: number
+  readonly classContrast: number | null
+  readonly hit?: boolean
+  readonly mass?: number | null
+  readonly patchAuroc?: number | null
+  readonly perturbation?: PerturbationRecord
+}
+
+export interface SubsetImage {
+  readonly id: string
+  readonly explained: number
+  readonly probability: number
+  readonly methods: Readonly<Record<string, SubsetMethod>>
+}
+
+export interface CiSubset {
+  /** The perturbation fill of the run (normalised per channel), so the perturbed inputs are the same. */
+  readonly fill: readonly number[]
+  readonly images: readonly SubsetImage[]
+}
+
+/** How many images of the run (from the start of the split) go into the subset, besides one perturbation image. */
+export const SUBSET_IMAGES = 2
+
+function slim(r: ImageRecord): SubsetImage {
+  return {
+    id: r.id, explained: r.explained, probability: r.probability,
+    methods: Object.fromEntries(Object.entries(r.methods).map(([id, m]) => [id, {
+      topPatch: m.topPatch, classContrast: m.classContrast,
+      ...(m.localisation !== undefined ? { hit: m.localisation.hit, mass: m.localisation.mass, patchAuroc: m.localisation.patchAuroc } : {}),
+      ...(m.perturbation !== undefined ? { perturbation: m.perturbation } : {}),
+    }])),
+  }
+}
+
+/** The first `SUBSET_IMAGES` records and the first record with perturbation results. */
+export function ciSubset(records: readonly ImageRecord[], fill: readonly number[]): CiSubset {
+  const first = records.slice(0, SUBSET_IMAGES)
+  const pert = records.find((r) => Object.values(r.methods).some((m) => m.perturbation !== undefined))
+  return { fill, images: [...first, ...(pert !== undefined && !first.includes(pert) ? [pert] : [])].map(slim) }
+}

@@ -1,0 +1,68 @@
+// Reproduces docs/eval/vim-busbra-d12/ and the default model card's evaluated methods in one command:
+//
+//   node scripts/eval-busbra.mjs [--perturbation-n 6] [--sanity-n 6] [--work .work/eval-busbra]
+//
+// 0. the randomisation cascade (head, blocks 11, 8, 5, 2, embedding; seed 0) from the shipped graph into
+//    <work>-cascade (scripts/randomise-cascade.ts), unless it is there;
+// 1. `mamba-lens eval` of the default model over the BUS-BRA test fold (../shared/data/busbra), every method
+//    its graph supports; resumable: the per-image records stay in the git-ignored work folder;
+// 2. `python -m vimlens.eval_marks`: relevance on burned-in marks, from the run's patch maps;
+// 3. the eval again with --resume (no graph run for finished images): the report gains the marks table;
+// 4. the aggregates (report.md, results.json, SVG curves, marks.json, ci-subset.json; never the per-image
+//    maps or records) are copied to docs/eval/vim-busbra-d12/, and the card gets `evaluation.methods`
+//    (the trust panel's record per method) and `defaultMethod` (the best-ranked method; the app opens with it).
+import { spawnSync } from 'node:child_process'
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const data = path.resolve(root, '../shared/data/busbra')
+const card = path.join(root, 'models/vim-busbra-d12.json')
+const docs = path.join(root, 'docs/eval/vim-busbra-d12')
+
+const args = process.argv.slice(2)
+const opt = (name, fallback) => {
+  const i = args.indexOf(`--${name}`)
+  return i >= 0 ? args[i + 1] : fallback
+}
+const work = path.resolve(root, opt('work', '.work/eval-busbra'))
+const cascade = `${work}-cascade`
+
+if (!existsSync(path.join(data, 'bus_data.csv'))) {
+  console.error(`eval-busbra: BUS-BRA not found at ${data}`)
+  process.exit(2)
+}
+
+function run(cmd, argv, cwd = root, env = process.env) {
+  console.log(`$ ${[cmd, ...argv].join(' ')}`)
+  const r = spawnSync(cmd, argv, { cwd, stdio: 'inherit', env })
+  if (r.status !== 0) process.exit(r.status ?? 1)
+}
+
+if (!existsSync(path.join(cascade, 'cascade.json'))) {
+  run('node', ['--import', 'tsx', 'scripts/randomise-cascade.ts', 'models/vim-busbra-d12.onnx', '--out', path.relative(root, cascade),
+    '--depth', '12', '--seed', '0', '--steps', 'head,block 11,block 8,block 5,block 2,embedding'])
+}
+const evalArgv = ['bin/mamba-lens.mjs', 'eval', '--data', '../shared/data/busbra', '--out', path.relative(root, work),
+  '--perturbation-n', opt('perturbation-n', '6'), '--sanity-cascade', path.relative(root, cascade), '--sanity-n', opt('sanity-n', '6'), '--resume']
+run('node', evalArgv)
+run('python3', ['-m', 'vimlens.eval_marks', work, data], path.join(root, 'models/tools'), { ...process.env, PYTHONPATH: '.' })
+run('node', evalArgv)
+
+mkdirSync(docs, { recursive: true })
+for (const f of readdirSync(work)) {
+  if (/\.(svg|md)$/.test(f) || ['results.json', 'marks.json', 'ci-subset.json'].includes(f)) copyFileSync(path.join(work, f), path.join(docs, f))
+}
+
+// The card is rewritten by Python's json (as the exporter writes it), so its other fields keep their formatting.
+const results = JSON.parse(readFileSync(path.join(work, 'results.json'), 'utf8'))
+const update = `import json, sys
+card, methods, default = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3]
+c = json.load(open(card))
+c["evaluation"]["methods"] = methods
+c["evaluation"]["methodsReport"] = "docs/eval/vim-busbra-d12/report.md"
+c["defaultMethod"] = default
+open(card, "w").write(json.dumps(c, indent=1) + "\\n")`
+run('python3', ['-c', update, card, JSON.stringify(results.cardEvaluation), results.defaultMethod])
+console.log(`eval-busbra: docs/eval/vim-busbra-d12/ written; card defaultMethod = ${results.defaultMethod}`)
