@@ -23,7 +23,9 @@ Options (explain):
   --start-layer <n> --end-layer <n>  layer range of layer-wise methods
   --provider <ep[,ep...]>            cuda, dml, webgpu, cpu (CPU is always the fallback)
   --models-dir <dir>                 model cards folder (default: $MAMBA_LENS_MODELS or ./models)
-  --json                             print a JSON summary on stdout
+  --json                             print a JSON summary on stdout (one entry per input, streamed)
+  --skip-existing                    skip inputs whose JSON in --out is of the same file (sha256): resumes a batch
+  --progress                         one progress line per input on stderr (a TTY gets a bar anyway)
 
 Scans (DICOM, NIfTI): the model gets the displayed window mapped to 8 bits, grey copied to 3 channels
 (recorded in the JSON as source.inputMapping):
@@ -59,6 +61,10 @@ export interface ExplainArgs {
   readonly providers?: readonly ExecutionProvider[]
   readonly modelsDir?: string
   readonly json: boolean
+  /** Inputs whose `<stem>.json` in `out` records the same file (sha256) are skipped: an interrupted batch resumes. */
+  readonly skipExisting: boolean
+  /** One line per input on stderr (for logs; a TTY shows a bar regardless). */
+  readonly progress: boolean
   /** Scans: how the model input is made (default: the displayed window). */
   readonly modelInput: 'display' | 'full-range'
   readonly presetId?: string
@@ -107,6 +113,7 @@ export function parseCommand(argv: readonly string[]): Command {
         'model-input': { type: 'string' }, preset: { type: 'string' }, window: { type: 'string' },
         format: { type: 'string' }, scale: { type: 'string' }, caption: { type: 'string' }, sidecar: { type: 'boolean' },
         'accept-burned-in': { type: 'boolean' }, 'linkage-id': { type: 'boolean' }, 'linkage-salt': { type: 'string' },
+        'skip-existing': { type: 'boolean' }, progress: { type: 'boolean' },
       },
     })
   } catch (e) {
@@ -123,6 +130,8 @@ export function parseCommand(argv: readonly string[]): Command {
   const inputTensor = v['input-tensor']
   if (rest.length === 0 && inputTensor === undefined) throw new UsageError('explain needs image files or --input-tensor')
   if (rest.length > 0 && inputTensor !== undefined) throw new UsageError('give either image files or --input-tensor, not both')
+  const skipExisting = v['skip-existing'] === true
+  if (skipExisting && inputTensor !== undefined) throw new UsageError('--skip-existing applies to files, not --input-tensor')
   const colormap = v.colormap ?? 'viridis'
   if (!isColormapId(colormap)) throw new UsageError('--colormap must be viridis, inferno or jet')
   const opacity01 = v.opacity === undefined ? 0.5 : Number(v.opacity)
@@ -138,7 +147,7 @@ export function parseCommand(argv: readonly string[]): Command {
   const window = windowArg(v.window)
   const figure = figureArgs(v)
   return {
-    command, images: rest, out: v.out ?? 'mamba-lens-out', colormap, opacity01, json,
+    command, images: rest, out: v.out ?? 'mamba-lens-out', colormap, opacity01, json, skipExisting, progress: v.progress === true,
     topK: int('top-k', v['top-k'], 1) ?? 5,
     ...(inputTensor !== undefined ? { inputTensor } : {}),
     ...(v.model !== undefined ? { model: v.model } : {}),

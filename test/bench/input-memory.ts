@@ -72,8 +72,8 @@ try {
 if (only !== undefined && values.out !== undefined && existsSync(values.out)) {
   // Keep the other cases' rows from the earlier full run, in CASES order.
   const previous = (JSON.parse(readFileSync(values.out, 'utf8')) as { cases: Record<string, unknown>[] }).cases
-  const byName = new Map([...previous, ...results].map((r) => [r['name'], r]))
-  results.splice(0, results.length, ...CASES.flatMap((c) => byName.get(c.name) ?? []))
+  const byName = new Map<unknown, Record<string, unknown>>([...previous, ...results].map((r): [unknown, Record<string, unknown>] => [r['name'], r]))
+  results.splice(0, results.length, ...CASES.map((c) => byName.get(c.name)).filter((r): r is Record<string, unknown> => r !== undefined))
 }
 const accepted = results.filter((r) => r['outcome'] === 'explained')
 const report = {
