@@ -15,7 +15,7 @@ export const ERROR_CODES = [
   'image/dicom-truncated-pixel-data', 'image/dicom-unsupported-transfer-syntax', 'image/dicom-unsupported-pixel-format',
   'image/dicom-decode-failed', 'image/nifti-malformed', 'image/nifti-unsupported-datatype', 'explain/unknown-method',
   'explain/missing-tap', 'explain/tap-shape', 'explain/layer-range', 'explain/target-class', 'explain/invalid-token',
-  'explain/method-unsupported', 'run/cancelled', 'run/timeout', 'export/phi-detected', 'export/burned-in-annotation',
+  'explain/method-unsupported', 'run/not-found', 'run/cancelled', 'run/timeout', 'export/phi-detected', 'export/burned-in-annotation',
   'export/invalid-request', 'export/write-failed', 'internal',
   'ipc/invalid-request', 'ipc/forbidden', 'ipc/unsupported', // the IPC layer's: failed validation, a sender not our window
 ] as const
