@@ -16,7 +16,7 @@ export const ERROR_CODES = [
   'image/dicom-decode-failed', 'image/nifti-malformed', 'image/nifti-unsupported-datatype', 'image/empty-file', 'image/text-file',
   'explain/unknown-method',
   'explain/missing-tap', 'explain/tap-shape', 'explain/layer-range', 'explain/target-class', 'explain/invalid-token',
-  'explain/method-unsupported', 'run/cancelled', 'run/timeout', 'export/phi-detected', 'export/burned-in-annotation',
+  'explain/method-unsupported', 'run/not-found', 'run/cancelled', 'run/timeout', 'export/phi-detected', 'export/burned-in-annotation',
   'export/invalid-request', 'export/write-failed', 'export/phi-pattern', 'export/burned-in-text', 'internal',
   'ipc/invalid-request', 'ipc/forbidden', 'ipc/unsupported', // the IPC layer's: failed validation, a sender not our window
 ] as const

@@ -2,9 +2,9 @@
  * Electron entry: hardening first, then the window, then the services (the window appears while the model
  * loads; calls made meanwhile wait for it, see `deferredDispatch`).
  */
-import { app, BrowserWindow, ipcMain, Menu, session, type IpcMainInvokeEvent } from 'electron'
+import { app, BrowserWindow, ipcMain, Menu, protocol, session, type IpcMainInvokeEvent } from 'electron'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
+import { APP_INDEX_URL, registerAppScheme, serveRenderer } from './app-protocol'
 import { createServices, type Services } from './compose'
 import { deferredDispatch } from './dispatch'
 import { exportFolderDialog, showOpenImageDialog } from './dialogs'
@@ -25,6 +25,8 @@ export function startElectronApp(): void {
   ])
   // Every renderer sandboxed, whatever a future window forgets to set.
   app.enableSandbox()
+  // Before ready, as Electron requires: the page's own origin instead of file://.
+  registerAppScheme(protocol)
   hardenApp(app, log)
   if (!app.requestSingleInstanceLock()) {
     app.quit()
@@ -37,8 +39,8 @@ export function startElectronApp(): void {
   void app.whenReady().then(() => {
     hardenSession(session.defaultSession, log, devServerUrl)
     const paths = appPaths(app.getAppPath())
-    const rendererFile = join(paths.rendererDir, 'index.html')
-    const rendererUrl = devServerUrl ?? pathToFileURL(rendererFile).href
+    serveRenderer(session.defaultSession.protocol, paths.rendererDir)
+    const rendererUrl = devServerUrl ?? APP_INDEX_URL
     const ready = createServices({
       mode: 'electron',
       appVersion: app.getVersion(),
@@ -64,7 +66,7 @@ export function startElectronApp(): void {
     new TypedIpc(ipcMain, deferredDispatch(ready, log), isTrustedSender, log).register()
     win = createMainWindow({
       preloadPath: paths.preloadFile,
-      rendererFile,
+      devTools: isDev,
       ...(devServerUrl !== undefined ? { devServerUrl } : {}),
     })
     win.on('closed', () => (win = null))

@@ -1,14 +1,19 @@
 /**
- * App-wide hardening (Electron security checklist items 4, 5, 13, 14, 17): no new windows, no navigation,
+ * App-wide hardening (Electron security checklist items 4, 5, 13, 14, 17, 18): no new windows, no navigation,
  * no webviews, every permission denied, and every outbound network request cancelled, because the app is
  * offline by design (no telemetry, no update check; unlike netron's desktop shell).
  */
 import type { App, Session, WebContents } from 'electron'
 import type { Logger } from '../core/log'
+import { APP_ORIGIN } from './app-protocol'
 
-/** Requests allowed to leave the process: only the dev server in development; nothing in production. */
+/**
+ * Requests the session lets through: the app's own scheme (app-protocol.ts), in-page data:/blob: URLs,
+ * DevTools' own pages (DevTools exists only in unpackaged builds), and the dev server in development.
+ * Every `file:` request is refused: the page never needs the disk, main reads files for it.
+ */
 export function isAllowedRequest(url: string, devServerUrl: string | undefined): boolean {
-  if (url.startsWith('file:') || url.startsWith('devtools:') || url.startsWith('data:') || url.startsWith('blob:')) return true
+  if (url.startsWith(`${APP_ORIGIN}/`) || url.startsWith('devtools:') || url.startsWith('data:') || url.startsWith('blob:')) return true
   return devServerUrl !== undefined && url.startsWith(devServerUrl)
 }
 

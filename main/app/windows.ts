@@ -3,11 +3,16 @@
  * sandboxed, isolated and has no Node; the preload is one CJS bundle that exposes only `RendererApi`.
  */
 import { BrowserWindow, type WebPreferences } from 'electron'
+import { APP_INDEX_URL } from './app-protocol'
 
-/** Load-bearing: a design test pins these values (test/main/app/windows.test.ts). */
-export function webPreferences(preloadPath: string): WebPreferences {
+/**
+ * Load-bearing: a design test pins these values (test/main/app/design.test.ts). `devTools` is false in
+ * packaged builds: no DevTools window at all, not only no menu entry.
+ */
+export function webPreferences(preloadPath: string, opts: { devTools: boolean } = { devTools: false }): WebPreferences {
   return {
     preload: preloadPath,
+    devTools: opts.devTools,
     sandbox: true,
     contextIsolation: true,
     nodeIntegration: false,
@@ -25,9 +30,10 @@ export function webPreferences(preloadPath: string): WebPreferences {
 
 export interface WindowOptions {
   readonly preloadPath: string
-  /** Built renderer (`out/renderer/index.html`), or the electron-vite dev server URL in development. */
-  readonly rendererFile: string
+  /** The electron-vite dev server URL in development; otherwise the built page on `app://` (app-protocol.ts). */
   readonly devServerUrl?: string
+  /** Unpackaged builds only. */
+  readonly devTools: boolean
 }
 
 export function createMainWindow(opts: WindowOptions): BrowserWindow {
@@ -39,11 +45,10 @@ export function createMainWindow(opts: WindowOptions): BrowserWindow {
     show: false,
     title: 'Mamba Lens',
     backgroundColor: '#16181d',
-    webPreferences: webPreferences(opts.preloadPath),
+    webPreferences: webPreferences(opts.preloadPath, { devTools: opts.devTools }),
   })
   // Shown once painted so the user never sees an empty white frame.
   win.once('ready-to-show', () => win.show())
-  if (opts.devServerUrl !== undefined) void win.loadURL(opts.devServerUrl)
-  else void win.loadFile(opts.rendererFile)
+  void win.loadURL(opts.devServerUrl ?? APP_INDEX_URL)
   return win
 }

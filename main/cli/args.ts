@@ -28,7 +28,9 @@ Options (explain):
   --provider <ep[,ep...]>            cuda, dml, webgpu, cpu: only these, in this order; one that cannot load is
                                      an error (exit 4), never a silent CPU run (default: cuda → dml → webgpu → cpu)
   --models-dir <dir>                 model cards folder (default: $MAMBA_LENS_MODELS or ./models)
-  --json                             print a JSON summary on stdout
+  --json                             print a JSON summary on stdout (one entry per input, streamed)
+  --skip-existing                    skip inputs whose JSON in --out is of the same file (sha256): resumes a batch
+  --progress                         one progress line per input on stderr (a TTY gets a bar anyway)
 
 Scans (DICOM, NIfTI): the model gets the displayed window mapped to 8 bits, grey copied to 3 channels
 (recorded in the JSON as source.inputMapping):
@@ -68,6 +70,10 @@ export interface ExplainArgs {
   readonly providers?: readonly ExecutionProvider[]
   readonly modelsDir?: string
   readonly json: boolean
+  /** Inputs whose `<stem>.json` in `out` records the same file (sha256) are skipped: an interrupted batch resumes. */
+  readonly skipExisting: boolean
+  /** One line per input on stderr (for logs; a TTY shows a bar regardless). */
+  readonly progress: boolean
   /** Scans: how the model input is made (default: the displayed window). */
   readonly modelInput: 'display' | 'full-range'
   readonly presetId?: string
@@ -130,6 +136,7 @@ export function parseCommand(argv: readonly string[]): Command {
         'accept-burned-in': { type: 'boolean' }, 'burned-in-text': { type: 'string' }, 'linkage-id': { type: 'boolean' }, 'linkage-salt': { type: 'string' },
         data: { type: 'string' }, methods: { type: 'string' }, split: { type: 'string' }, limit: { type: 'string' }, resume: { type: 'boolean' }, reverse: { type: 'boolean' },
         'perturbation-n': { type: 'string' }, 'sanity-cascade': { type: 'string' }, 'sanity-n': { type: 'string' },
+        'skip-existing': { type: 'boolean' }, progress: { type: 'boolean' },
       },
     })
   } catch (e) {
@@ -151,6 +158,8 @@ export function parseCommand(argv: readonly string[]): Command {
   const inputTensor = v['input-tensor']
   if (rest.length === 0 && inputTensor === undefined) throw new UsageError('explain needs image files or --input-tensor')
   if (rest.length > 0 && inputTensor !== undefined) throw new UsageError('give either image files or --input-tensor, not both')
+  const skipExisting = v['skip-existing'] === true
+  if (skipExisting && inputTensor !== undefined) throw new UsageError('--skip-existing applies to files, not --input-tensor')
   const colormap = v.colormap ?? 'viridis'
   if (!isColormapId(colormap)) throw new UsageError('--colormap must be viridis, inferno or jet')
   const opacity01 = v.opacity === undefined ? 0.5 : Number(v.opacity)
@@ -164,7 +173,7 @@ export function parseCommand(argv: readonly string[]): Command {
   const window = windowArg(v.window)
   const figure = figureArgs(v)
   return {
-    command, images: rest, out: v.out ?? 'mamba-lens-out', colormap, opacity01, json,
+    command, images: rest, out: v.out ?? 'mamba-lens-out', colormap, opacity01, json, skipExisting, progress: v.progress === true,
     topK: int('top-k', v['top-k'], 1) ?? 5,
     ...(inputTensor !== undefined ? { inputTensor } : {}),
     ...(v.model !== undefined ? { model: v.model } : {}),

@@ -23,7 +23,7 @@ import type { LensEngine } from '../engine'
 import type { ExplainArgs } from './args'
 import { describe, EXIT, UsageError, worst, type ExitCode } from './exit-codes'
 import { writeFigures, type FigureInput } from './figure-output'
-import { encodePng, StagedFiles, uniqueStem } from './output'
+import { encodePng, existingStem, StagedFiles, uniqueStem } from './output'
 import { ProgressBar, type TextSink } from './progress'
 
 /** Streams and cancellation the command uses. */
@@ -35,7 +35,9 @@ export interface CliIo {
 }
 
 interface JobOutput { readonly result: ExplainResult; readonly stem: string; readonly source: Record<string, unknown>; readonly figure: FigureInput }
-interface Job { readonly label: string; run(o: ExplainOptions): Promise<JobOutput> }
+/** An input --skip-existing found finished in --out: its JSON. */
+interface Skipped { readonly skipped: string }
+interface Job { readonly label: string; run(o: ExplainOptions): Promise<JobOutput | Skipped> }
 
 function jobsOf(args: ExplainArgs, engine: LensEngine, io: CliIo): Job[] {
   const used = new Set<string>()
@@ -78,6 +80,10 @@ function jobsOf(args: ExplainArgs, engine: LensEngine, io: CliIo): Job[] {
       }
       if (bytes.length === 0) throw new AppError('image/empty', { detail: { reason: 'zero bytes' } })
       const sha256 = createHash('sha256').update(bytes).digest('hex')
+      if (args.skipExisting) {
+        const stem = existingStem(args.out, basename(path), sha256, used) ?? existingStem(args.out, scanStem(sha256), sha256, used)
+        if (stem !== null) return { skipped: join(args.out, `${stem}.json`) }
+      }
       const scan = await loadImageFile(bytes, { name: basename(path), ...(io.signal !== undefined ? { signal: io.signal } : {}) })
       const input = modelInputFromScan(scan, { source: args.modelInput, display })
       const image = input.image
@@ -88,7 +94,7 @@ function jobsOf(args: ExplainArgs, engine: LensEngine, io: CliIo): Job[] {
       return {
         result,
         // Scan file names often carry the patient's name: their outputs are named by the file's hash instead.
-        stem: uniqueStem(isRaster ? basename(path) : `ml-${sha256.slice(0, 12)}`, used),
+        stem: uniqueStem(isRaster ? basename(path) : scanStem(sha256), used),
         source: {
           ...(isRaster ? { file: basename(path) } : {}), sha256, width: scan.width, height: scan.height, format, kind: scan.kind,
           modality: scan.modality, inputMapping: input.mapping,
@@ -120,6 +126,29 @@ function trustText(r: ExplainResult, t: MethodTrust): Record<string, string> {
     'mamba-lens:domain': toAscii(d.inDomain === null ? 'not assessed' : d.inDomain ? 'in domain' : `OUT OF DOMAIN: ${d.reasons.join('; ')}`),
     'mamba-lens:trust': toAscii(`${t.label}: ${t.reason}`),
     'mamba-lens:intended-use': toAscii(RESEARCH_ONLY),
+  }
+}
+
+function scanStem(sha256: string): string {
+  return `ml-${sha256.slice(0, 12)}`
+}
+
+/**
+ * The --json summary, one array entry written per input as it finishes (a batch of any size holds none of
+ * them in memory); always a complete JSON array once closed.
+ */
+class JsonSummary {
+  private count = 0
+  constructor(private readonly sink: TextSink | null) {}
+
+  add(entry: Record<string, unknown>): void {
+    if (this.sink === null) return
+    const text = JSON.stringify(entry, null, 2).replace(/\n/g, '\n  ')
+    this.sink.write(`${this.count++ === 0 ? '[\n  ' : ',\n  '}${text}`)
+  }
+
+  close(): void {
+    this.sink?.write(this.count === 0 ? '[]\n' : '\n]\n')
   }
 }
 
@@ -189,30 +218,39 @@ export async function explainCommand(args: ExplainArgs, engine: LensEngine, io: 
   }
   const jobs = jobsOf(args, engine, io)
   const bar = new ProgressBar(io.stderr, jobs.length)
-  const summary: unknown[] = []
+  const summary = new JsonSummary(args.json ? io.stdout : null)
+  const counts = { explained: 0, skipped: 0, failed: 0 }
   let exit: ExitCode = EXIT.ok
   for (const [i, job] of jobs.entries()) {
     bar.update(i, job.label)
     try {
       const out = await job.run(options)
-      const { result } = out
-      const { files, trust } = await writeOutputs(args, engine, out, io)
-      summary.push({
-        input: job.label, ok: true, modelId: result.modelId, provider: result.provider, targetClass: result.targetClass, topK: result.topK,
-        verdict: result.verdict, trust, files,
-      })
+      if ('skipped' in out) {
+        counts.skipped++
+        summary.add({ input: job.label, ok: true, skipped: true, files: [out.skipped] })
+      } else {
+        const { result } = out
+        const { files, trust } = await writeOutputs(args, engine, out, io)
+        counts.explained++
+        summary.add({
+          input: job.label, ok: true, modelId: result.modelId, provider: result.provider, targetClass: result.targetClass, topK: result.topK,
+          verdict: result.verdict, trust, files,
+        })
+      }
     } catch (e) {
       const d = describe(e)
       bar.finish()
       io.stderr.write(`mamba-lens: error [${d.code}] ${job.label}: ${d.message}\n`)
-      summary.push({ input: job.label, ok: false, code: d.code })
+      counts.failed++
+      summary.add({ input: job.label, ok: false, code: d.code, message: d.message })
       exit = worst(exit, d.exit)
       // Input errors concern one file; anything else would fail every remaining file the same way.
       if (d.exit !== EXIT.input) break
     }
+    if (args.progress) io.stderr.write(`mamba-lens: progress ${i + 1}/${jobs.length} explained ${counts.explained} skipped ${counts.skipped} failed ${counts.failed}\n`)
   }
   bar.update(jobs.length, 'done')
   bar.finish()
-  if (args.json) io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`)
+  summary.close()
   return exit
 }

@@ -103,6 +103,9 @@ export async function runCli(argv: readonly string[], io: RunCliIo): Promise<Exi
   } catch (e) {
     const d = describe(e)
     io.stderr.write(`mamba-lens: error [${d.code}] ${d.message}\n`)
+    // Scripts asking for JSON get JSON for every failure, also one before any input ran (a usage mistake,
+    // a broken model card); argv is checked directly because parsing itself may be what failed.
+    if (argv.includes('--json')) io.stdout.write(`${JSON.stringify({ ok: false, code: d.code, message: d.message, exit: d.exit })}\n`)
     if (d.code === 'usage') io.stderr.write(`${USAGE}\n`)
     if (d.exit === EXIT.internal) log.error('internal error', { reason: e instanceof Error ? e.message : String(e) })
     return d.exit

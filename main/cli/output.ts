@@ -3,7 +3,7 @@
  * first and all files of one image are renamed into place together, after the last one was encoded
  * (a rename within one folder is atomic on POSIX and NTFS).
  */
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { crc32 } from 'node:zlib'
 import sharp from 'sharp'
@@ -62,11 +62,43 @@ export async function encodePng(image: Rgb8Image, text: Readonly<Record<string, 
   return withPngText(png, text)
 }
 
+function stemBase(name: string): string {
+  return name.replace(/\.[^.]+$/, '').replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^\.+/, '') || 'image'
+}
+
 /** A file-system-safe stem, unique within `used` (appends -2, -3, … on collisions). */
 export function uniqueStem(name: string, used: Set<string>): string {
-  const base = name.replace(/\.[^.]+$/, '').replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^\.+/, '') || 'image'
+  const base = stemBase(name)
   let stem = base
   for (let i = 2; used.has(stem); i++) stem = `${base}-${i}`
   used.add(stem)
   return stem
+}
+
+/**
+ * The stem of an earlier run's output for the file `sha256` named `name` in `dir` (`<stem>.json` whose
+ * `source.sha256` matches; among `<base>`, `<base>-2`, … as uniqueStem numbers them), claimed in `used`;
+ * null when there is none. A JSON is renamed into place last of an input's files (StagedFiles), so one
+ * that exists means the input was finished.
+ */
+export function existingStem(dir: string, name: string, sha256: string, used: Set<string>): string | null {
+  const base = stemBase(name)
+  for (let i = 1; ; i++) {
+    const stem = i === 1 ? base : `${base}-${i}`
+    let text: string
+    try {
+      text = readFileSync(join(dir, `${stem}.json`), 'utf8')
+    } catch {
+      return null // the numbering has no gaps: the first missing stem ends the search
+    }
+    if (used.has(stem)) continue
+    try {
+      if ((JSON.parse(text) as { source?: { sha256?: unknown } }).source?.sha256 === sha256) {
+        used.add(stem)
+        return stem
+      }
+    } catch {
+      // A damaged JSON is not a finished output: the input runs again.
+    }
+  }
 }

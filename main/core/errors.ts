@@ -43,6 +43,7 @@ export type ErrorCode =
   | 'explain/target-class'
   | 'explain/invalid-token'
   | 'explain/method-unsupported'
+  | 'run/not-found'
   | 'run/cancelled'
   | 'run/timeout'
   | 'export/phi-detected'
@@ -107,6 +108,7 @@ export const messages: Readonly<Record<ErrorCode, string>> = {
   'explain/target-class': 'The chosen class does not exist in this model. Pick a class from the list.',
   'explain/invalid-token': 'That position is outside the image grid. Pick a patch inside the image.',
   'explain/method-unsupported': 'This explanation method is not available for this model. Choose another method.',
+  'run/not-found': 'This explanation is no longer available (unknown or expired run). Run the explanation again.',
   'run/cancelled': 'The run was cancelled.',
   'run/timeout': 'The run took too long and was stopped. Try again, or use a smaller model.',
   'export/phi-detected':

@@ -213,8 +213,7 @@ export class WorkerEngine implements LensEngine {
 
   private record(runId: string): RunRecord {
     const r = this.runs.get(runId)
-    // No dedicated code yet: an expired run means "run the explanation again", like a missing image.
-    if (r === undefined) throw new AppError('image/not-loaded', { detail: { reason: 'run not found or expired', runId } })
+    if (r === undefined) throw new AppError('run/not-found', { detail: { runId } })
     return r
   }
 

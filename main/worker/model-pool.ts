@@ -3,12 +3,13 @@
  * optional matrices graph, opened on first use. Loading = read → sha256 → session → card check.
  */
 import { readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import * as ort from '../adapters/onnx/runtime'
 import type { ExecutionProvider } from '../core/engine/api'
 import { AppError } from '../core/errors'
 import type { Logger } from '../core/log'
 import { makeLayout, type TokenLayout } from '../core/layout'
-import { matricesGraphOf } from '../adapters/models/card'
+import { graphFilesOf } from '../adapters/models/card'
 import { checkGraphAgainstCard, verifySha256 } from '../adapters/models/verify'
 import { fromOrt } from '../adapters/onnx/from-ort'
 import { openSession, type OrtSession } from '../adapters/onnx/session'
@@ -88,10 +89,9 @@ export class ModelPool {
 
   /** The matrices-graph session of a model (opened once, same provider preference), or undefined. */
   async matricesSession(model: LoadedModel): Promise<OrtSession | undefined> {
-    const m = matricesGraphOf(model.spec.card)
-    if (m === undefined || model.spec.matricesPath === undefined) return undefined
+    if (model.spec.card.matricesGraph === undefined) return undefined
     // No arena: measured on Vim-T, the arena kept the graph's ≈1.6 GB peak after each run (3.5 GB after two).
-    model.matrices ??= await this.companion(model, model.spec.matricesPath, m.sha256, 'matrices graph', false)
+    model.matrices ??= await this.graphSession(model, 'matricesGraph', false)
     return model.matrices
   }
 
@@ -101,9 +101,9 @@ export class ModelPool {
    */
   async forwardSession(model: LoadedModel): Promise<OrtSession | undefined> {
     const f = model.spec.card.forwardGraph
-    if (f === undefined || model.spec.forwardPath === undefined) return undefined
+    if (f === undefined) return undefined
     if (model.forward === undefined) {
-      const session = await this.companion(model, model.spec.forwardPath, f.sha256, 'forward graph', true)
+      const session = await this.graphSession(model, 'forwardGraph', true)
       const missing = f.outputs.filter((n) => !session.outputNames.includes(n))
       if (missing.length > 0) {
         await session.release()
@@ -116,16 +116,20 @@ export class ModelPool {
 
   /** The batch classifier of a model (card `classifierGraph`), opened on first use; undefined when the card has none. */
   async classifierSession(model: LoadedModel): Promise<OrtSession | undefined> {
-    const c = model.spec.card.classifierGraph
-    if (c === undefined || model.spec.classifierPath === undefined) return undefined
-    model.classifier ??= await this.companion(model, model.spec.classifierPath, c.sha256, 'classifier graph', true)
+    if (model.spec.card.classifierGraph === undefined) return undefined
+    model.classifier ??= await this.graphSession(model, 'classifierGraph', true)
     return model.classifier
   }
 
-  /** Opens a graph the card names next to the explainer: read, sha256 check, session on the model's provider. */
-  private async companion(model: LoadedModel, path: string, sha256: string, what: string, memoryArena: boolean): Promise<OrtSession> {
-    const bytes = readModelFile(path, model.spec.id)
-    verifySha256(bytes, sha256, what)
+  /**
+   * Opens a graph the card names next to the explainer (`key`: its `*Graph` entry, any of them): read,
+   * sha256 check against the card, session on the model's provider. The one way such a graph is opened.
+   */
+  async graphSession(model: LoadedModel, key: string, memoryArena: boolean): Promise<OrtSession> {
+    const g = graphFilesOf(model.spec.card).find((e) => e.key === key)
+    if (g === undefined) throw new AppError('model/manifest-invalid', { detail: { issues: [`${key}: not in the card`] } })
+    const bytes = readModelFile(join(dirname(model.spec.onnxPath), g.file), model.spec.id)
+    verifySha256(bytes, g.sha256, key)
     return (await openSession(bytes, { logger: this.log.child('onnx'), preferProviders: [model.provider], memoryArena })).session
   }
 

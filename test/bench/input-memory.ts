@@ -5,9 +5,10 @@
  * would: `mamba-lens explain <file> --json`, peak RSS from GNU time (the whole process tree's largest).
  *
  * Usage: node --import tsx test/bench/input-memory.ts [--out docs/bench/input-memory.json] [--only name,…]
+ * With --only, the named cases replace theirs in an existing --out file.
  */
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -33,6 +34,8 @@ const CASES: readonly Case[] = [
   { name: 'dicom-16bit-100mp', file: 'big16.dcm', make: (p) => writeLargeDicom(p, { rows: 10_000, columns: 10_000, frames: 1, bitsAllocated: 16 }) },
   { name: 'dicom-multiframe-512mb', file: 'frames.dcm', make: (p) => writeLargeDicom(p, { rows: 512, columns: 512, frames: 1000, bitsAllocated: 16 }) },
   { name: 'dicom-deflated-1gb', file: 'deflated.dcm', make: (p) => writeLargeDicom(p, { rows: 10_000, columns: 10_000, frames: 10, bitsAllocated: 8, deflated: true }) },
+  { name: 'dicom-16bit-50mp', file: 'frame16.dcm', make: (p) => writeLargeDicom(p, { rows: 7071, columns: 7071, frames: 1, bitsAllocated: 16 }) },
+  { name: 'dicom-deflated-98mb', file: 'deflated98.dcm', make: (p) => writeLargeDicom(p, { rows: 7000, columns: 7000, frames: 2, bitsAllocated: 8, deflated: true }) },
   { name: 'dicom-deflated-100mp', file: 'deflated1.dcm', make: (p) => writeLargeDicom(p, { rows: 10_000, columns: 10_000, frames: 1, bitsAllocated: 8, deflated: true }) },
   { name: 'nifti-512mb', file: 'big.nii', make: (p) => writeLargeNifti(p, [512, 512, 1000]) },
   { name: 'nifti-1gb', file: 'huge.nii', make: (p) => writeLargeNifti(p, [1024, 1024, 512]) },
@@ -65,6 +68,12 @@ try {
   }
 } finally {
   rmSync(dir, { recursive: true, force: true })
+}
+if (only !== undefined && values.out !== undefined && existsSync(values.out)) {
+  // Keep the other cases' rows from the earlier full run, in CASES order.
+  const previous = (JSON.parse(readFileSync(values.out, 'utf8')) as { cases: Record<string, unknown>[] }).cases
+  const byName = new Map<unknown, Record<string, unknown>>([...previous, ...results].map((r): [unknown, Record<string, unknown>] => [r['name'], r]))
+  results.splice(0, results.length, ...CASES.map((c) => byName.get(c.name)).filter((r): r is Record<string, unknown> => r !== undefined))
 }
 const accepted = results.filter((r) => r['outcome'] === 'explained')
 const report = {

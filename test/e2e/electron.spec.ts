@@ -52,6 +52,9 @@ describe('Electron desktop app (Playwright _electron)', () => {
     expect(env).toMatchObject({ require: 'undefined', process: 'undefined', opened: true })
     expect(env.api).toContain('runExplain')
     const url = page.url()
+    // The page has its own origin (app://, not file://) and cannot read local files.
+    expect(url).toBe('app://mamba-lens/index.html')
+    expect(await page.evaluate(async () => fetch('file:///etc/hostname').then(() => 'read', () => 'refused'))).toBe('refused')
     await page.evaluate(() => void (window.location.href = 'https://example.com/'))
     await page.waitForTimeout(500)
     expect(page.url()).toBe(url)

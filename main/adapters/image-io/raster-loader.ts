@@ -39,12 +39,19 @@ export const rasterLoader: ImageLoader = {
   },
 
   async load(bytes: Uint8Array, opts: LoadOptions): Promise<LoadedScan> {
-    const format = rasterFormatOf(bytes) ?? extensionOf(opts.name ?? '').replace('.', '')
+    // The content decides the decoder, never the name: libvips would otherwise render whatever it finds
+    // (an SVG, with its external references, or a PDF named .png). A name only picks this loader.
+    const format = rasterFormatOf(bytes)
+    if (format === undefined) throw new ImageIoError('image/unsupported-format', { detail: { reason: 'content is not PNG, JPEG, WebP, TIFF or GIF' } })
     const input = { limitInputPixels: MAX_RASTER_PIXELS, failOn: 'error' as const }
     let metadata: Metadata
     try {
       metadata = await sharp(bytes, input).metadata()
+      if (metadata.format !== format) {
+        throw new ImageIoError('image/unsupported-format', { detail: { reason: `content is ${metadata.format}, not ${format}` } })
+      }
     } catch (cause) {
+      if (cause instanceof ImageIoError) throw cause
       // sharp checks the pixel limit while reading the header, so an over-large image already fails here.
       if (cause instanceof Error && PIXEL_LIMIT_PATTERN.test(cause.message)) {
         throw new ImageIoError('image/too-large', { detail: { limit: MAX_RASTER_PIXELS, reason: `over the ${MAX_RASTER_PIXELS.toLocaleString('en-US')}-pixel limit` }, cause })

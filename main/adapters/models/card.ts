@@ -112,13 +112,48 @@ export function matricesGraphOf(card: ModelCard): MatricesGraphSpec | undefined 
   return { file: m.file, sha256: m.sha256, order: m.order ?? 'scan', ...(m.output !== undefined ? { output: m.output } : {}) }
 }
 
+/** One graph file a card names besides its explainer: the `*Graph` entry's key, file and sha256. */
+export interface CardGraphFile {
+  readonly key: string
+  readonly file: string
+  readonly sha256: string
+}
+
+const SHA256 = /^[0-9a-f]{64}$/i
+
+/**
+ * Every `*Graph` entry of a card (matricesGraph, forwardGraph, and any a newer card adds), generically:
+ * each must name a file in the models folder and its sha256 (parseCard refuses one that does not), and
+ * each is opened only through ModelPool.graphSession, which checks that sha256 first.
+ */
+export function graphFilesOf(card: Readonly<Record<string, unknown>>): CardGraphFile[] {
+  const out: CardGraphFile[] = []
+  for (const [key, value] of Object.entries(card)) {
+    if (!key.endsWith('Graph') || typeof value !== 'object' || value === null) continue
+    const { file, sha256 } = value as { file?: unknown; sha256?: unknown }
+    if (typeof file === 'string' && typeof sha256 === 'string') out.push({ key, file, sha256 })
+  }
+  return out
+}
+
+function graphEntryProblems(card: Readonly<Record<string, unknown>>): string[] {
+  const problems: string[] = []
+  for (const [key, value] of Object.entries(card)) {
+    if (!key.endsWith('Graph')) continue
+    const { file, sha256 } = (typeof value === 'object' && value !== null ? value : {}) as { file?: unknown; sha256?: unknown }
+    if (typeof file !== 'string' || !fileName.safeParse(file).success) problems.push(`${key}.file: must be a file name in the models folder`)
+    if (typeof sha256 !== 'string' || !SHA256.test(sha256)) problems.push(`${key}.sha256: required (64 hex digits)`)
+  }
+  return problems
+}
+
 /** Name of the class-weights input (GRAPH_CONTRACT: `target`). */
 export function targetInputName(card: ModelCard): string {
   return card.target?.name ?? 'target'
 }
 
 function consistency(card: ModelCard): string[] {
-  const problems: string[] = []
+  const problems: string[] = graphEntryProblems(card)
   try {
     assertLayout(makeLayout(card.grid[0], card.grid[1]), card.tokens, card.clsIndex)
   } catch (e) {

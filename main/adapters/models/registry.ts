@@ -8,7 +8,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path'
 import type { ModelInfo } from '../../core/engine/api'
 import { AppError, isAppError } from '../../core/errors'
 import { noopLogger, type Logger } from '../../core/log'
-import { matricesGraphOf, parseCard, type ModelCard } from './card'
+import { graphFilesOf, matricesGraphOf, parseCard, type ModelCard } from './card'
 
 /** A usable model: its card, resolved file paths and the DTO the UI lists. */
 export interface ModelEntry {
@@ -54,13 +54,11 @@ export function loadCardFile(cardPath: string): ModelEntry {
   const dir = dirname(resolve(cardPath))
   const onnxPath = join(dir, card.file)
   if (!existsSync(onnxPath)) throw new AppError('model/not-found', { detail: { id, file: card.file } })
+  for (const g of graphFilesOf(card)) if (!existsSync(join(dir, g.file))) throw new AppError('model/not-found', { detail: { id, file: g.file } })
   const m = matricesGraphOf(card)
   const matricesPath = m !== undefined ? join(dir, m.file) : undefined
-  if (matricesPath !== undefined && !existsSync(matricesPath)) throw new AppError('model/not-found', { detail: { id, file: m?.file } })
   const forwardPath = card.forwardGraph !== undefined ? join(dir, card.forwardGraph.file) : undefined
-  if (forwardPath !== undefined && !existsSync(forwardPath)) throw new AppError('model/not-found', { detail: { id, file: card.forwardGraph?.file } })
   const classifierPath = card.classifierGraph !== undefined ? join(dir, card.classifierGraph.file) : undefined
-  if (classifierPath !== undefined && !existsSync(classifierPath)) throw new AppError('model/not-found', { detail: { id, file: card.classifierGraph?.file } })
   return {
     id, card, onnxPath, ...(matricesPath !== undefined ? { matricesPath } : {}), ...(forwardPath !== undefined ? { forwardPath } : {}),
     ...(classifierPath !== undefined ? { classifierPath } : {}),

@@ -83,12 +83,39 @@ export function phiNeedles(phi: PhiRecord | undefined): PhiNeedle[] {
   return out
 }
 
-/** Keywords whose values occur in `text` (deduplicated, in needle order). */
+/**
+ * Runs of one-letter tokens joined up: "J o h n  D o e", "D.O.E." and "d-o-e" normalise to "j o h n d o e"
+ * / "d o e", which no whole-token needle matches. Letter spacing loses the word boundary too, so a needle is
+ * looked for anywhere inside such a run. Letters only: runs of single digits are common in generated text
+ * (scale ticks, "0.5 1 2") and would make numeric IDs match by chance.
+ */
+function spacedOutRuns(hay: string): string[] {
+  const runs: string[] = []
+  let run = ''
+  for (const token of [...hay.trim().split(' '), '']) {
+    if (/^\p{L}$/u.test(token)) {
+      run += token
+      continue
+    }
+    if ([...run].length >= MIN_NEEDLE_ALNUM) runs.push(run)
+    run = ''
+  }
+  return runs
+}
+
+/**
+ * Keywords whose values occur in `text` (deduplicated, in needle order). Invisible format characters
+ * (zero-width space/joiner, soft hyphen) are dropped first, so they cannot split a name into tokens.
+ */
 export function scanText(text: string, needles: readonly PhiNeedle[]): PhiKeyword[] {
   if (needles.length === 0 || text.length === 0) return []
-  const hay = normaliseForMatch(text)
+  const hay = normaliseForMatch(text.replace(/[\p{Cf}\u00ad]/gu, ''))
+  const runs = spacedOutRuns(hay)
   const hits: PhiKeyword[] = []
-  for (const n of needles) if (hay.includes(` ${n.pattern} `) && !hits.includes(n.keyword)) hits.push(n.keyword)
+  for (const n of needles) {
+    const found = hay.includes(` ${n.pattern} `) || runs.some((r) => r.includes(n.pattern.replace(/ /g, '')))
+    if (found && !hits.includes(n.keyword)) hits.push(n.keyword)
+  }
   return hits
 }
 

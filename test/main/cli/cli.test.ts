@@ -93,6 +93,30 @@ describe('mamba-lens explain', () => {
     expect(cancelled.err).toContain('[run/cancelled]')
   })
 
+  it('--json prints a JSON error object for every failure: usage, unknown model, broken cards', async () => {
+    const out = join(tempDir(), 'out')
+    // A failure before any input ran is one object; one while the batch runs is that input's summary entry.
+    const json = async (args: string[]): Promise<Record<string, unknown>> => {
+      const r = await cli([...args, '--json'])
+      const parsed = JSON.parse(r.out) as Record<string, unknown> | Record<string, unknown>[]
+      return { ...(Array.isArray(parsed) ? parsed[0] : parsed), status: r.code }
+    }
+    expect(await json(['explain', png, '--bogus'])).toMatchObject({ ok: false, code: 'usage', exit: 2, status: 2 })
+    expect(await json(['explain', png, '--model', 'absent', '--out', out])).toMatchObject({ ok: false, code: 'model/not-found', message: expect.any(String), status: 4 })
+    const dir = tempDir()
+    const cards: [string, (card: string) => void, string][] = [
+      ['not JSON', (c) => writeFileSync(c, '{ nope'), 'model/manifest-invalid'],
+      ['wrong graph sha256', (c) => writeFileSync(c, JSON.stringify({ ...JSON.parse(readFileSync(c, 'utf8')), sha256: '0'.repeat(64) })), 'model/hash-mismatch'],
+    ]
+    for (const [i, [, breakCard, code]] of cards.entries()) {
+      const { cardPath } = writeSyntheticModel(join(dir, String(i)), { id: `broken-${i}` })
+      breakCard(cardPath)
+      expect(await json(['explain', png, '--model', cardPath, '--out', out])).toMatchObject({ ok: false, code, status: 4 })
+      // `methods` reads the card only (no graph hash): the unreadable card fails there too.
+      if (code === 'model/manifest-invalid') expect(await json(['methods', '--model', cardPath])).toMatchObject({ ok: false, code, exit: 4 })
+    }
+  })
+
   it('reports a corrupt image, still writes the others, and exits 3', async () => {
     const corrupt = join(work, 'corrupt.png')
     writeFileSync(corrupt, readFileSync(png).subarray(0, 60))

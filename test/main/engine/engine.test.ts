@@ -60,7 +60,8 @@ describe('engine (synthetic graph)', () => {
     expect(await codeOf(engine.explain({ ...image, rgb: new Uint8Array(5) }, {}))).toBe('image/decode-failed')
     const r = await engine.explain(image, { methods: ['raw-attention'] })
     expect(await codeOf(engine.drilldown(r.runId, SYN.L))).toBe('explain/invalid-token')
-    expect(await codeOf(engine.drilldown('not-a-run', 0))).toBe('image/not-loaded')
+    expect(await codeOf(engine.drilldown('not-a-run', 0))).toBe('run/not-found')
+    await expect(engine.drilldown('not-a-run', 0)).rejects.toThrow(/unknown or expired run/)
     await engine.close()
   })
 

@@ -82,4 +82,14 @@ describe('raster loader', () => {
     const png = new Uint8Array(await rgb(3, 2, pixels).png().toBuffer())
     expect(await codeOf(loadImageFile(png.subarray(0, 40)))).toBe('image/decode-failed')
   })
+
+  it('the content decides the decoder: an SVG or PDF named .png is refused, a JPEG named .png loads as JPEG', async () => {
+    const svg = new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><rect width="8" height="8" fill="red"/></svg>')
+    expect(await sharp(svg).metadata()).toMatchObject({ format: 'svg' }) // libvips would render it
+    expect(await codeOf(loadImageFile(svg, { name: 'scan.png' }))).toBe('image/unsupported-format')
+    const pdf = new TextEncoder().encode('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n')
+    expect(await codeOf(loadImageFile(pdf, { name: 'scan.jpg' }))).toBe('image/unsupported-format')
+    const jpeg = new Uint8Array(await rgb(3, 2, pixels).jpeg().toBuffer())
+    expect((await loadImageFile(jpeg, { name: 'photo.png' })).meta['format']).toBe('jpeg')
+  })
 })

@@ -36,6 +36,16 @@ describe('PHI value scanner', () => {
     expect(scanText('testperson^alice^q', needles)).toEqual(['PatientName'])
   })
 
+  it('finds a letter-spaced, dotted or zero-width-split name, and still ignores single letters in normal text', () => {
+    expect(scanText('Case of A l i c e   T e s t p e r s o n', needles)).toEqual(['PatientName'])
+    expect(scanText('T.E.S.T.P.E.R.S.O.N., fig. 2', needles)).toEqual(['PatientName'])
+    expect(scanText('t-e-s-t-p-e-r-s-o-n', needles)).toEqual(['PatientName'])
+    expect(scanText('Test\u200bperson', needles)).toEqual(['PatientName'])
+    expect(scanText('Te\u00adst\u00adper\u00adson', needles)).toEqual(['PatientName'])
+    expect(scanText('panels a b c, 0.5 1 2 mm, x y', needles)).toEqual([])
+    expect(scanText('scale 1 2 3 4 5', phiNeedles(new PhiRecord({ PatientID: '12345' })))).toEqual([])
+  })
+
   it('matches whole tokens only: no hits inside longer words or hex hashes', () => {
     expect(scanText('Aliceville annotation', needles)).toEqual([])
     const phi = new PhiRecord({ PatientID: '12345' })
