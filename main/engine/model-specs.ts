@@ -65,6 +65,7 @@ export function workerSpec(entry: ModelEntry, o: { preferProviders?: readonly Ex
     card: entry.card,
     ...(entry.matricesPath !== undefined ? { matricesPath: entry.matricesPath } : {}),
     ...(entry.forwardPath !== undefined ? { forwardPath: entry.forwardPath } : {}),
+    ...(entry.gpuPath !== undefined ? { gpuPath: entry.gpuPath } : {}),
     ...(o.preferProviders !== undefined ? { preferProviders: o.preferProviders } : {}),
     ...(o.optimizedCacheDir !== undefined ? { optimizedCacheDir: join(o.optimizedCacheDir, 'ort-optimized') } : {}),
   }

@@ -17,6 +17,7 @@ export interface WorkerModelSpec {
   readonly onnxPath: string
   readonly matricesPath?: string
   readonly forwardPath?: string
+  readonly gpuPath?: string
   readonly card: ModelCard
   readonly preferProviders?: readonly ExecutionProvider[]
   readonly optimizedCacheDir?: string

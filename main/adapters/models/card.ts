@@ -34,6 +34,16 @@ const forwardGraph = z.looseObject({
   outputs: z.array(z.string().min(1)).min(1),
 })
 
+/**
+ * Optional GPU-shaped variant of the explainer (same weights, inputs and outputs; the selective scans
+ * without a per-token loop, `export --gpu-variant`): what the providers it names run (docs/GPU.md).
+ */
+const gpuGraph = z.looseObject({
+  file: fileName,
+  sha256: z.string().regex(/^[0-9a-f]{64}$/i),
+  providers: z.array(z.enum(['cuda', 'dml', 'webgpu'])).min(1),
+})
+
 const cardSchema = z.looseObject({
   id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/).optional(),
   name: z.string().min(1),
@@ -62,6 +72,7 @@ const cardSchema = z.looseObject({
   default: z.boolean().optional(),
   matricesGraph: matricesGraph.optional(),
   forwardGraph: forwardGraph.optional(),
+  gpuGraph: gpuGraph.optional(),
 })
 
 /** A parsed, checked model card. */

@@ -17,6 +17,7 @@ export interface ModelEntry {
   readonly onnxPath: string
   readonly matricesPath?: string
   readonly forwardPath?: string
+  readonly gpuPath?: string
   readonly info: ModelInfo
 }
 
@@ -58,8 +59,11 @@ export function loadCardFile(cardPath: string): ModelEntry {
   if (matricesPath !== undefined && !existsSync(matricesPath)) throw new AppError('model/not-found', { detail: { id, file: m?.file } })
   const forwardPath = card.forwardGraph !== undefined ? join(dir, card.forwardGraph.file) : undefined
   if (forwardPath !== undefined && !existsSync(forwardPath)) throw new AppError('model/not-found', { detail: { id, file: card.forwardGraph?.file } })
+  const gpuPath = card.gpuGraph !== undefined ? join(dir, card.gpuGraph.file) : undefined
+  if (gpuPath !== undefined && !existsSync(gpuPath)) throw new AppError('model/not-found', { detail: { id, file: card.gpuGraph?.file } })
   return {
     id, card, onnxPath, ...(matricesPath !== undefined ? { matricesPath } : {}), ...(forwardPath !== undefined ? { forwardPath } : {}),
+    ...(gpuPath !== undefined ? { gpuPath } : {}),
     info: toInfo(id, card, raw as Record<string, unknown>),
   }
 }

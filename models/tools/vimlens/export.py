@@ -1,10 +1,10 @@
 """Export a Vim checkpoint as the Mamba Lens explainer graph + model card.
 
     python -m vimlens.export CHECKPOINT --name NAME [--out-dir models] [--grad-first-layer 15]
-        [--labels labels.json] [--card-extra extra.json] [--default] [--forward-variant]
+        [--labels labels.json] [--card-extra extra.json] [--default] [--forward-variant] [--gpu-variant]
 
 Writes `<out-dir>/<name>.onnx`, `<name>.matrices.onnx`, `<name>.json` (and with --forward-variant
-`<name>.forward.onnx`) atomically: on any error nothing is left behind (temporary files are removed),
+`<name>.forward.onnx`, with --gpu-variant `<name>.gpu.onnx`) atomically: on any error nothing is left behind (temporary files are removed),
 and existing files are only replaced once all are complete.
 """
 from __future__ import annotations
@@ -62,7 +62,7 @@ def make_card(name: str, cfg: VimConfig, ckpt: Path, onnx_sha: str, grad_first: 
 
 
 def export(ckpt: Path, name: str, out_dir: Path, grad_first: int, labels: list[str] | None, extra: dict,
-           forward_variant: bool = False) -> tuple[Path, Path]:
+           forward_variant: bool = False, gpu_variant: bool = False) -> tuple[Path, Path]:
     model, cfg, sd = load_vim(ckpt)
     del model
     labels = labels or [f"class {i}" for i in range(cfg.num_classes)]
@@ -72,7 +72,7 @@ def export(ckpt: Path, name: str, out_dir: Path, grad_first: int, labels: list[s
                             metadata={"mamba_lens_model": name, "source_sha256": sha256_file(ckpt)})
     onnx.checker.check_model(proto)
     out_dir.mkdir(parents=True, exist_ok=True)
-    tmp_onnx = tmp_card = tmp_mat = tmp_fwd = None
+    tmp_onnx = tmp_card = tmp_mat = tmp_fwd = tmp_gpu = None
     try:
         fd, tmp_onnx = tempfile.mkstemp(dir=out_dir, suffix=".onnx.part"); os.close(fd)  # noqa: E702
         onnx.save(proto, tmp_onnx)
@@ -89,6 +89,17 @@ def export(ckpt: Path, name: str, out_dir: Path, grad_first: int, labels: list[s
             card["forwardGraph"] = {"file": f"{name}.forward.onnx", "sha256": hashlib.sha256(Path(tmp_fwd).read_bytes()).hexdigest(),
                                     "outputs": [o.name for o in fwd.graph.output], "nodes": len(fwd.graph.node)}
             published.append((tmp_fwd, out_dir / f"{name}.forward.onnx"))
+        if gpu_variant:
+            # Same weights, inputs and outputs; the scans as log-depth parallel scans (graph/scan.py): what GPU
+            # providers run (the engine picks it per provider, docs/GPU.md).
+            gpu = build_explainer({k: v.numpy() for k, v in sd.items()}, cfg, grad_first, parallel_scan=True,
+                                  metadata={"mamba_lens_model": name, "source_sha256": sha256_file(ckpt), "variant": "gpu"})
+            onnx.checker.check_model(gpu)
+            fd, tmp_gpu = tempfile.mkstemp(dir=out_dir, suffix=".onnx.part"); os.close(fd)  # noqa: E702
+            onnx.save(gpu, tmp_gpu)
+            card["gpuGraph"] = {"file": f"{name}.gpu.onnx", "sha256": hashlib.sha256(Path(tmp_gpu).read_bytes()).hexdigest(),
+                                "scan": "parallel (Hillis-Steele, log2 L steps)", "providers": ["cuda", "dml"], "nodes": len(gpu.graph.node)}
+            published.append((tmp_gpu, out_dir / f"{name}.gpu.onnx"))
         fd, tmp_card = tempfile.mkstemp(dir=out_dir, suffix=".json.part"); os.close(fd)  # noqa: E702
         Path(tmp_card).write_text(json.dumps(card, indent=1) + "\n")
         onnx_path, card_path = out_dir / f"{name}.onnx", out_dir / f"{name}.json"
@@ -98,10 +109,10 @@ def export(ckpt: Path, name: str, out_dir: Path, grad_first: int, labels: list[s
         for tmp, dest in published + [(tmp_mat, out_dir / f"{name}.matrices.onnx"), (tmp_onnx, onnx_path), (tmp_card, card_path)]:
             os.chmod(tmp, 0o644)
             os.replace(tmp, dest)
-        tmp_onnx = tmp_card = tmp_mat = tmp_fwd = None
+        tmp_onnx = tmp_card = tmp_mat = tmp_fwd = tmp_gpu = None
         return onnx_path, card_path
     finally:
-        for p in (tmp_onnx, tmp_card, tmp_mat, tmp_fwd):
+        for p in (tmp_onnx, tmp_card, tmp_mat, tmp_fwd, tmp_gpu):
             if p and os.path.exists(p):
                 os.unlink(p)
 
@@ -117,6 +128,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--default", action="store_true", help="mark as the app's default model")
     ap.add_argument("--forward-variant", action="store_true",
                     help="also write NAME.forward.onnx (no target input, no gradient/LRP outputs) for class-agnostic requests")
+    ap.add_argument("--gpu-variant", action="store_true",
+                    help="also write NAME.gpu.onnx (same outputs, scans without a per-token loop) for GPU providers")
     a = ap.parse_args(argv)
     try:
         labels = json.loads(a.labels.read_text()) if a.labels else None
@@ -126,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
         from .checkpoint import infer_config, read_state_dict
         depth = infer_config(read_state_dict(a.checkpoint)).depth
         gf = a.grad_first_layer if a.grad_first_layer is not None else (depth * 5) // 8
-        onnx_path, card_path = export(a.checkpoint, a.name, a.out_dir, gf, labels, extra, a.forward_variant)
+        onnx_path, card_path = export(a.checkpoint, a.name, a.out_dir, gf, labels, extra, a.forward_variant, a.gpu_variant)
     except (CheckpointError, ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -52,12 +52,15 @@ def _stats(g: GraphBuilder, v: str):
 
 
 def build_explainer(sd: dict[str, np.ndarray], cfg: VimConfig, grad_first_layer: int, debug: bool = False,
-                    metadata: dict | None = None, lrp: bool = True, forward_only: bool = False) -> onnx.ModelProto:
-    """The explainer graph; `forward_only`: the variant without `target` input, gradients and LRP (class-agnostic)."""
+                    metadata: dict | None = None, lrp: bool = True, forward_only: bool = False,
+                    parallel_scan: bool = False) -> onnx.ModelProto:
+    """The explainer graph; `forward_only`: the variant without `target` input, gradients and LRP (class-agnostic);
+    `parallel_scan`: the GPU-shaped variant, same inputs and outputs, scans without a per-token loop (scan.py)."""
     if not 0 <= grad_first_layer < cfg.depth:
         raise ValueError(f"grad_first_layer must be in [0, {cfg.depth - 1}]")
     sd = {k: np.asarray(v, dtype=np.float32) for k, v in sd.items()}
     g = GraphBuilder("mamba_lens_explainer")
+    g.parallel_scan_length = cfg.seq_len if parallel_scan else None
     x = x0 = _embed(g, cfg, sd, "image")
     taps: dict[str, list[str]] = {}
     collect = lambda k, v, axis=0: taps.setdefault(k, []).append(g.unsqueeze(v, [axis]))  # noqa: E731
