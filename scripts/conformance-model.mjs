@@ -1,4 +1,4 @@
-// The Vim-T conformance model's graphs (models/vim-tiny-conformance.onnx, 29 MB, and its matrices graph)
+// The Vim-T conformance model's graphs (models/vim-tiny-conformance.onnx, 29 MB, its GPU variant and its matrices graph)
 // are not committed: they are rebuilt from ../shared/conformance in ≈ 5 s, bit for bit (the committed card
 // holds the graph's sha256), so the repository stays small enough to travel. The build runs once; later
 // calls find the graphs in place. Used by the Vitest global set-ups, `npm run bench` and CI.
@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url'
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const NAME = 'vim-tiny-conformance'
 const CARD = join(ROOT, 'models', `${NAME}.json`)
-const GRAPHS = [`${NAME}.onnx`, `${NAME}.matrices.onnx`]
+const GRAPHS = [`${NAME}.onnx`, `${NAME}.matrices.onnx`, `${NAME}.gpu.onnx`]
 /** Build folder (git-ignored, one per process so that two test runs never share one): the exporter's output. */
 const BUILD_DIR = join(ROOT, '.cache', 'conformance-model', String(process.pid))
 
@@ -30,10 +30,17 @@ export function findPython(modules) {
 
 const sha256 = (file) => createHash('sha256').update(readFileSync(file)).digest('hex')
 
-/** Whether both graphs are in models/ and the explainer graph is the one the committed card names. */
+/** The sha256 the committed card names for the explainer graph and its GPU variant. */
+function expectedHashes() {
+  const card = JSON.parse(readFileSync(CARD, 'utf8'))
+  return [card.sha256, card.gpuGraph?.sha256]
+}
+
+/** Whether every graph is in models/ and the explainer graphs are the ones the committed card names. */
 function upToDate() {
   if (!GRAPHS.every((g) => existsSync(join(ROOT, 'models', g)))) return false
-  return sha256(join(ROOT, 'models', GRAPHS[0])) === JSON.parse(readFileSync(CARD, 'utf8')).sha256
+  const [explainer, gpu] = expectedHashes()
+  return sha256(join(ROOT, 'models', GRAPHS[0])) === explainer && sha256(join(ROOT, 'models', GRAPHS[2])) === gpu
 }
 
 /**
@@ -46,22 +53,22 @@ export function ensureConformanceModel({ log = (m) => console.log(m) } = {}) {
   if (!existsSync(ckpt)) return `conformance model not built: ${ckpt} is absent (../shared/conformance)`
   const py = findPython(['torch', 'onnx'])
   if (py === undefined) return 'conformance model not built: no python3 with torch and onnx (scripts/setup.sh installs them on Debian)'
-  log(`conformance model: exporting ${NAME} from ${ckpt} (≈ 5 s)`)
+  log(`conformance model: exporting ${NAME} from ${ckpt} (≈ 10 s)`)
   mkdirSync(BUILD_DIR, { recursive: true })
-  const res = spawnSync(py, ['-m', 'vimlens.export', ckpt, '--name', NAME, '--out-dir', BUILD_DIR, '--grad-first-layer', '15'], {
+  const res = spawnSync(py, ['-m', 'vimlens.export', ckpt, '--name', NAME, '--out-dir', BUILD_DIR, '--grad-first-layer', '15', '--gpu-variant'], {
     cwd: ROOT, encoding: 'utf8', env: { ...process.env, PYTHONPATH: join(ROOT, 'models', 'tools'), PYTHONDONTWRITEBYTECODE: '1' },
   })
   if (res.status !== 0) {
     rmSync(BUILD_DIR, { recursive: true, force: true })
     return `conformance model not built: the exporter failed (${(res.stderr || res.stdout || '').trim().split('\n').pop()})`
   }
-  const built = sha256(join(BUILD_DIR, GRAPHS[0]))
-  const expected = JSON.parse(readFileSync(CARD, 'utf8')).sha256
+  const built = [sha256(join(BUILD_DIR, GRAPHS[0])), sha256(join(BUILD_DIR, GRAPHS[2]))]
+  const expected = expectedHashes()
   // A different hash means the exporter changed since the card was committed: the card must be re-exported
   // (its sha256 and node count change with it), so say so instead of installing a graph the registry rejects.
-  if (built !== expected) {
-    return `conformance model not built: the exporter now gives sha256 ${built.slice(0, 12)}…, the committed card says ` +
-      `${expected.slice(0, 12)}…; commit the new card from ${join(BUILD_DIR, `${NAME}.json`)}`
+  if (built[0] !== expected[0] || built[1] !== expected[1]) {
+    return `conformance model not built: the exporter now gives sha256 ${built.map((h) => h.slice(0, 12)).join(' / ')}, the committed ` +
+      `card says ${expected.map((h) => (h ?? 'none').slice(0, 12)).join(' / ')}; commit the new card from ${join(BUILD_DIR, `${NAME}.json`)}`
   }
   for (const g of GRAPHS) {
     // Copy then rename: a test reading models/ never sees half a graph.
@@ -84,5 +91,5 @@ if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(
     console.error(reason)
     process.exit(1)
   }
-  console.log(`conformance model: models/${GRAPHS[0]} and models/${GRAPHS[1]} are in place`)
+  console.log(`conformance model: ${GRAPHS.map((g) => `models/${g}`).join(', ')} are in place`)
 }

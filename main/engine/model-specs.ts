@@ -66,6 +66,7 @@ export function workerSpec(entry: ModelEntry, o: { preferProviders?: readonly Ex
     ...(entry.matricesPath !== undefined ? { matricesPath: entry.matricesPath } : {}),
     ...(entry.forwardPath !== undefined ? { forwardPath: entry.forwardPath } : {}),
     ...(entry.classifierPath !== undefined ? { classifierPath: entry.classifierPath } : {}),
+    ...(entry.gpuPath !== undefined ? { gpuPath: entry.gpuPath } : {}),
     ...(o.preferProviders !== undefined ? { preferProviders: o.preferProviders } : {}),
     ...(o.optimizedCacheDir !== undefined ? { optimizedCacheDir: join(o.optimizedCacheDir, 'ort-optimized') } : {}),
   }

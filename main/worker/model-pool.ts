@@ -12,7 +12,8 @@ import { makeLayout, type TokenLayout } from '../core/layout'
 import { graphFilesOf } from '../adapters/models/card'
 import { checkGraphAgainstCard, verifySha256 } from '../adapters/models/verify'
 import { fromOrt } from '../adapters/onnx/from-ort'
-import { openSession, type OrtSession } from '../adapters/onnx/session'
+import { candidateProviders } from '../adapters/onnx/providers'
+import { openSession, ortBackends, type OrtSession } from '../adapters/onnx/session'
 import type { F32Tensor } from '../core/tensor/f32'
 import type { LoadRes, StoreJob, WorkerModelSpec } from './protocol'
 
@@ -22,6 +23,8 @@ export interface LoadedModel {
   readonly session: OrtSession
   readonly provider: ExecutionProvider
   readonly layout: TokenLayout
+  /** 'gpu': the card's GPU-shaped variant runs (gpuGraph), 'explainer': the card's main graph. */
+  readonly graph: 'explainer' | 'gpu'
   matrices?: OrtSession
   forward?: OrtSession
   classifier?: OrtSession
@@ -53,10 +56,11 @@ export class ModelPool {
       return { model: have, load: { provider: have.provider, attempts: [], createMs: 0, verifyMs: 0, optimizedCache: 'off', wasLoaded: true } }
     }
     const t0 = performance.now()
-    const bytes = readModelFile(spec.onnxPath, spec.id)
-    verifySha256(bytes, spec.card.sha256, 'graph')
+    const gpu = await this.openGpuGraph(spec)
+    const bytes = gpu === null ? readModelFile(spec.onnxPath, spec.id) : null
+    if (bytes !== null) verifySha256(bytes, spec.card.sha256, 'graph')
     const verifyMs = performance.now() - t0
-    const opened = await openSession(bytes, {
+    const opened = gpu ?? await openSession(bytes!, {
       logger: this.log.child('onnx'),
       modelSha256: spec.card.sha256.toLowerCase(),
       ...(spec.preferProviders !== undefined ? { preferProviders: spec.preferProviders } : {}),
@@ -70,15 +74,37 @@ export class ModelPool {
     }
     const model: LoadedModel = {
       spec, session: opened.session, provider: opened.provider, layout: makeLayout(spec.card.grid[0], spec.card.grid[1]),
+      graph: gpu === null ? 'explainer' : 'gpu',
     }
     this.models.set(spec.id, model)
     if (opened.optimizedCache === 'miss' && spec.optimizedCacheDir !== undefined) {
       this.queuedStores.push({ modelPath: spec.onnxPath, sha256: spec.card.sha256.toLowerCase(), provider: opened.provider, optimizedCacheDir: spec.optimizedCacheDir })
     }
-    this.log.info('model loaded', { id: spec.id, provider: opened.provider, createMs: Math.round(opened.createMs), verifyMs: Math.round(verifyMs) })
+    this.log.info('model loaded', { id: spec.id, provider: opened.provider, graph: model.graph, createMs: Math.round(opened.createMs), verifyMs: Math.round(verifyMs) })
     return {
       model,
       load: { provider: opened.provider, attempts: opened.attempts, createMs: opened.createMs, verifyMs, optimizedCache: opened.optimizedCache, wasLoaded: false },
+    }
+  }
+
+  /**
+   * The card's GPU-shaped graph on the first provider of the chain, when the card names that provider for
+   * it (a GPU runs the Scan graph's per-token loops slower than a CPU: docs/BENCHMARKS.md); null otherwise,
+   * or when it does not open and the chain may go on (the explainer graph then takes the whole chain).
+   */
+  private async openGpuGraph(spec: WorkerModelSpec): Promise<Awaited<ReturnType<typeof openSession>> | null> {
+    const gpu = spec.card.gpuGraph
+    const first = candidateProviders(ortBackends(), spec.preferProviders)[0]
+    if (gpu === undefined || spec.gpuPath === undefined || first === undefined || !(gpu.providers as readonly string[]).includes(first)) return null
+    const bytes = readModelFile(spec.gpuPath, spec.id)
+    verifySha256(bytes, gpu.sha256, 'GPU graph')
+    try {
+      return await openSession(bytes, { logger: this.log.child('onnx'), preferProviders: [first] })
+    } catch (e) {
+      // Asked for that provider alone (--provider cuda): its failure is the answer, not a reason to fall back.
+      if (spec.preferProviders?.length === 1) throw e
+      this.log.info('GPU graph did not open; the explainer graph takes the provider chain', { provider: first })
+      return null
     }
   }
 
@@ -101,7 +127,8 @@ export class ModelPool {
    */
   async forwardSession(model: LoadedModel): Promise<OrtSession | undefined> {
     const f = model.spec.card.forwardGraph
-    if (f === undefined) return undefined
+    // The forward variant has the Scan loops: on a GPU the GPU graph with every output is the faster one.
+    if (f === undefined || model.graph === 'gpu') return undefined
     if (model.forward === undefined) {
       const session = await this.graphSession(model, 'forwardGraph', true)
       const missing = f.outputs.filter((n) => !session.outputNames.includes(n))

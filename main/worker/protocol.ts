@@ -19,6 +19,7 @@ export interface WorkerModelSpec {
   readonly matricesPath?: string
   readonly forwardPath?: string
   readonly classifierPath?: string
+  readonly gpuPath?: string
   readonly card: ModelCard
   readonly preferProviders?: readonly ExecutionProvider[]
   readonly optimizedCacheDir?: string

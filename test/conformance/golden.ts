@@ -16,7 +16,8 @@ export const GOLDEN_DIR =
 export const TINY_GOLDEN = resolve(GOLDEN_DIR, 'vim_tiny_golden.npz')
 export const SMALL_GOLDEN = resolve(GOLDEN_DIR, 'vim_small_tokens_golden.npz')
 export const META = resolve(GOLDEN_DIR, 'meta.json')
-export const TINY_GRAPH = resolve(REPO_ROOT, 'models', 'vim-tiny-conformance.onnx')
+/** The Vim-T explainer graph; MAMBA_LENS_TINY_GRAPH checks another build of it (the GPU variant, docs/GPU.md). */
+export const TINY_GRAPH = process.env['MAMBA_LENS_TINY_GRAPH'] ?? resolve(REPO_ROOT, 'models', 'vim-tiny-conformance.onnx')
 export const SMALL_GRAPH = resolve(REPO_ROOT, 'test', 'fixtures', 'models', 'vim-small-tokens-conformance.onnx')
 
 /** `null` when every path exists, else a sentence naming what is missing (for the suite title). */

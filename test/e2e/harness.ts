@@ -45,7 +45,7 @@ export interface WebApp {
  */
 function conformanceModelsDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'mamba-e2e-models-'))
-  for (const f of ['vim-tiny-conformance.json', 'vim-tiny-conformance.onnx', 'vim-tiny-conformance.matrices.onnx']) {
+  for (const f of ['vim-tiny-conformance.json', 'vim-tiny-conformance.onnx', 'vim-tiny-conformance.matrices.onnx', 'vim-tiny-conformance.gpu.onnx']) {
     if (existsSync(join(ROOT, 'models', f))) symlinkSync(join(ROOT, 'models', f), join(dir, f))
   }
   return dir

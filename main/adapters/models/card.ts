@@ -59,6 +59,16 @@ const classifierGraph = z.looseObject({
   sha256: z.string().regex(/^[0-9a-f]{64}$/i),
 })
 
+/**
+ * Optional GPU-shaped variant of the explainer (same weights, inputs and outputs; the selective scans
+ * without a per-token loop, `export --gpu-variant`): what the providers it names run (docs/GPU.md).
+ */
+const gpuGraph = z.looseObject({
+  file: fileName,
+  sha256: z.string().regex(/^[0-9a-f]{64}$/i),
+  providers: z.array(z.enum(['cuda', 'dml', 'webgpu'])).min(1),
+})
+
 const cardSchema = z.looseObject({
   id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/).optional(),
   name: z.string().min(1),
@@ -92,6 +102,7 @@ const cardSchema = z.looseObject({
   classifierGraph: classifierGraph.optional(),
   /** How a scan becomes model input (core/image/model-input.ts ScanInputPolicy); absent: the file's own window. */
   scanInput: z.enum(['file', 'full-range']).optional(),
+  gpuGraph: gpuGraph.optional(),
 })
 
 /** A parsed, checked model card. */

@@ -18,6 +18,7 @@ export interface ModelEntry {
   readonly matricesPath?: string
   readonly forwardPath?: string
   readonly classifierPath?: string
+  readonly gpuPath?: string
   readonly info: ModelInfo
 }
 
@@ -59,9 +60,10 @@ export function loadCardFile(cardPath: string): ModelEntry {
   const matricesPath = m !== undefined ? join(dir, m.file) : undefined
   const forwardPath = card.forwardGraph !== undefined ? join(dir, card.forwardGraph.file) : undefined
   const classifierPath = card.classifierGraph !== undefined ? join(dir, card.classifierGraph.file) : undefined
+  const gpuPath = card.gpuGraph !== undefined ? join(dir, card.gpuGraph.file) : undefined
   return {
     id, card, onnxPath, ...(matricesPath !== undefined ? { matricesPath } : {}), ...(forwardPath !== undefined ? { forwardPath } : {}),
-    ...(classifierPath !== undefined ? { classifierPath } : {}),
+    ...(classifierPath !== undefined ? { classifierPath } : {}), ...(gpuPath !== undefined ? { gpuPath } : {}),
     info: toInfo(id, card, raw as Record<string, unknown>),
   }
 }

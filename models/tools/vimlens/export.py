@@ -2,9 +2,11 @@
 
     python -m vimlens.export CHECKPOINT --name NAME [--out-dir models] [--grad-first-layer 15]
         [--labels labels.json] [--card-extra extra.json] [--default] [--forward-variant] [--classifier-variant]
+        [--gpu-variant] [--input-gradient]
 
 Writes `<out-dir>/<name>.onnx`, `<name>.matrices.onnx`, `<name>.json` (with --forward-variant also
-`<name>.forward.onnx`, with --classifier-variant `<name>.classifier.onnx`) atomically: on any error nothing is left behind (temporary files are removed),
+`<name>.forward.onnx`, with --classifier-variant `<name>.classifier.onnx`, with --gpu-variant `<name>.gpu.onnx`)
+atomically: on any error nothing is left behind (temporary files are removed),
 and existing files are only replaced once all are complete.
 """
 from __future__ import annotations
@@ -75,7 +77,8 @@ def save_classifier(sd: dict, cfg: VimConfig, out_dir: Path, name: str, metadata
 
 
 def export(ckpt: Path, name: str, out_dir: Path, grad_first: int, labels: list[str] | None, extra: dict,
-           forward_variant: bool = False, classifier_variant: bool = False, input_gradient: bool = False) -> tuple[Path, Path]:
+           forward_variant: bool = False, classifier_variant: bool = False, input_gradient: bool = False,
+           gpu_variant: bool = False) -> tuple[Path, Path]:
     model, cfg, sd = load_vim(ckpt)
     del model
     labels = labels or [f"class {i}" for i in range(cfg.num_classes)]
@@ -85,7 +88,7 @@ def export(ckpt: Path, name: str, out_dir: Path, grad_first: int, labels: list[s
                             metadata={"mamba_lens_model": name, "source_sha256": sha256_file(ckpt)})
     onnx.checker.check_model(proto)
     out_dir.mkdir(parents=True, exist_ok=True)
-    tmp_onnx = tmp_card = tmp_mat = tmp_fwd = tmp_cls = None
+    tmp_onnx = tmp_card = tmp_mat = tmp_fwd = tmp_cls = tmp_gpu = None
     try:
         fd, tmp_onnx = tempfile.mkstemp(dir=out_dir, suffix=".onnx.part"); os.close(fd)  # noqa: E702
         onnx.save(proto, tmp_onnx)
@@ -106,6 +109,17 @@ def export(ckpt: Path, name: str, out_dir: Path, grad_first: int, labels: list[s
             tmp_cls, card["classifierGraph"] = save_classifier({k: v.numpy() for k, v in sd.items()}, cfg, out_dir, name,
                                                                {"mamba_lens_model": name, "source_sha256": sha256_file(ckpt)})
             published.append((tmp_cls, out_dir / f"{name}.classifier.onnx"))
+        if gpu_variant:
+            # Same weights, inputs and outputs; the scans as log-depth parallel scans (graph/scan.py): what GPU
+            # providers run (the engine picks it per provider, docs/GPU.md).
+            gpu = build_explainer({k: v.numpy() for k, v in sd.items()}, cfg, grad_first, parallel_scan=True, input_gradient=input_gradient,
+                                  metadata={"mamba_lens_model": name, "source_sha256": sha256_file(ckpt), "variant": "gpu"})
+            onnx.checker.check_model(gpu)
+            fd, tmp_gpu = tempfile.mkstemp(dir=out_dir, suffix=".onnx.part"); os.close(fd)  # noqa: E702
+            onnx.save(gpu, tmp_gpu)
+            card["gpuGraph"] = {"file": f"{name}.gpu.onnx", "sha256": hashlib.sha256(Path(tmp_gpu).read_bytes()).hexdigest(),
+                                "scan": "parallel (Hillis-Steele, log2 L steps)", "providers": ["cuda", "dml"], "nodes": len(gpu.graph.node)}
+            published.append((tmp_gpu, out_dir / f"{name}.gpu.onnx"))
         fd, tmp_mat = tempfile.mkstemp(dir=out_dir, suffix=".onnx.part"); os.close(fd)  # noqa: E702
         onnx.save(build_matrices(cfg.seq_len, cfg.d_inner, cfg.d_state), tmp_mat)
         # Every file the card names carries its sha256; the app refuses a graph that does not match.
@@ -117,10 +131,10 @@ def export(ckpt: Path, name: str, out_dir: Path, grad_first: int, labels: list[s
         for tmp, dest in published + [(tmp_mat, out_dir / f"{name}.matrices.onnx"), (tmp_onnx, onnx_path), (tmp_card, card_path)]:
             os.chmod(tmp, 0o644)
             os.replace(tmp, dest)
-        tmp_onnx = tmp_card = tmp_mat = tmp_fwd = tmp_cls = None
+        tmp_onnx = tmp_card = tmp_mat = tmp_fwd = tmp_cls = tmp_gpu = None
         return onnx_path, card_path
     finally:
-        for p in (tmp_onnx, tmp_card, tmp_mat, tmp_fwd, tmp_cls):
+        for p in (tmp_onnx, tmp_card, tmp_mat, tmp_fwd, tmp_cls, tmp_gpu):
             if p and os.path.exists(p):
                 os.unlink(p)
 
@@ -140,6 +154,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="also write NAME.classifier.onnx (batch of N images -> logits, head features) for perturbation and the domain guard")
     ap.add_argument("--input-gradient", action="store_true",
                     help="also output grad_image (dT/d image) and grad_input (gradient x input per token) for the gradient baselines")
+    ap.add_argument("--gpu-variant", action="store_true",
+                    help="also write NAME.gpu.onnx (same outputs, scans without a per-token loop) for GPU providers")
     a = ap.parse_args(argv)
     try:
         labels = json.loads(a.labels.read_text()) if a.labels else None
@@ -149,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
         from .checkpoint import infer_config, read_state_dict
         depth = infer_config(read_state_dict(a.checkpoint)).depth
         gf = a.grad_first_layer if a.grad_first_layer is not None else (depth * 5) // 8
-        onnx_path, card_path = export(a.checkpoint, a.name, a.out_dir, gf, labels, extra, a.forward_variant, a.classifier_variant, a.input_gradient)
+        onnx_path, card_path = export(a.checkpoint, a.name, a.out_dir, gf, labels, extra, a.forward_variant, a.classifier_variant, a.input_gradient, a.gpu_variant)
     except (CheckpointError, ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -16,6 +16,8 @@ class GraphBuilder:
         self.inits: list[onnx.TensorProto] = []
         self._n = 0
         self._consts: dict[tuple, str] = {}
+        # Sequence length when the selective scans are built as log-depth parallel scans (scan.py), else None.
+        self.parallel_scan_length: int | None = None
 
     def fresh(self, hint: str) -> str:
         self._n += 1

@@ -63,13 +63,15 @@ def _stats(g: GraphBuilder, v: str):
 
 def build_explainer(sd: dict[str, np.ndarray], cfg: VimConfig, grad_first_layer: int, debug: bool = False,
                     metadata: dict | None = None, lrp: bool = True, forward_only: bool = False,
-                    input_gradient: bool = False) -> onnx.ModelProto:
+                    input_gradient: bool = False, parallel_scan: bool = False) -> onnx.ModelProto:
     """The explainer graph; `forward_only`: the variant without `target` input, gradients and LRP (class-agnostic);
-    `input_gradient`: also ∂T/∂image and gradient × input per token (graph/input_gradient.py)."""
+    `input_gradient`: also ∂T/∂image and gradient × input per token (graph/input_gradient.py); `parallel_scan`: the
+    GPU-shaped variant, same inputs and outputs, scans without a per-token loop (scan.py)."""
     if not 0 <= grad_first_layer < cfg.depth:
         raise ValueError(f"grad_first_layer must be in [0, {cfg.depth - 1}]")
     sd = {k: np.asarray(v, dtype=np.float32) for k, v in sd.items()}
     g = GraphBuilder("mamba_lens_explainer")
+    g.parallel_scan_length = cfg.seq_len if parallel_scan else None
     x0, patches, patch_w = embed_parts(g, cfg, sd, "image")
     x = x0
     taps: dict[str, list[str]] = {}

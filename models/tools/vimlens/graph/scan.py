@@ -18,6 +18,13 @@ overhead, so the bodies are kept to a few 2-D nodes.
     row times the state. No [L, 2, N, E] B̄u or dy ⊗ C tensor exists; the adjoint emits per-token
     reductions instead of its state. (Batched [2, N, ·] MatMuls and broadcasting Muls in their place:
     forward Scan 7.1 ms instead of 4.9 ms with 2 threads, 5.2 instead of 4.7 with one.)
+
+GPU-shaped variant (`GraphBuilder.parallel_scan_length` set, `export --gpu-variant`): a Scan runs one tiny
+kernel sequence per token, which leaves a GPU idle (Vim-T: 774 ms on an H100, slower than its CPU). There
+both scans are instead log-depth associative scans (Hillis–Steele) over the whole [L, 2N, E] tensor:
+⌈log2 L⌉ = 8 steps of shifted multiply-adds for L = 197, each a few large element-wise kernels. They
+carry running products of Ā (never exp of differences of cumulative sums, spec §5.5), so they are as safe
+numerically as the loop; they do ≈ log2 L times the loop's arithmetic, which is why the CPU keeps the Scan.
 """
 from __future__ import annotations
 
@@ -51,10 +58,33 @@ def _scan(g: GraphBuilder, name: str, state0: str, xs: list[str], nodes, body_in
     return res[1:]
 
 
+def _shift(g: GraphBuilder, x: str, length: int, k: int, reverse: bool, rank: int = 3) -> str:
+    """x_{t−k} (x_{t+k} when `reverse`) along axis 0 of a rank-`rank` tensor, zero where it falls outside."""
+    return g.pad_axis(g.slice(x, k, length, 0), rank, 0, 0, k) if reverse else g.pad_axis(g.slice(x, 0, length - k, 0), rank, 0, k, 0)
+
+
+def linear_recurrence(g: GraphBuilder, a: str, x: str, length: int, reverse: bool = False, rank: int = 3) -> str:
+    """h_t = x_t + a_t ⊙ h_{t−1} (h_{−1} = 0; with `reverse`, h_t = x_t + a_t ⊙ h_{t+1}, h_L = 0) along axis 0,
+    in ⌈log2 length⌉ Hillis–Steele steps: after the step with offset k, x_t sums the 2k latest terms and
+    a_t is the product of the 2k latest coefficients (zero past the sequence's start)."""
+    k = 1
+    while k < length:
+        x = g.add(x, g.mul(a, _shift(g, x, length, k, reverse, rank)))
+        if 2 * k < length:
+            a = g.mul(a, _shift(g, a, length, k, reverse, rank))
+        k *= 2
+    return x
+
+
 def selective_scan(g: GraphBuilder, dA: str, du: str, B_cols: str, C_rows: str, state_shape: tuple[int, int], keep_decayed: bool):
     """Ā [L, 2N, E], Δ⊙u [L, 2, E], B as block_cols [L, 2N, 2], C as block_rows [L, 2, 2N]. Returns
     (y [L, 2, E] without the D-skip term, Ā_t ⊙ h_{t−1} [L, 2N, E] or None). The second output is what
     the exact adjoint needs (dΔ through Ā, dC)."""
+    length = g.parallel_scan_length
+    if length is not None:
+        h = linear_recurrence(g, dA, g.matmul(B_cols, du), length)            # B_t ⊗ Δu_t as a batched product
+        decayed = g.mul(dA, _shift(g, h, length, 1, False)) if keep_decayed else None
+        return g.matmul(C_rows, h), decayed
     name = g.fresh("scan_fwd")
     n = lambda s: f"{name}_{s}"  # noqa: E731
     nodes = [helper.make_node("Mul", [n("a"), n("h_prev")], [n("ah")]),
@@ -75,6 +105,17 @@ def adjoint_scan(g: GraphBuilder, dA: str, dy: str, C_cols: str, B_rows: str, st
     copy of Ā is needed. With exact = (Ā_t ⊙ h_{t−1} [L, 2N, E], Δ⊙u [L, 2, E], A [2N, E]) it also emits
     the other two reductions of the exact backward: Σ_n g·(Ā h_{t−1})·A ([L, 2, E]) and g·Δuᵀ
     ([L, 2N, 2]; its block diagonal is Σ_e g·Δu). Returns [gB] or [gB, dΔ_Ā, dB blocks]."""
+    length = g.parallel_scan_length
+    if length is not None:
+        # g_t = C_t ⊗ dy_t + Ā_{t+1} ⊙ g_{t+1}: a reversed recurrence whose coefficient is Ā one step later.
+        gs = linear_recurrence(g, _shift(g, dA, length, 1, True), g.matmul(C_cols, dy), length, reverse=True)
+        out = [g.matmul(B_rows, gs)]
+        if exact is not None:
+            decayed, du, A = exact
+            rows, _ = state_shape
+            ones = g.init("blk_ones", np.kron(np.eye(2, dtype=np.float32), np.ones((1, rows // 2), np.float32)))
+            out += [g.matmul(ones, g.mul(g.mul(gs, decayed), A)), g.matmul(gs, g.transpose(du, [0, 2, 1]))]
+        return out
     name = g.fresh("scan_adj")
     n = lambda s: f"{name}_{s}"  # noqa: E731
     nodes = [helper.make_node("Gemm", [n("c"), n("dy"), n("s_prev")], [n("g")]),        # g = C_t ⊗ dy_t + s_{t+1}
