@@ -68,6 +68,11 @@ export function loadCardFile(cardPath: string): ModelEntry {
   }
 }
 
+/** A model card's file name: `<id>.json`, but not `<id>.domain.json` (a card's domain statistics, docs/TRUST.md). */
+export function isCardFileName(name: string): boolean {
+  return name.endsWith('.json') && !name.endsWith('.domain.json')
+}
+
 /** All usable models in `modelsDir`, sorted by id. Duplicated ids keep the first (sorted by file name). */
 export function scanModels(modelsDir: string, logger: Logger = noopLogger): ModelEntry[] {
   const log = logger.child('models')
@@ -76,8 +81,7 @@ export function scanModels(modelsDir: string, logger: Logger = noopLogger): Mode
     return []
   }
   const entries: ModelEntry[] = []
-  // `<id>.domain.json` files are a card's domain statistics (docs/TRUST.md), not cards.
-  for (const name of readdirSync(modelsDir).filter((n) => n.endsWith('.json') && !n.endsWith('.domain.json')).sort()) {
+  for (const name of readdirSync(modelsDir).filter(isCardFileName).sort()) {
     try {
       const entry = loadCardFile(join(modelsDir, name))
       if (entries.some((e) => e.id === entry.id)) log.warn('duplicate model id skipped', { id: entry.id })

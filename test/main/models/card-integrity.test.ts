@@ -9,7 +9,7 @@ import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { graphFilesOf } from '../../../main/adapters/models/card'
-import { loadCardFile } from '../../../main/adapters/models/registry'
+import { isCardFileName, loadCardFile } from '../../../main/adapters/models/registry'
 import { noopLogger } from '../../../main/core/log'
 import { workerSpec } from '../../../main/engine/model-specs'
 import { ModelPool } from '../../../main/worker/model-pool'
@@ -26,13 +26,15 @@ const sha256 = (path: string): string => createHash('sha256').update(readFileSyn
 
 describe('model file integrity', () => {
   it('every committed card names each of its graphs with the sha256 of that file', () => {
-    const cards = CARD_DIRS.flatMap((dir) => readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => join(dir, f)))
+    const cards = CARD_DIRS.flatMap((dir) => readdirSync(dir).filter(isCardFileName).map((f) => join(dir, f)))
     expect(cards.length).toBeGreaterThan(2)
     for (const path of cards) {
       const name = path.slice(path.lastIndexOf('/') + 1)
       const dir = path.slice(0, path.lastIndexOf('/'))
       const card = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>
-      const entries = [{ file: card['file'] as string, sha256: card['sha256'] as string }, ...graphFilesOf(card)]
+      // The domain statistics (docs/TRUST.md) are named with their sha256 too.
+      const features = (card['domain'] as { features?: { file: string; sha256: string } } | undefined)?.features
+      const entries = [{ file: card['file'] as string, sha256: card['sha256'] as string }, ...graphFilesOf(card), ...(features !== undefined ? [features] : [])]
       for (const e of entries) expect({ card: name, file: e.file, sha256: sha256(join(dir, e.file)) }).toEqual({ card: name, file: e.file, sha256: e.sha256 })
     }
   })
@@ -65,7 +67,7 @@ describe('model file integrity', () => {
     const real = join(dir, 'extra.onnx')
     copyFileSync(join(MODELS, 'vim-tiny-conformance.matrices.onnx'), real)
     writeFileSync(join(dir, 'swapped.onnx'), new Uint8Array(27_127).map((_, i) => (i * 7919) & 0xff))
-    const m = writeSyntheticModel(dir, { id: 'syn', cardPatch: { gpuGraph: graphEntry(real), classifierGraph: { ...graphEntry(real), file: 'swapped.onnx' } } })
+    const m = writeSyntheticModel(dir, { id: 'syn', cardPatch: { gpuGraph: { ...graphEntry(real), providers: ['cuda'] }, classifierGraph: { ...graphEntry(real), file: 'swapped.onnx' } } })
     const pool = new ModelPool(noopLogger)
     const { model } = await pool.ensure(workerSpec(loadCardFile(m.cardPath), { preferProviders: ['cpu'] }))
     const ok = await pool.graphSession(model, 'gpuGraph', false)
