@@ -125,6 +125,8 @@ let refreshSeq = 0
 /** Brings the overlay in line with the current choices, running the model only for what is not cached. */
 export async function refresh(): Promise<void> {
   const mySeq = ++refreshSeq
+  // The model input this refresh is for; the scene shows the result only while that image is on screen.
+  const inputKey = session.get().image?.modelInput.key ?? ''
   const main = await ensureResult(session.get().targetClass)
   if (main === null || mySeq !== refreshSeq) return
   const { compare } = session.get()
@@ -141,6 +143,7 @@ export async function refresh(): Promise<void> {
     { width: main.transform.modelWidth, height: main.transform.modelHeight, data: main.modelInputPreview },
     frameFrom(main),
     { gridRows: model.grid[0], gridCols: model.grid[1] },
+    inputKey,
   )
   scene.setPanes(
     compare.enabled
