@@ -4,7 +4,7 @@
  * elements, and the provenance JSON in <metadata>. Also builds the text-only layer that the PNG and DICOM
  * encoders burn in, so all formats set the same words at the same places.
  */
-import { colormapLut } from '../../core/render/colormaps'
+import { colormapLut } from '../../core/ui/colormaps'
 import type { FigureSpec } from '../../core/export/figure'
 import type { FigureLayout, TextItem } from '../../core/export/layout'
 import { patchRectInImage } from '../../core/ui/coords'
@@ -48,7 +48,7 @@ export interface SvgPanelAssets {
 function colourBar(id: string, x: number, y: number, w: number, h: number, spec: FigureSpec): string {
   const lut = colormapLut(spec.style.colormap)
   const stops: string[] = []
-  // Every 8th entry plus the last: the tables are piecewise linear between these knots (render/colormaps.ts).
+  // Every 8th entry plus the last: the tables are piecewise linear between these knots (main/core/ui/colormaps.ts).
   for (let k = 0; k <= 256; k += 8) {
     const i = Math.min(255, k)
     const hex = [0, 1, 2].map((c) => lut[i * 3 + c]!.toString(16).padStart(2, '0')).join('')

@@ -5,13 +5,13 @@
  * The overlay reproduces what the viewer shows. The renderer does not call main/core/render: it colours
  * the map with `heatmapToRgba` (main/core/ui/heatmap-image.ts, threshold and contour included), draws that
  * RGBA bitmap over the model crop with canvas smoothing (off for contours) and applies the opacity as the
- * Konva node's alpha (renderer/src/canvas/konva-sync.ts). We do the same steps here on typed arrays. With
- * no threshold, no contour and the identity frame this is bit-identical to main/core/render's
- * `composeOverlay` (the CLI's composition), which the tests check; the colormap tables of both modules
- * are identical entry for entry (also tested).
+ * Konva node's alpha (renderer/src/canvas/konva-sync.ts). We do the same steps here on typed arrays, with
+ * the app's one colormap table (main/core/ui/colormaps.ts). The CLI's overlay PNGs use this path too (one
+ * compose path); with no threshold, no contour and the identity frame it is bit-identical to the plain
+ * reference blend of the tests (test/main/core/export/reference-overlay.ts).
  */
 import type { Rgb8Image } from '../image/types'
-import { colormapLut, type ColormapId } from '../render/colormaps'
+import { colormapLut, type ColormapId } from '../ui/colormaps'
 import type { ModelFrame } from '../ui/coords'
 import { patchRectInImage } from '../ui/coords'
 import { heatmapToRgba } from '../ui/heatmap-image'
@@ -26,7 +26,7 @@ const PIN: Rgb = [0xff, 0xd4, 0x00]
 const BAR_EDGE: Rgb = [136, 136, 136]
 
 /** The heat bitmap of a panel exactly as the renderer builds it (RGBA at heatmap resolution). */
-export function heatLayer(panel: FigurePanel, style: Pick<FigureStyle, 'colormap' | 'threshold01' | 'contour'>): Uint8ClampedArray {
+export function heatLayer(panel: Pick<FigurePanel, 'heatmap' | 'heatWidth' | 'heatHeight' | 'range'>, style: Pick<FigureStyle, 'colormap' | 'threshold01' | 'contour'>): Uint8ClampedArray {
   return heatmapToRgba(panel.heatmap, panel.heatWidth, panel.heatHeight, panel.range, {
     colormap: style.colormap, threshold01: style.threshold01, contour: style.contour,
   })

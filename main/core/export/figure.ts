@@ -6,7 +6,7 @@
 import type { ExplainResult, MethodResult } from '../engine/api'
 import { AppError } from '../errors'
 import type { Rgb8Image } from '../image/types'
-import type { ColormapId } from '../render/colormaps'
+import type { ColormapId } from '../ui/colormaps'
 import { patchCell, type ModelFrame, type PatchCell, type PatchGrid } from '../ui/coords'
 import { valueRange, type ValueRange } from '../ui/heatmap-image'
 import { layoutFigure, panelSize, tickCount, type FigureLayout, type LayoutInput } from './layout'

@@ -8,7 +8,7 @@ import type { ExecutionProvider, ExplainResult, ModelInfo } from '../engine/api'
 import type { PhiRecord } from '../image/phi'
 import type { ScanKind, ScanMeta } from '../image/scan-types'
 import type { Rgb8Image } from '../image/types'
-import type { ColormapId } from '../render/colormaps'
+import type { ColormapId } from '../ui/colormaps'
 import type { FigureProvenance } from './provenance'
 
 /** File formats `exportFigure` writes. `dicom` is a Secondary Capture object for return to PACS. */

@@ -2,7 +2,7 @@
 /**
  * Every exported format read back with an independent tool: sharp for PNG, jsdom's XML parser (+ librsvg
  * via sharp) for SVG, poppler for PDF, DCMTK for the SC. Checked: dimensions, provenance round-trip, and
- * that the overlay pixels match the composition the viewer shows (core/render composeOverlay).
+ * that the overlay pixels match the composition the viewer shows (the plain reference blend of reference-overlay.ts).
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -18,7 +18,7 @@ import { parseProvenance } from '../../../../main/core/export/provenance'
 import { crop } from '../../../../main/core/export/raster'
 import type { ExportReport, FigureRequest } from '../../../../main/core/export/types'
 import type { Rgb8Image } from '../../../../main/core/image/types'
-import { composeOverlay } from '../../../../main/core/render/compose'
+import { composeOverlay } from '../../core/export/reference-overlay'
 import { request } from '../../core/export/fixture'
 import { dcmdumpValues, dcmtkPixelData, hasTool, parseXml, pngItxt, run, runUtf8, scratch, type XmlElement } from './readers'
 
@@ -96,7 +96,7 @@ describe('PNG (sharp)', () => {
     expect(pngItxt(png).get('Description')).toBe(spec.caption)
   })
 
-  it('the image panel of the 1× PNG equals core/render composeOverlay exactly; 2× stays within one level on average', async () => {
+  it('the image panel of the 1× PNG equals the plain reference blend exactly; 2× stays within one level on average', async () => {
     const png1 = await rgbOf(file('png', 1))
     const panel1 = figureLayout(spec, 1).panels[0]!.image
     expect(diff(crop(png1, panel1), reference)).toEqual({ max: 0, mean: 0 })
