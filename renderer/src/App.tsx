@@ -17,7 +17,7 @@ import { ScanControls } from './panels/ScanControls'
 import { StatusBar } from './panels/StatusBar'
 import { Viewer } from './panels/Viewer'
 import { ViewControls } from './panels/ViewControls'
-import { initApp } from './state/explain-actions'
+import { initApp } from './state/app-init'
 import { useGlobalKeys } from './state/use-global-keys'
 
 export function App() {

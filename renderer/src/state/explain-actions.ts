@@ -4,37 +4,16 @@
  * unless that result is already cached.
  */
 import type { ExplainResultDto, MethodResultDto, ModelInfoDto } from '../../../preload/contract'
-import { messages } from '@core/errors'
 import type { ModelFrame } from '@core/ui/coords'
 import { valueRange } from '@core/ui/heatmap-image'
 import { relevanceRanks } from '@core/ui/summary'
 import { getApi } from '../api'
 import type { PaneData } from '../canvas/overlay-scene'
-import { applyProgress, beginBusy, endBusy, isCurrent, showError } from './busy'
+import { beginBusy, endBusy, isCurrent, showError } from './busy'
 import { refreshDrill } from './drill-actions'
 import { markResultArrived } from './metrics'
 import { resultKey, resultsCache } from './results-cache'
 import { scene, session, type CompareState, type SessionState } from './session'
-import { handleCommand } from './view-actions'
-
-/** Methods offered first, when the model provides them: class-specific before class-agnostic. */
-const PREFERRED_METHODS = ['mamba-attribution', 'mamba-rollout', 'raw-attention']
-
-export async function initApp(): Promise<void> {
-  const api = getApi()
-  api.onProgress(applyProgress)
-  api.onCommand(handleCommand)
-  const info = await api.getAppInfo()
-  if (!info.ok) return showError('startup', 'Mamba Lens could not start.', info.error)
-  const model = info.value.models.find((m) => m.isDefault) ?? info.value.models[0] ?? null
-  if (model === null) {
-    return showError('startup', 'No model is installed.', { code: 'model/not-found', message: messages['model/not-found'] })
-  }
-  const methods = await api.listMethods({ modelId: model.id })
-  if (!methods.ok) return showError('startup', 'The explanation methods could not be listed.', methods.error)
-  const methodId = PREFERRED_METHODS.find((id) => methods.value.some((m) => m.id === id)) ?? methods.value[0]?.id ?? null
-  session.set({ appInfo: info.value, model, methods: methods.value, methodId })
-}
 
 export function classLabel(model: ModelInfoDto | null, index: number): string {
   return model?.classes[index] ?? `class ${index}`
