@@ -6,9 +6,10 @@
  */
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 
-const DIR = join(__dirname, '..', '..', '..', 'renderer', 'src', 'state')
+const DIR = fileURLToPath(new URL('../../renderer/src/state/', import.meta.url))
 
 function graph(): Map<string, string[]> {
   const g = new Map<string, string[]>()
