@@ -9,6 +9,7 @@ import { LayerRange } from './panels/LayerRange'
 import { MethodPicker } from './panels/MethodPicker'
 import { ModelCard } from './panels/ModelCard'
 import { ModelInputPanel } from './panels/ModelInputPanel'
+import { MouseBindings } from './panels/MouseBindings'
 import { OpenButton } from './panels/OpenButton'
 import { OverlayControls } from './panels/OverlayControls'
 import { PatientDetails } from './panels/PatientDetails'
@@ -45,6 +46,7 @@ export function App() {
           <HeatmapSummary />
           <ScanControls />
           <ModelInputPanel />
+          <MouseBindings />
           <PatientDetails />
           <ModelCard />
         </aside>

@@ -58,6 +58,11 @@ export interface SceneState {
   readonly style: OverlayStyle
   readonly viewMode: ViewMode
   readonly viewport: Viewport
+  /**
+   * The viewport is the fit of the image, not one the user zoomed or panned to: a resize of the pane (the
+   * colour bar arriving, side by side, the window) then fits again (issue 15: "resizing does not re-fit").
+   */
+  readonly isFitted: boolean
   readonly containerWidth: number
   readonly containerHeight: number
   readonly hover: PatchCell | null
@@ -83,6 +88,7 @@ export class OverlayScene {
     style: DEFAULT_STYLE,
     viewMode: 'image',
     viewport: IDENTITY_VIEWPORT,
+    isFitted: true,
     containerWidth: 0,
     containerHeight: 0,
     hover: null,
@@ -168,25 +174,25 @@ export class OverlayScene {
 
   setContainerSize(width: number, height: number): void {
     if (width === this.s.containerWidth && height === this.s.containerHeight) return
-    const first = this.s.containerWidth === 0
     this.update({ containerWidth: width, containerHeight: height })
-    if (first) this.fit()
+    // The first size, or a fitted image in a pane that changed size: fit again. A zoom or pan of the user's stays.
+    if (this.s.isFitted) this.fit()
   }
 
   setViewport(viewport: Viewport): void {
-    this.update({ viewport })
+    this.update({ viewport, isFitted: false })
   }
 
   fit(): void {
     const img = this.activeImage()
     if (img === null) return
-    this.update({ viewport: fitViewport(this.s.containerWidth, this.s.containerHeight, img.width, img.height) })
+    this.update({ viewport: fitViewport(this.s.containerWidth, this.s.containerHeight, img.width, img.height), isFitted: true })
   }
 
   /** Zoom around `anchor` (screen px); the centre of the pane when omitted (keyboard and menu). */
   zoom(direction: 1 | -1, anchor?: Point): void {
     const a = anchor ?? { x: this.s.containerWidth / 2, y: this.s.containerHeight / 2 }
-    this.update({ viewport: zoomAt(this.s.viewport, direction > 0 ? ZOOM_STEP : 1 / ZOOM_STEP, a) })
+    this.update({ viewport: zoomAt(this.s.viewport, direction > 0 ? ZOOM_STEP : 1 / ZOOM_STEP, a), isFitted: false })
   }
 
   setHover(hover: PatchCell | null): void {

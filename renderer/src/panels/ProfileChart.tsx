@@ -49,7 +49,10 @@ export function ProfileChart({ profile, layers, labels }: Props) {
           </span>
         ))}
       </figcaption>
-      <table className="visually-hidden">
+      {/* The wrapper is what hides: a table lays out at its content's width whatever its own width says, which
+          made the page 4,000 px wide (issue 15: "pinning a patch makes the page 2,782 px wide"). */}
+      <div className="visually-hidden">
+      <table>
         <caption>Contribution of the pinned patch per layer</caption>
         <tbody>
           {entries.map(([id, v]) => (
@@ -60,6 +63,7 @@ export function ProfileChart({ profile, layers, labels }: Props) {
           ))}
         </tbody>
       </table>
+      </div>
     </figure>
   )
 }
