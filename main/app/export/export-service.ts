@@ -17,7 +17,7 @@ import type { ExportRunner } from './export-thread'
 
 export interface ExportServiceDeps {
   readonly engine: Pick<Engine, 'listModels' | 'listMethods'>
-  readonly images: Pick<ImageStore, 'displayFor'>
+  readonly images: Pick<ImageStore, 'displayFor' | 'displayNote'>
   readonly runs: RunStore
   readonly appVersion: string
   readonly log: Logger
@@ -48,11 +48,14 @@ function figureRequest(req: ExportFigureRequest, fig: { record: RunRecord; metho
   const model = deps.engine.listModels().find((m) => m.id === r.modelId)
   if (model === undefined) throw new AppError('model/not-found', { detail: { modelId: r.modelId } })
   const labels = Object.fromEntries(deps.engine.listMethods(r.modelId).map((m) => [m.id, m.label]))
+  // The current display when the model still sees the same pixels (the run stays valid while the reader
+  // changes the window), else the rendition that was on screen when the run started; its window goes with it.
+  const current = deps.images.displayFor(record.imageId, record.inputKey, r.modelId)
+  const display = current !== undefined ? deps.images.displayNote(record.imageId) : record.displayNote
   return {
     result: r,
-    // The current display when the model still sees the same pixels (the run stays valid while the reader
-    // changes the window), else the rendition that was on screen when the run started.
-    image: deps.images.displayFor(record.imageId, record.inputKey, r.modelId) ?? record.display,
+    image: current ?? record.display,
+    ...(display !== undefined ? { display } : {}),
     model,
     view: { ...req.view, methodIds: fig.methodIds, layerRange: record.layerRange },
     source: record.source,

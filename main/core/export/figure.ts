@@ -12,7 +12,7 @@ import { valueRange, type ValueRange } from '../ui/heatmap-image'
 import { layoutFigure, panelSize, tickCount, type FigureLayout, type LayoutInput } from './layout'
 import { defaultFileStem, sanitiseFileStem, type TextItemToCheck } from './privacy'
 import { DEID_PROFILE, PROVENANCE_SCHEMA, provenanceJson, type FigureProvenance, type MethodProvenance } from './provenance'
-import { captionText, footerText, headerLines, panelTitle, tickLabels } from './text'
+import { captionText, colorBarName, footerText, headerLines, panelTitle, tickLabels } from './text'
 import type { FigureRequest } from './types'
 
 /** One heatmap panel. Arrays are the engine's, never copied or modified. */
@@ -162,13 +162,14 @@ export function buildFigureSpec(req: FigureRequest, ctx: FigureContext): FigureS
   const caption = captionText(provenance, req.caption)
   const nTicks = tickCount(panelSize(image.width, image.height).width)
   const layoutInput: LayoutInput = {
-    imageWidth: image.width, imageHeight: image.height, header: headerLines(provenance),
+    imageWidth: image.width, imageHeight: image.height, header: headerLines(provenance, req.display),
     panelTitles: panels.map((p) => panelTitle(p.label, p.degenerate)),
     panelTicks: panels.map((p) => tickLabels(p.range, nTicks)),
+    barNames: panels.map(() => colorBarName()),
     caption, footer: footerText(provenance),
   }
   const stem = req.fileStem !== undefined && req.fileStem.trim() !== ''
-    ? sanitiseFileStem(req.fileStem) : defaultFileStem(req.source.fileSha256, panels.map((p) => p.methodId))
+    ? sanitiseFileStem(req.fileStem) : defaultFileStem(req.source.fileSha256, panels.map((p) => p.methodId), provenance.target)
   const pinned = provenance.view.pinnedPatch === null ? null : patchCell(provenance.view.pinnedPatch.index, grid)
   return {
     panels, image, frame, grid, pinned,

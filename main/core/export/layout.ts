@@ -15,7 +15,7 @@ export interface Rect {
 }
 
 /** What a text item is (encoders may style by role; tests find items by it). */
-export type TextRole = 'header' | 'title' | 'tick' | 'caption' | 'footer'
+export type TextRole = 'header' | 'title' | 'tick' | 'bar-name' | 'caption' | 'footer'
 
 /** One line of text; `y` is the baseline. */
 export interface TextItem {
@@ -53,6 +53,8 @@ export interface LayoutInput {
   /** One title and one tick-label list per panel (side-by-side: several). */
   readonly panelTitles: readonly string[]
   readonly panelTicks: readonly (readonly string[])[]
+  /** The name of each panel's colour bar (what its values are), centred under its ticks. */
+  readonly barNames: readonly string[]
   readonly caption: string
   readonly footer: string
 }
@@ -120,6 +122,7 @@ export function layoutFigure(input: LayoutInput, scale: number): FigureLayout {
   const imageTop = titleTop + Math.round(TITLE * 1.4)
   const barTop = imageTop + panel.height + 8
   const tickTop = barTop + BAR + 3
+  const nameTop = tickTop + Math.round(TICK * 1.4)
   const left0 = M + Math.floor((inner - content) / 2)
   const panels: PanelLayout[] = []
   for (let i = 0; i < n; i++) {
@@ -136,8 +139,10 @@ export function layoutFigure(input: LayoutInput, scale: number): FigureLayout {
       const tx = ticks.length === 1 ? x : x + (k * panel.width) / (ticks.length - 1)
       text(t, tx, tickTop + TICK, TICK, 'tick', { anchor, fill: MUTED })
     })
+    const name = input.barNames[i] ?? ''
+    if (name !== '') text(ellipsize(name, charsFor(panel.width, TICK)), x + panel.width / 2, nameTop + TICK, TICK, 'bar-name', { anchor: 'middle', fill: MUTED })
   }
-  y = tickTop + Math.round(TICK * 1.4) + 10
+  y = nameTop + Math.round(TICK * 1.4) + 10
 
   for (const l of wrapText(input.caption, charsFor(inner, CAPTION))) {
     text(l, M, y + CAPTION, CAPTION, 'caption')
