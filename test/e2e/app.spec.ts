@@ -104,6 +104,9 @@ describe('browser mode, end to end', () => {
     expect(await page.locator('canvas[data-testid^=drill-from-]').count()).toBe(48)
     expect(await page.isVisible('[data-testid=scan-strip]')).toBe(true)
     expect(await page.isVisible('[data-testid=profile-chart]')).toBe(true)
+    // For a reader: the summary in words (1-based patches) and one colour scale for all thumbnails.
+    expect(await page.textContent('[data-testid=drill-summary]')).toMatch(/^This patch looks (mostly at the .+; most of all row \d+, column \d+|at every other patch alike)\./)
+    expect(Number(await page.getAttribute('[data-testid=thumb-scale]', 'data-max'))).toBeGreaterThan(0)
     await shot(page, '07-drilldown')
   })
 
