@@ -105,7 +105,7 @@ describe('figure export (browser mode, end to end)', () => {
     await page.uncheck('[data-testid=compare-toggle]')
   })
 
-  it('a CT figure: 1-based pinned patch as the app names it, a named colour bar, the display window, method and class in the name', async (ctx) => {
+  it('a CT figure: 1-based pinned patch as the app names it, a named colour bar, the display window and a scale bar, method and class in the name', async (ctx) => {
     needsApp(ctx)
     // The previous test leaves its report open; close it so the Export button opens a fresh dialog.
     await page.click('[data-testid=export-dialog] button:has-text("Close")')
@@ -141,6 +141,9 @@ describe('figure export (browser mode, end to end)', () => {
     // Vim-T's grid is 14 × 14: the index is row-major and 1-based too.
     expect(texts('caption')).toContain(`pinned patch ${(row - 1) * 14 + col} (row ${row}, column ${col}) outlined`)
     expect(texts('header')).toContain('Display window W 400, L 40 HU · pixel 0.70 × 0.70 mm')
+    // The scale bar: a drawn bar and its round length.
+    expect(svg).toMatch(/<rect [^>]*data-role="scale-bar"\/>/)
+    expect(texts('scale-bar')).toMatch(/^scale: \d+ (mm|cm)$/)
     await shot(page, '23-export-ct-figure')
   })
 

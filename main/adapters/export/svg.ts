@@ -97,7 +97,9 @@ export function buildSvg(spec: FigureSpec, layout: FigureLayout, assets: readonl
       const r = patchRectInImage(spec.pinned, spec.frame, spec.grid)
       parts.push(`<rect x="${n(x + r.x * kx + 1)}" y="${n(y + r.y * ky + 1)}" width="${n(r.width * kx - 2)}" height="${n(r.height * ky - 2)}" fill="none" stroke="#ffd400" stroke-width="2" data-role="pin"/>`)
     }
-    parts.push('</g>', colourBar(`colorbar-${i}`, pl.colorBar.x, pl.colorBar.y, pl.colorBar.width, pl.colorBar.height, spec), '</g>')
+    const sb = pl.scaleBar
+    parts.push('</g>', colourBar(`colorbar-${i}`, pl.colorBar.x, pl.colorBar.y, pl.colorBar.width, pl.colorBar.height, spec),
+      sb === undefined ? '' : `<rect x="${n(sb.x)}" y="${n(sb.y)}" width="${n(sb.width)}" height="${n(sb.height)}" fill="#111111" data-role="scale-bar"/>`, '</g>')
   })
   return '<?xml version="1.0" encoding="UTF-8"?>\n' +
     `<svg xmlns="http://www.w3.org/2000/svg" xmlns:ml="${PROVENANCE_NS}" width="${layout.width}" height="${layout.height}" viewBox="0 0 ${layout.width} ${layout.height}">` +

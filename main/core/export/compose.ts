@@ -24,6 +24,7 @@ const GRID: Rgb = [255, 255, 255]
 const GRID_ALPHA = 0.35
 const PIN: Rgb = [0xff, 0xd4, 0x00]
 const BAR_EDGE: Rgb = [136, 136, 136]
+const SCALE_BAR: Rgb = [17, 17, 17]
 
 /** The heat bitmap of a panel exactly as the renderer builds it (RGBA at heatmap resolution). */
 export function heatLayer(panel: Pick<FigurePanel, 'heatmap' | 'heatWidth' | 'heatHeight' | 'range'>, style: Pick<FigureStyle, 'colormap' | 'threshold01' | 'contour'>): Uint8ClampedArray {
@@ -170,6 +171,7 @@ export function composeFigure(spec: FigureSpec, layout: FigureLayout): Rgb8Image
       strokeRect(fig, intersect(rect, pl.image), PIN, 2 * layout.scale)
     }
     drawColorBar(fig, pl.colorBar, spec.style.colormap, spec.style.threshold01, layout.scale)
+    if (pl.scaleBar !== undefined) blendRect(fig, pl.scaleBar, SCALE_BAR, 1)
   })
   return fig
 }

@@ -166,6 +166,8 @@ export function buildFigureSpec(req: FigureRequest, ctx: FigureContext): FigureS
     panelTitles: panels.map((p) => panelTitle(p.label, p.degenerate)),
     panelTicks: panels.map((p) => tickLabels(p.range, nTicks)),
     barNames: panels.map(() => colorBarName()),
+    // A scan shown as itself (not the resampled model input) gets a scale bar from its pixel spacing.
+    ...(req.display?.pixelSpacingMm != null && provenance.view.mode !== 'model' ? { mmPerImagePx: req.display.pixelSpacingMm.column } : {}),
     caption, footer: footerText(provenance),
   }
   const stem = req.fileStem !== undefined && req.fileStem.trim() !== ''

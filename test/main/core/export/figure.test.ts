@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest'
 import { isAppError } from '../../../../main/core/errors'
-import { buildFigureSpec } from '../../../../main/core/export/figure'
+import { buildFigureSpec, figureLayout } from '../../../../main/core/export/figure'
 import { isExportFormat } from '../../../../main/core/export/types'
 import { picture, request } from './fixture'
 
@@ -69,6 +69,28 @@ describe('figure spec', () => {
     const model = buildFigureSpec({ ...req, display, view: { ...req.view, mode: 'model' } }, { createdAt: req.createdAt!, linkageId: null })
     expect(model.layoutInput.header).toHaveLength(2)
     expect(buildFigureSpec(req, { createdAt: req.createdAt!, linkageId: null }).layoutInput.header).toHaveLength(2)
+  })
+
+  it('a scan shown as itself gets a scale bar of a round length, measured on the panel', () => {
+    const req = request()
+    const display = { windowCenter: 40, windowWidth: 400, unit: 'HU', invert: false, pixelSpacingMm: { row: 0.7, column: 0.7 } }
+    const spec = buildFigureSpec({ ...req, display }, { createdAt: req.createdAt!, linkageId: null })
+    for (const scale of [1, 2]) {
+      const l = figureLayout(spec, scale)
+      const panel = l.panels[0]!
+      const bar = panel.scaleBar!
+      const label = l.texts.find((t) => t.role === 'scale-bar')!.text
+      const m = /^scale: (\d+(?:\.\d+)?) (mm|cm)$/.exec(label)!
+      const mm = Number(m[1]) * (m[2] === 'cm' ? 10 : 1)
+      // Bar length in picture pixels × 0.7 mm is the labelled length (to the pixel rounding of the bar).
+      const mmDrawn = (bar.width / panel.image.width) * spec.image.width * 0.7
+      expect(Math.abs(mmDrawn - mm) / mm).toBeLessThan(0.02)
+      expect(bar.y).toBeGreaterThan(panel.colorBar.y + panel.colorBar.height)
+    }
+    // No spacing, or the model input shown: no bar.
+    expect(figureLayout(buildFigureSpec(req, { createdAt: req.createdAt!, linkageId: null }), 1).panels[0]!.scaleBar).toBeUndefined()
+    const model = buildFigureSpec({ ...req, display, view: { ...req.view, mode: 'model' } }, { createdAt: req.createdAt!, linkageId: null })
+    expect(figureLayout(model, 1).panels[0]!.scaleBar).toBeUndefined()
   })
 
   it('flags flat maps in the title', () => {
