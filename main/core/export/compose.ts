@@ -1,9 +1,8 @@
 /**
  * Raster composition of a figure (everything but the text): white page, one image panel per method with
- * the heat overlay, patch grid and pinned-patch outline, and a colour bar under each panel.
+ * the heat overlay, patch grid and pinned-patch outline, a colour bar under each panel and a scan's scale bar.
  *
- * The overlay reproduces what the viewer shows. The renderer does not call main/core/render: it colours
- * the map with `heatmapToRgba` (main/core/ui/heatmap-image.ts, threshold and contour included), draws that
+ * The overlay reproduces what the viewer shows. The renderer colours the map with `heatmapToRgba` (main/core/ui/heatmap-image.ts, threshold and contour included), draws that
  * RGBA bitmap over the model crop with canvas smoothing (off for contours) and applies the opacity as the
  * Konva node's alpha (renderer/src/canvas/konva-sync.ts). We do the same steps here on typed arrays, with
  * the app's one colormap table (main/core/ui/colormaps.ts). The CLI's overlay PNGs use this path too (one
