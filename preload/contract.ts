@@ -107,13 +107,8 @@ export interface OrientationDto {
   readonly edges: { readonly left: string; readonly right: string; readonly top: string; readonly bottom: string }
 }
 
-/**
- * How the model input is made from a scan: as the model card says ('model-card', default: the file's own
- * window, whatever the display shows), or what the reader explicitly asked for: the full value range, or the
- * window on screen when they asked ('reader-window'). Display window, presets and invert never change it.
- */
+/** Model input of a scan: as the card says (default), or the reader's explicit request (full range / the window shown then). */
 export type ModelInputSourceDto = 'model-card' | 'full-range' | 'reader-window'
-
 /** What goes to the model for the current display settings; `key` changes exactly when those pixels change. */
 export interface ModelInputDto { readonly source: ModelInputSourceDto; readonly key: string; readonly mapping: InputMappingDto }
 
@@ -202,7 +197,6 @@ export interface ExportReportDto {
 }
 
 // ---- Requests ----
-
 export interface ImageLoadRequest { readonly name: string; readonly bytes: Uint8Array }
 /** Re-render a loaded image (window, invert, frame, slice, model input). Omitted fields keep their value. */
 export interface ImageRenderRequest {
@@ -210,8 +204,7 @@ export interface ImageRenderRequest {
   readonly presetId?: string; readonly window?: WindowLevelDto; readonly invert?: boolean
   readonly frame?: number; readonly slice?: number
   /** NIfTI: cut along another voxel axis (the middle slice, unless `slice` is given). */
-  readonly sliceAxis?: 0 | 1 | 2
-  readonly modelInput?: ModelInputSourceDto
+  readonly sliceAxis?: 0 | 1 | 2; readonly modelInput?: ModelInputSourceDto
 }
 
 /** Pixel (x, y) of the original grid (image px; fractions are floored by main). */

@@ -96,6 +96,7 @@ export function createHandlers(deps: HandlerDeps, runs = new RunRegistry(), expo
         const { startLayer, endLayer } = req.options
         runStore.add({
           result, imageId: req.imageId, inputKey: input.inputKey, mapping: input.mapping, display: input.display,
+          ...(input.displayNote !== undefined ? { displayNote: input.displayNote } : {}),
           source: {
             kind: input.scan.kind, fileSha256: req.imageId, phi: input.scan.phi, meta: input.scan.meta,
             ...(input.scan.burnedInAnnotation !== undefined ? { burnedInAnnotation: input.scan.burnedInAnnotation } : {}),

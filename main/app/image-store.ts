@@ -13,6 +13,7 @@ import { AppError } from '../core/errors'
 import { pixelValueAt } from '../core/image/display'
 import { describeModelInput, modelDisplayOptions, type ModelInputOptions, type ScanInputPolicy } from '../core/image/model-input'
 import type { Rgb8Image } from '../core/image/types'
+import type { DisplayNote } from '../core/export/types'
 import type { DisplayOptions, LoadedScan, WindowLevel } from '../core/image/scan-types'
 import type {
   ImageInfoDto, ImageRenderRequest, InputMappingDto, ModelInputSourceDto, PatientDetailsDto, PixelValueDto,
@@ -55,6 +56,8 @@ export interface ExplainInput {
   readonly inputKey: string
   /** The display rendition on screen when the run started (the picture under an exported overlay). */
   readonly display: Rgb8Image
+  /** How that rendition was displayed (grey scans). */
+  readonly displayNote: DisplayNote | undefined
   readonly scan: LoadedScan
 }
 
@@ -142,7 +145,19 @@ export class ImageStore {
       mapping,
       inputKey,
       display: e.display,
+      displayNote: this.displayNote(imageId),
       scan: e.scan,
+    }
+  }
+
+  /** How a grey image is displayed now (the figure header's window line); undefined for colour images. */
+  displayNote(imageId: string): DisplayNote | undefined {
+    const e = this.require(imageId)
+    if (e.scan.pixels.kind !== 'gray') return undefined
+    const sp = e.scan.pixelSpacingMm
+    return {
+      windowCenter: e.window.center, windowWidth: e.window.width, unit: e.scan.unit, invert: e.invert,
+      pixelSpacingMm: sp === undefined ? null : { row: sp.row, column: sp.column },
     }
   }
 

@@ -4,7 +4,7 @@
  * exactly the numbers the screen shows, never from a screenshot). The page only ever names a run by its id.
  */
 import type { ExplainResult } from '../core/engine/api'
-import type { ExportSource } from '../core/export/types'
+import type { DisplayNote, ExportSource } from '../core/export/types'
 import type { Rgb8Image } from '../core/image/types'
 import type { InputMappingDto } from '../../preload/contract'
 
@@ -17,6 +17,8 @@ export interface RunRecord {
   readonly mapping: InputMappingDto
   /** The display rendition on screen when the run started. */
   readonly display: Rgb8Image
+  /** How `display` was shown (grey scans: window, invert, pixel spacing), for the figure header. */
+  readonly displayNote?: DisplayNote
   /** Kind, file hash, allow-listed meta and the PhiRecord the export's privacy preflight searches for. */
   readonly source: ExportSource
   /** Layers the run was restricted to (null: each method's defaults). */
@@ -24,10 +26,11 @@ export interface RunRecord {
 }
 
 /**
- * Larger than the page's results cache (8) because main also sees runs the page dropped (superseded,
- * other classes), and a pane the page still shows must still be exportable. About 1.5 MB per Vim-T run.
+ * Larger than the page's results cache (64: every frame of a cine) because main also sees runs the page
+ * dropped (superseded, other classes), and a pane the page still shows must still be exportable. About
+ * 1.5 MB per Vim-T run.
  */
-export const MAX_RUNS = 16
+export const MAX_RUNS = 72
 
 export class RunStore {
   private readonly runs = new Map<string, RunRecord>()

@@ -1,7 +1,7 @@
 /** Command-line parsing (node:util parseArgs, strict): argv → a typed command or a UsageError. */
 import { parseArgs } from 'node:util'
 import type { ExecutionProvider } from '../core/engine/api'
-import { isColormapId, type ColormapId } from '../core/render/colormaps'
+import { isColormapId, type ColormapId } from '../core/ui/colormaps'
 import { isExecutionProvider } from '../adapters/onnx/providers'
 import { isExportFormat, type ExportFormat } from '../core/export/types'
 import { UsageError } from './exit-codes'

@@ -11,14 +11,16 @@ import { createHash } from 'node:crypto'
 import type { ExplainOptions, ExplainResult } from '../core/engine/api'
 import { AppError } from '../core/errors'
 import { methodInfo, getMethod } from '../core/explain/registry'
-import { composeOverlay } from '../core/render/compose'
 import { toAscii } from '../core/export/provenance'
 import { methodTrust, RESEARCH_ONLY, type MethodTrust } from '../core/trust/report'
 import { describeVerdict } from '../core/trust/verdict'
 import { MAX_FILE_BYTES } from '../adapters/image-io/limits'
+import { heatLayer, renderView } from '../core/export/compose'
 import { loadImageFile } from '../adapters/image-io/registry'
 import { parseNpy } from '../adapters/preprocess/npy'
 import { modelInputFromScan } from '../core/image/model-input'
+import { identityFrame } from '../core/ui/coords'
+import { valueRange } from '../core/ui/heatmap-image'
 import type { LensEngine } from '../engine'
 import type { ExplainArgs } from './args'
 import { describe, EXIT, UsageError, worst, type ExitCode } from './exit-codes'
@@ -179,7 +181,10 @@ async function writeOutputs(args: ExplainArgs, engine: LensEngine, job: JobOutpu
         methods.push({ ...summary, figures: figures.files.filter((f) => f.methodId === m.methodId).map((f) => f.file) })
         continue
       }
-      const overlay = composeOverlay(preview, m.heatmap, { colormap: args.colormap, opacity01: args.opacity01 })
+      // The figure's compose path, at model resolution and the identity frame ("what the model saw").
+      const range = valueRange(m.heatmap)
+      const heat = heatLayer({ heatmap: m.heatmap, heatWidth: preview.width, heatHeight: preview.height, range }, { colormap: args.colormap, threshold01: 0, contour: false })
+      const overlay = { image: renderView(preview, heat, preview.width, preview.height, identityFrame(preview.width, preview.height), args.opacity01, true), degenerate: !(range.max > range.min) }
       const file = `${stem}.${m.methodId}.png`
       const png = await encodePng(overlay.image, {
         Software: `mamba-lens ${appVersion}`, 'mamba-lens:method': m.methodId, 'mamba-lens:model-sha256': model?.sha256 ?? '',

@@ -11,6 +11,7 @@ import { LayerRange } from './panels/LayerRange'
 import { MethodPicker } from './panels/MethodPicker'
 import { ModelCard } from './panels/ModelCard'
 import { ModelInputPanel } from './panels/ModelInputPanel'
+import { MouseBindings } from './panels/MouseBindings'
 import { OpenButton } from './panels/OpenButton'
 import { OverlayControls } from './panels/OverlayControls'
 import { PatientDetails } from './panels/PatientDetails'
@@ -20,7 +21,7 @@ import { StatusBar } from './panels/StatusBar'
 import { TrustPanel } from './panels/TrustPanel'
 import { Viewer } from './panels/Viewer'
 import { ViewControls } from './panels/ViewControls'
-import { initApp } from './state/explain-actions'
+import { initApp } from './state/app-init'
 import { useGlobalKeys } from './state/use-global-keys'
 
 export function App() {
@@ -51,6 +52,7 @@ export function App() {
           <HeatmapSummary />
           <ScanControls />
           <ModelInputPanel />
+          <MouseBindings />
           <PatientDetails />
           <ModelCard />
         </aside>

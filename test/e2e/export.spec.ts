@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PNG_PROVENANCE_KEY } from '../../main/adapters/export'
 import { parseProvenance } from '../../main/core/export/provenance'
 import { pngItxt } from '../main/adapters/export/readers'
+import { ctDicom } from './ct-dicom'
 import { ARTIFACTS, dropFile, needsApp, openApp, shot, skipReason, type WebApp } from './harness'
 import { makeScenePng } from './images'
 
@@ -70,7 +71,7 @@ describe('figure export (browser mode, end to end)', () => {
     expect(readdirSync(exportDir).sort()).toEqual([...names].sort())
     expect(await page.textContent('[data-testid=export-report]')).toMatch(/Wrote 3 files/)
     const png = names.find((n) => n.endsWith('.png'))!
-    expect(png).toMatch(new RegExp(`^ml-[0-9a-f]{12}-${methodId}\\.png$`))
+    expect(png).toMatch(new RegExp(`^ml-[0-9a-f]{12}-${methodId}-class\\d+[\\w-]*\\.png$`))
     const prov = provenanceOf(png)
     expect(prov.methods.map((m) => m.id)).toEqual([methodId])
     expect(prov).toMatchObject({ view: { layout: 'single', colormap: 'viridis', mode: 'image' }, input: { kind: 'raster', mapping: { source: 'file', chosenBy: 'model-card' } } })
@@ -93,7 +94,7 @@ describe('figure export (browser mode, end to end)', () => {
     await page.uncheck('[data-testid=export-format-pdf]')
     const names = await exportAndWait()
     const png = names.find((n) => n.endsWith('.png') && !before.has(n))!
-    expect(png).toMatch(/_raw-attention\.png$/)
+    expect(png).toMatch(/_raw-attention-class\d+[\w-]*\.png$/)
     const prov = provenanceOf(png)
     expect(prov.view.layout).toBe('side-by-side')
     expect(prov.methods.map((m) => m.id)).toHaveLength(2)
@@ -102,6 +103,48 @@ describe('figure export (browser mode, end to end)', () => {
     // The exported figure itself, kept with the screenshots for review.
     copyFileSync(join(exportDir, png), join(ARTIFACTS, '23-exported-compare-figure.png'))
     await page.uncheck('[data-testid=compare-toggle]')
+  })
+
+  it('a CT figure: 1-based pinned patch as the app names it, a named colour bar, the display window and a scale bar, method and class in the name', async (ctx) => {
+    needsApp(ctx)
+    // The previous test leaves its report open; close it so the Export button opens a fresh dialog.
+    await page.click('[data-testid=export-dialog] button:has-text("Close")')
+    const before = await page.getAttribute('[data-testid=model-input-panel]', 'data-run-id')
+    await dropFile(page, ctDicom(), 'ct.dcm', 'application/dicom')
+    await page.waitForFunction((b) => {
+      const id = document.querySelector('[data-testid=model-input-panel]')?.getAttribute('data-run-id')
+      return id !== undefined && id !== null && id !== '' && id !== b && document.querySelector('[data-testid=progress]') === null
+    }, before, { timeout: 150_000 })
+    if (await page.isChecked('[data-testid=compare-toggle]')) await page.uncheck('[data-testid=compare-toggle]')
+    const box = await page.locator('[data-testid=overlay-pane-0]').boundingBox()
+    if (box === null) throw new Error('no overlay pane')
+    await page.mouse.click(box.x + box.width * 0.45, box.y + box.height * 0.45)
+    await page.waitForSelector('[data-testid=drill-panel][data-state=ready]', { timeout: 150_000 })
+    // The app's own words for the pin: "Patch row R, column C" (1-based).
+    const title = (await page.textContent('#drill-title')) ?? ''
+    const m = /row (\d+), column (\d+)/.exec(title)
+    if (m === null) throw new Error(`no patch in the drill-down title: ${title}`)
+    const [row, col] = [Number(m[1]), Number(m[2])]
+    await page.click('[data-testid=export-button]')
+    await page.waitForSelector('[data-testid=export-dialog]:not([hidden])')
+    await page.check('[data-testid=export-format-svg]')
+    await page.uncheck('[data-testid=export-format-pdf]')
+    await page.fill('[data-testid=export-caption]', '')
+    const names = await exportAndWait()
+    const svgName = names.find((n) => n.endsWith('.svg'))
+    if (svgName === undefined) throw new Error(`no SVG in ${names.join(', ')}`)
+    const methodId = await page.inputValue('[data-testid=method-select]')
+    expect(svgName).toMatch(new RegExp(`^ml-[0-9a-f]{12}-${methodId}-class\\d+`))
+    const svg = readFileSync(join(exportDir, svgName), 'utf8')
+    const texts = (role: string): string => [...svg.matchAll(new RegExp(`data-role="${role}">([^<]*)<`, 'g'))].map((x) => x[1]).join(' ').replace(/\u00a0/g, ' ')
+    expect(texts('bar-name')).toBe('relevance, arbitrary units')
+    // Vim-T's grid is 14 × 14: the index is row-major and 1-based too.
+    expect(texts('caption')).toContain(`pinned patch ${(row - 1) * 14 + col} (row ${row}, column ${col}) outlined`)
+    expect(texts('header')).toContain('Display window W 400, L 40 HU · pixel 0.70 × 0.70 mm')
+    // The scale bar: a drawn bar and its round length.
+    expect(svg).toMatch(/<rect [^>]*data-role="scale-bar"\/>/)
+    expect(texts('scale-bar')).toMatch(/^scale: \d+ (mm|cm)$/)
+    await shot(page, '23-export-ct-figure')
   })
 
   it('keyboard: Enter opens the dialog with focus inside, Escape closes it and returns focus', async (ctx) => {

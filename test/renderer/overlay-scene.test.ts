@@ -20,7 +20,7 @@ describe('OverlayScene', () => {
     const s = new OverlayScene()
     s.setContainerSize(640, 480)
     s.setPinned({ row: 0, col: 0, index: 0 })
-    s.setImage(image)
+    s.setImage(image, 'in-1')
     expect(s.get().pinned).toBeNull()
     expect(s.get().panes).toEqual([null])
     expect(s.get().viewport.scale).toBeCloseTo(Math.min(624 / 320, 464 / 240), 9)
@@ -29,8 +29,8 @@ describe('OverlayScene', () => {
   it('"what the model saw" swaps the picture and uses the identity frame', () => {
     const s = new OverlayScene()
     s.setContainerSize(640, 480)
-    s.setImage(image)
-    s.setResult(preview, frame, { gridRows: 14, gridCols: 14 })
+    s.setImage(image, 'in-1')
+    s.setResult(preview, frame, { gridRows: 14, gridCols: 14 }, 'in-1')
     expect(s.activeFrame()).toBe(frame)
     s.setViewMode('model')
     expect(s.activeImage()).toBe(preview)
@@ -39,7 +39,7 @@ describe('OverlayScene', () => {
 
   it('arrow keys start at the hovered patch, then move within the grid', () => {
     const s = new OverlayScene()
-    s.setResult(preview, frame, { gridRows: 14, gridCols: 14 })
+    s.setResult(preview, frame, { gridRows: 14, gridCols: 14 }, '')
     expect(s.movePinned(0, 1)).toEqual({ row: 7, col: 7, index: 105 })
     expect(s.movePinned(0, 1)).toEqual({ row: 7, col: 8, index: 106 })
     s.setPinned(null)
@@ -51,12 +51,42 @@ describe('OverlayScene', () => {
   it('zoom without an anchor keeps the pane centre fixed', () => {
     const s = new OverlayScene()
     s.setContainerSize(600, 400)
-    s.setImage(image)
+    s.setImage(image, 'in-1')
     const v0 = s.get().viewport
     s.zoom(1)
     const v1 = s.get().viewport
     const centre = (v: typeof v0) => ({ x: (300 - v.x) / v.scale, y: (200 - v.y) / v.scale })
     expect(centre(v1).x).toBeCloseTo(centre(v0).x, 9)
     expect(v1.scale).toBeGreaterThan(v0.scale)
+  })
+
+  it('a frame or slice change hides the old result at once; its own result (or a window change) shows it', () => {
+    const s = new OverlayScene()
+    s.setContainerSize(640, 480)
+    s.setImage(image, 'frame-1')
+    s.setResult(preview, frame, { gridRows: 14, gridCols: 14 }, 'frame-1')
+    s.setViewMode('model')
+    expect(s.activeImage()).toBe(preview)
+    // Same size, next frame: nothing of frame 1's result may be placed over frame 2.
+    const next = { ...image, data: new Uint8Array(320 * 240 * 3).fill(9) }
+    s.replaceImagePixels(next, 'frame-2')
+    expect(s.isResultCurrent()).toBe(false)
+    expect(s.activeFrame()).toBeNull()
+    expect(s.activeImage()).toBe(next)
+    s.setResult(preview, frame, { gridRows: 14, gridCols: 14 }, 'frame-2')
+    expect(s.activeFrame()).toEqual({ crop: { x: 0, y: 0, width: 224, height: 224 }, modelWidth: 224, modelHeight: 224 })
+    // A window change keeps the model input (and its key): the result stays.
+    s.replaceImagePixels({ ...next }, 'frame-2')
+    expect(s.isResultCurrent()).toBe(true)
+  })
+
+  it('another slice size (a new axis) drops the pin and fits the new geometry', () => {
+    const s = new OverlayScene()
+    s.setContainerSize(640, 480)
+    s.setImage({ width: 33, height: 41, data: new Uint8Array(33 * 41 * 3) }, 'axial-5')
+    s.setPinned({ row: 1, col: 1, index: 15 })
+    s.replaceImagePixels({ width: 33, height: 25, data: new Uint8Array(33 * 25 * 3) }, 'coronal-12')
+    expect(s.get().pinned).toBeNull()
+    expect(s.get().viewport.scale).toBeCloseTo(Math.min(624 / 33, 464 / 25), 9)
   })
 })

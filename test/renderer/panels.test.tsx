@@ -81,7 +81,7 @@ describe('panels', () => {
     const relevance = new Float32Array(196).fill(0.01)
     relevance[0] = 1
     act(() => {
-      scene.setResult({ width: 224, height: 224, data: new Uint8Array(3) }, { crop: { x: 0, y: 0, width: 224, height: 224 }, modelWidth: 224, modelHeight: 224 }, { gridRows: 14, gridCols: 14 })
+      scene.setResult({ width: 224, height: 224, data: new Uint8Array(3) }, { crop: { x: 0, y: 0, width: 224, height: 224 }, modelWidth: 224, modelHeight: 224 }, { gridRows: 14, gridCols: 14 }, '')
       scene.setPanes([{ key: 'k', label: 'Rollout · cat', runId: 'r', methodId: 'mamba-rollout', heatmap: new Float32Array(4), width: 2, height: 2, range: { min: 0, max: 1 }, patchRelevance: relevance, ranks: new Uint16Array(196), degenerate: false }])
     })
     const el = render(<HeatmapSummary />)

@@ -79,7 +79,7 @@ describe('scan and export panels', () => {
   it('a millimetre scale bar where the image has a pixel spacing, sized by the zoom', async () => {
     session.set({ image: await imageOf('ct.dcm') })
     act(() => {
-      scene.setImage({ width: 32, height: 24, data: new Uint8Array(32 * 24 * 3) })
+      scene.setImage({ width: 32, height: 24, data: new Uint8Array(32 * 24 * 3) }, 'ct')
       scene.setViewport({ scale: 4, x: 0, y: 0 })
     })
     const el = render(<PaneAnnotations />)

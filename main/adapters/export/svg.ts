@@ -4,7 +4,7 @@
  * elements, and the provenance JSON in <metadata>. Also builds the text-only layer that the PNG and DICOM
  * encoders burn in, so all formats set the same words at the same places.
  */
-import { colormapLut } from '../../core/render/colormaps'
+import { colormapLut } from '../../core/ui/colormaps'
 import type { FigureSpec } from '../../core/export/figure'
 import type { FigureLayout, TextItem } from '../../core/export/layout'
 import { patchRectInImage } from '../../core/ui/coords'
@@ -48,7 +48,7 @@ export interface SvgPanelAssets {
 function colourBar(id: string, x: number, y: number, w: number, h: number, spec: FigureSpec): string {
   const lut = colormapLut(spec.style.colormap)
   const stops: string[] = []
-  // Every 8th entry plus the last: the tables are piecewise linear between these knots (render/colormaps.ts).
+  // Every 8th entry plus the last: the tables are piecewise linear between these knots (main/core/ui/colormaps.ts).
   for (let k = 0; k <= 256; k += 8) {
     const i = Math.min(255, k)
     const hex = [0, 1, 2].map((c) => lut[i * 3 + c]!.toString(16).padStart(2, '0')).join('')
@@ -97,7 +97,9 @@ export function buildSvg(spec: FigureSpec, layout: FigureLayout, assets: readonl
       const r = patchRectInImage(spec.pinned, spec.frame, spec.grid)
       parts.push(`<rect x="${n(x + r.x * kx + 1)}" y="${n(y + r.y * ky + 1)}" width="${n(r.width * kx - 2)}" height="${n(r.height * ky - 2)}" fill="none" stroke="#ffd400" stroke-width="2" data-role="pin"/>`)
     }
-    parts.push('</g>', colourBar(`colorbar-${i}`, pl.colorBar.x, pl.colorBar.y, pl.colorBar.width, pl.colorBar.height, spec), '</g>')
+    const sb = pl.scaleBar
+    parts.push('</g>', colourBar(`colorbar-${i}`, pl.colorBar.x, pl.colorBar.y, pl.colorBar.width, pl.colorBar.height, spec),
+      sb === undefined ? '' : `<rect x="${n(sb.x)}" y="${n(sb.y)}" width="${n(sb.width)}" height="${n(sb.height)}" fill="#111111" data-role="scale-bar"/>`, '</g>')
   })
   return '<?xml version="1.0" encoding="UTF-8"?>\n' +
     `<svg xmlns="http://www.w3.org/2000/svg" xmlns:ml="${PROVENANCE_NS}" width="${layout.width}" height="${layout.height}" viewBox="0 0 ${layout.width} ${layout.height}">` +

@@ -19,7 +19,7 @@ import type { ExportRunner } from './export-thread'
 
 export interface ExportServiceDeps {
   readonly engine: Pick<Engine, 'listModels' | 'listMethods' | 'faithfulness'>
-  readonly images: Pick<ImageStore, 'displayFor'>
+  readonly images: Pick<ImageStore, 'displayFor' | 'displayNote'>
   readonly runs: RunStore
   readonly appVersion: string
   readonly log: Logger
@@ -54,12 +54,15 @@ async function figureRequest(req: ExportFigureRequest, fig: { record: RunRecord;
   const faithfulness: Record<string, FaithfulnessCheck | null> = {}
   for (const id of fig.methodIds) faithfulness[id] = await deps.engine.faithfulness(r.runId, id, signal)
   const trainedOnName = trainedOnNameOf(model.card)
+  // The current display when the model still sees the same pixels (the run stays valid while the reader
+  // changes the window), else the rendition that was on screen when the run started; its window goes with it.
+  const current = deps.images.displayFor(record.imageId, record.inputKey, r.modelId)
+  const display = current !== undefined ? deps.images.displayNote(record.imageId) : record.displayNote
   return {
     faithfulness, ...(trainedOnName !== undefined ? { trainedOnName } : {}),
     result: r,
-    // The current display when the model still sees the same pixels (the run stays valid while the reader
-    // changes the window), else the rendition that was on screen when the run started.
-    image: deps.images.displayFor(record.imageId, record.inputKey, r.modelId) ?? record.display,
+    image: current ?? record.display,
+    ...(display !== undefined ? { display } : {}),
     model,
     view: { ...req.view, methodIds: fig.methodIds, layerRange: record.layerRange },
     source: record.source,

@@ -1,17 +1,16 @@
 /**
  * Raster composition of a figure (everything but the text): white page, one image panel per method with
- * the heat overlay, patch grid and pinned-patch outline, and a colour bar under each panel.
+ * the heat overlay, patch grid and pinned-patch outline, a colour bar under each panel and a scan's scale bar.
  *
- * The overlay reproduces what the viewer shows. The renderer does not call main/core/render: it colours
- * the map with `heatmapToRgba` (main/core/ui/heatmap-image.ts, threshold and contour included), draws that
+ * The overlay reproduces what the viewer shows. The renderer colours the map with `heatmapToRgba` (main/core/ui/heatmap-image.ts, threshold and contour included), draws that
  * RGBA bitmap over the model crop with canvas smoothing (off for contours) and applies the opacity as the
- * Konva node's alpha (renderer/src/canvas/konva-sync.ts). We do the same steps here on typed arrays. With
- * no threshold, no contour and the identity frame this is bit-identical to main/core/render's
- * `composeOverlay` (the CLI's composition), which the tests check; the colormap tables of both modules
- * are identical entry for entry (also tested).
+ * Konva node's alpha (renderer/src/canvas/konva-sync.ts). We do the same steps here on typed arrays, with
+ * the app's one colormap table (main/core/ui/colormaps.ts). The CLI's overlay PNGs use this path too (one
+ * compose path); with no threshold, no contour and the identity frame it is bit-identical to the plain
+ * reference blend of the tests (test/main/core/export/reference-overlay.ts).
  */
 import type { Rgb8Image } from '../image/types'
-import { colormapLut, type ColormapId } from '../render/colormaps'
+import { colormapLut, type ColormapId } from '../ui/colormaps'
 import type { ModelFrame } from '../ui/coords'
 import { patchRectInImage } from '../ui/coords'
 import { heatmapToRgba } from '../ui/heatmap-image'
@@ -24,9 +23,10 @@ const GRID: Rgb = [255, 255, 255]
 const GRID_ALPHA = 0.35
 const PIN: Rgb = [0xff, 0xd4, 0x00]
 const BAR_EDGE: Rgb = [136, 136, 136]
+const SCALE_BAR: Rgb = [17, 17, 17]
 
 /** The heat bitmap of a panel exactly as the renderer builds it (RGBA at heatmap resolution). */
-export function heatLayer(panel: FigurePanel, style: Pick<FigureStyle, 'colormap' | 'threshold01' | 'contour'>): Uint8ClampedArray {
+export function heatLayer(panel: Pick<FigurePanel, 'heatmap' | 'heatWidth' | 'heatHeight' | 'range'>, style: Pick<FigureStyle, 'colormap' | 'threshold01' | 'contour'>): Uint8ClampedArray {
   return heatmapToRgba(panel.heatmap, panel.heatWidth, panel.heatHeight, panel.range, {
     colormap: style.colormap, threshold01: style.threshold01, contour: style.contour,
   })
@@ -170,6 +170,7 @@ export function composeFigure(spec: FigureSpec, layout: FigureLayout): Rgb8Image
       strokeRect(fig, intersect(rect, pl.image), PIN, 2 * layout.scale)
     }
     drawColorBar(fig, pl.colorBar, spec.style.colormap, spec.style.threshold01, layout.scale)
+    if (pl.scaleBar !== undefined) blendRect(fig, pl.scaleBar, SCALE_BAR, 1)
   })
   return fig
 }

@@ -6,13 +6,13 @@
 import type { ExplainResult, MethodResult } from '../engine/api'
 import { AppError } from '../errors'
 import type { Rgb8Image } from '../image/types'
-import type { ColormapId } from '../render/colormaps'
+import type { ColormapId } from '../ui/colormaps'
 import { patchCell, type ModelFrame, type PatchCell, type PatchGrid } from '../ui/coords'
 import { valueRange, type ValueRange } from '../ui/heatmap-image'
 import { layoutFigure, panelSize, tickCount, type FigureLayout, type LayoutInput } from './layout'
 import { defaultFileStem, sanitiseFileStem, type TextItemToCheck } from './privacy'
 import { DEID_PROFILE, PROVENANCE_SCHEMA, provenanceJson, type FigureProvenance, type MethodProvenance } from './provenance'
-import { alertLines, captionText, footerText, headerLines, panelTitle, tickLabels } from './text'
+import { alertLines, captionText, colorBarName, footerText, headerLines, panelTitle, tickLabels } from './text'
 import type { FigureRequest } from './types'
 import { methodTrust, RESEARCH_ONLY } from '../trust/report'
 import { isNearlyFlat, sharedScale } from '../trust/scale'
@@ -174,13 +174,16 @@ export function buildFigureSpec(req: FigureRequest, ctx: FigureContext): FigureS
   const caption = captionText(provenance, req.caption)
   const nTicks = tickCount(panelSize(image.width, image.height).width)
   const layoutInput: LayoutInput = {
-    imageWidth: image.width, imageHeight: image.height, alert: alertLines(provenance, req.trainedOnName), header: headerLines(provenance),
+    imageWidth: image.width, imageHeight: image.height, alert: alertLines(provenance, req.trainedOnName), header: headerLines(provenance, req.display),
     panelTitles: panels.map((p) => panelTitle(p.label, p.degenerate, p.nearlyFlat === true)),
     panelTicks: panels.map((p) => tickLabels(p.range, nTicks)),
+    barNames: panels.map(() => colorBarName()),
+    // A scan shown as itself (not the resampled model input) gets a scale bar from its pixel spacing.
+    ...(req.display?.pixelSpacingMm != null && provenance.view.mode !== 'model' ? { mmPerImagePx: req.display.pixelSpacingMm.column } : {}),
     caption, footer: footerText(provenance),
   }
   const stem = req.fileStem !== undefined && req.fileStem.trim() !== ''
-    ? sanitiseFileStem(req.fileStem) : defaultFileStem(req.source.fileSha256, panels.map((p) => p.methodId))
+    ? sanitiseFileStem(req.fileStem) : defaultFileStem(req.source.fileSha256, panels.map((p) => p.methodId), provenance.target)
   const pinned = provenance.view.pinnedPatch === null ? null : patchCell(provenance.view.pinnedPatch.index, grid)
   return {
     panels, image, frame, grid, pinned,

@@ -4,6 +4,7 @@
  * and the burned-in DICOM), so the formats cannot drift apart. Text never overlaps an image panel or a
  * colour bar: the overlay-fidelity tests compare those regions pixel by pixel.
  */
+import { scaleBar } from '../ui/scan-view'
 import { ellipsize, wrapText } from './text'
 
 /** An axis-aligned rectangle in figure pixels. */
@@ -15,7 +16,7 @@ export interface Rect {
 }
 
 /** What a text item is (encoders may style by role; tests find items by it). */
-export type TextRole = 'header' | 'title' | 'tick' | 'caption' | 'footer'
+export type TextRole = 'header' | 'title' | 'tick' | 'bar-name' | 'scale-bar' | 'caption' | 'footer'
 
 /** One line of text; `y` is the baseline. */
 export interface TextItem {
@@ -33,6 +34,8 @@ export interface TextItem {
 export interface PanelLayout {
   readonly image: Rect
   readonly colorBar: Rect
+  /** A scan's scale bar (a round length in mm), under the colour bar's name; absent without a pixel spacing. */
+  readonly scaleBar?: Rect
 }
 
 /** The whole figure at one scale. */
@@ -55,6 +58,10 @@ export interface LayoutInput {
   /** One title and one tick-label list per panel (side-by-side: several). */
   readonly panelTitles: readonly string[]
   readonly panelTicks: readonly (readonly string[])[]
+  /** The name of each panel's colour bar (what its values are), centred under its ticks. */
+  readonly barNames: readonly string[]
+  /** Millimetres per picture pixel (a scan's column spacing, shown as the picture): draws a scale bar. */
+  readonly mmPerImagePx?: number
   readonly caption: string
   readonly footer: string
 }
@@ -129,6 +136,10 @@ export function layoutFigure(input: LayoutInput, scale: number): FigureLayout {
   const imageTop = titleTop + Math.round(TITLE * 1.4)
   const barTop = imageTop + panel.height + 8
   const tickTop = barTop + BAR + 3
+  const nameTop = tickTop + Math.round(TICK * 1.4)
+  const scaleTop = nameTop + Math.round(TICK * 1.4) + 4
+  // The same bar under every panel: one round length that fits 40 % of a panel's width.
+  const bar = input.mmPerImagePx === undefined ? null : scaleBar((input.mmPerImagePx * input.imageWidth) / panel.width, panel.width * 0.4, 16)
   const left0 = M + Math.floor((inner - content) / 2)
   const panels: PanelLayout[] = []
   for (let i = 0; i < n; i++) {
@@ -136,7 +147,9 @@ export function layoutFigure(input: LayoutInput, scale: number): FigureLayout {
     panels.push({
       image: { x: x * s, y: imageTop * s, width: panel.width * s, height: panel.height * s },
       colorBar: { x: x * s, y: barTop * s, width: panel.width * s, height: BAR * s },
+      ...(bar !== null ? { scaleBar: { x: x * s, y: (scaleTop + 4) * s, width: Math.round(bar.px) * s, height: 3 * s } } : {}),
     })
+    if (bar !== null) text(`scale: ${bar.label}`, x + Math.round(bar.px) + 6, scaleTop + TICK, TICK, 'scale-bar', { fill: MUTED })
     // Baseline 5 px above the image: descenders (about 0.24 em) stay clear of the picture.
     text(ellipsize(input.panelTitles[i] ?? '', charsFor(panel.width, TITLE)), x, imageTop - 5, TITLE, 'title', { weight: 'bold' })
     const ticks = input.panelTicks[i] ?? []
@@ -145,8 +158,10 @@ export function layoutFigure(input: LayoutInput, scale: number): FigureLayout {
       const tx = ticks.length === 1 ? x : x + (k * panel.width) / (ticks.length - 1)
       text(t, tx, tickTop + TICK, TICK, 'tick', { anchor, fill: MUTED })
     })
+    const name = input.barNames[i] ?? ''
+    if (name !== '') text(ellipsize(name, charsFor(panel.width, TICK)), x + panel.width / 2, nameTop + TICK, TICK, 'bar-name', { anchor: 'middle', fill: MUTED })
   }
-  y = tickTop + Math.round(TICK * 1.4) + 10
+  y = (bar !== null ? scaleTop : nameTop) + Math.round(TICK * 1.4) + 10
 
   for (const l of wrapText(input.caption, charsFor(inner, CAPTION))) {
     text(l, M, y + CAPTION, CAPTION, 'caption')

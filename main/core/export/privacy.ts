@@ -149,11 +149,14 @@ export function sanitiseFileStem(input: string): string {
 }
 
 /**
- * The default stem: input hash prefix plus method ids. Never the source file name: DICOM and scanner
- * file names often are the patient's name or ID.
+ * The default stem: input hash prefix, method ids and the explained class (index and the card's label,
+ * shortened), so two figures of one image for two classes say which is which (issue 15: they were told apart
+ * only by `-3` / `-4`). Never the source file name: DICOM and scanner file names often are the patient's
+ * name or ID; class labels come from the model card.
  */
-export function defaultFileStem(inputSha256: string, methodIds: readonly string[]): string {
+export function defaultFileStem(inputSha256: string, methodIds: readonly string[], target: { readonly index: number; readonly label: string }): string {
   // '_' between methods: ids are kebab-case, so '-' would not show where one ends.
   const methods = methodIds.length > 3 ? `${methodIds.slice(0, 3).join('_')}_${methodIds.length - 3}more` : methodIds.join('_')
-  return sanitiseFileStem(`ml-${inputSha256.slice(0, 12)}-${methods}`)
+  const label = target.label.trim() === '' || target.label === `class ${target.index}` ? '' : `-${target.label.slice(0, 24)}`
+  return sanitiseFileStem(`ml-${inputSha256.slice(0, 12)}-${methods}-class${target.index}${label}`)
 }

@@ -148,7 +148,7 @@ export function provenanceSummary(p: FigureProvenance): string[] {
   }
   if (p.intendedUse !== undefined) lines.push(p.intendedUse)
   lines.push(
-    `View: ${p.view.layout}, ${p.view.mode}, colormap ${p.view.colormap}, opacity ${fmt(p.view.opacity)}, threshold ${fmt(p.view.threshold)}${p.view.contour ? ', contour' : ''}${p.view.patchGrid ? ', patch grid' : ''}${p.view.pinnedPatch === null ? '' : `, pinned patch ${p.view.pinnedPatch.index}`}`,
+    `View: ${p.view.layout}, ${p.view.mode}, colormap ${p.view.colormap}, opacity ${fmt(p.view.opacity)}, threshold ${fmt(p.view.threshold)}${p.view.contour ? ', contour' : ''}${p.view.patchGrid ? ', patch grid' : ''}${p.view.pinnedPatch === null ? '' : `, pinned patch ${p.view.pinnedPatch.index + 1} (row ${p.view.pinnedPatch.row + 1}, column ${p.view.pinnedPatch.col + 1}; 1-based)`}`,
     `App: ${p.app.name} ${p.app.version}, execution provider ${p.executionProvider}, created ${p.createdAt}`,
     `Privacy: ${p.privacy.profile}${p.privacy.linkageId === null ? '' : `; linkage ID ${p.privacy.linkageId}`}`,
   )

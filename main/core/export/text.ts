@@ -7,6 +7,7 @@ import { colorBarTicks, formatValue, type ValueRange } from '../ui/heatmap-image
 import { outOfDomainBanner, RESEARCH_ONLY } from '../trust/report'
 import { describeVerdict } from '../trust/verdict'
 import type { FigureProvenance } from './provenance'
+import type { DisplayNote } from './types'
 
 const pct = (v01: number): string => `${Math.round(v01 * 100)}%`
 
@@ -23,20 +24,31 @@ export function probabilityText(p: number | null): string {
   return p === null ? '' : `p${NBSP}=${NBSP}${p.toFixed(3)}`
 }
 
+/** "Display window W 400, L 40 HU (inverted) · pixel 0.70 × 0.70 mm": how a grey scan was shown. */
+export function displayText(d: DisplayNote): string {
+  const unit = d.unit === '' ? '' : ` ${d.unit}`
+  const spacing = d.pixelSpacingMm === null ? '' : ` · pixel ${d.pixelSpacingMm.row.toFixed(2)} × ${d.pixelSpacingMm.column.toFixed(2)} mm`
+  return `Display window W${NBSP}${Math.round(d.windowWidth)}, L${NBSP}${Math.round(d.windowCenter)}${unit}${d.invert ? ' (inverted)' : ''}${spacing}`
+}
+
 /**
  * Header lines: model and explained class first (what the figure is about), then the verdict at the card's
- * operating point and the trust label of each map, then how it was made, then the research-use line.
+ * operating point and the trust label of each map, then how it was made and a scan's display window, then
+ * the research-use line.
  */
-export function headerLines(p: FigureProvenance): string[] {
+export function headerLines(p: FigureProvenance, display?: DisplayNote): string[] {
   const prob = probabilityText(p.target.probability)
   const trust = p.methods.filter((m) => m.trust !== undefined).map((m) => `${p.methods.length > 1 ? `${m.label}: ` : ''}trust ${m.trust!.label.toUpperCase()} — ${m.trust!.reason}`)
-  return [
+  const lines = [
     `${p.model.name} · explained class “${p.target.label}”${prob === '' ? '' : ` (${prob})`}`,
     ...(p.verdict !== undefined ? [`Verdict: ${describeVerdict(p.verdict)}`] : []),
     ...trust,
     `${layerText(p.view.layerRange)} · ${p.executionProvider.toUpperCase()} · ${p.view.mode === 'model' ? 'model input (what the model saw)' : 'input image'}`,
-    RESEARCH_ONLY,
   ]
+  // "What the model saw" is the model input, not the displayed window: the window would not describe it.
+  if (display !== undefined && p.view.mode !== 'model') lines.push(displayText(display))
+  lines.push(RESEARCH_ONLY)
+  return lines
 }
 
 /** Lines shown above everything, in the alert colour: the out-of-domain banner. */
@@ -57,6 +69,22 @@ export function tickLabels(range: ValueRange, count: number): string[] {
   return colorBarTicks(range, count).map(formatValue)
 }
 
+/**
+ * The pinned patch as the app names it: 1-based, row-major (the screen and the figure agree; issue 15 found
+ * the figure 0-based). The provenance JSON keeps the 0-based index, as an array index.
+ */
+export function pinnedPatchText(p: { readonly index: number; readonly row: number; readonly col: number }): string {
+  return `pinned patch ${p.index + 1} (row ${p.row + 1}, column ${p.col + 1})`
+}
+
+/**
+ * The name under a colour bar: what its values are. Every method's map is a relevance in its own arbitrary
+ * units (min-max per map), so the bar says so rather than suggest a probability or a physical unit.
+ */
+export function colorBarName(): string {
+  return 'relevance, arbitrary units'
+}
+
 /** The generated caption, then the user's text. One paragraph; the layout wraps it. */
 export function captionText(p: FigureProvenance, userCaption: string | undefined): string {
   const labels = p.methods.map((m) => m.label)
@@ -64,7 +92,7 @@ export function captionText(p: FigureProvenance, userCaption: string | undefined
   const prob = probabilityText(p.target.probability)
   const hidden = p.view.threshold > 0 ? `, values below ${pct(p.view.threshold)} of each map's range hidden` : ''
   const marks = [p.view.contour ? 'iso-lines instead of a filled map' : '', p.view.patchGrid ? 'patch grid shown' : '',
-    p.view.pinnedPatch === null ? '' : `pinned patch ${p.view.pinnedPatch.index} (row ${p.view.pinnedPatch.row}, column ${p.view.pinnedPatch.col}) outlined`]
+    p.view.pinnedPatch === null ? '' : `${pinnedPatchText(p.view.pinnedPatch)} outlined`]
     .filter((s) => s !== '')
   const generated =
     `${what} for class “${p.target.label}”${prob === '' ? '' : ` (${prob})`} of ${p.model.name}, ${layerText(p.view.layerRange)}, ` +

@@ -8,7 +8,7 @@ import type { ExecutionProvider, ExplainResult, ModelInfo } from '../engine/api'
 import type { PhiRecord } from '../image/phi'
 import type { ScanKind, ScanMeta } from '../image/scan-types'
 import type { Rgb8Image } from '../image/types'
-import type { ColormapId } from '../render/colormaps'
+import type { ColormapId } from '../ui/colormaps'
 import type { FigureProvenance } from './provenance'
 import type { FaithfulnessCheck } from '../trust/types'
 
@@ -60,6 +60,19 @@ export interface ExportSource {
 }
 
 /** Everything one figure needs. The app builds it from its caches; the CLI from one engine run. */
+/**
+ * How a grey scan's picture was displayed, for the figure's header (issue 15: CT figures omitted the window):
+ * the display window in modality units, invert, and the pixel spacing when the file gives one.
+ */
+export interface DisplayNote {
+  readonly windowCenter: number
+  readonly windowWidth: number
+  /** 'HU' for CT, '' when the file does not say. */
+  readonly unit: string
+  readonly invert: boolean
+  readonly pixelSpacingMm: { readonly row: number; readonly column: number } | null
+}
+
 export interface FigureRequest {
   readonly result: ExplainResult
   /** The display rendition the engine explained (ImageStore.display / the decoded raster), original size. */
@@ -80,7 +93,9 @@ export interface FigureRequest {
   readonly inputMapping?: Readonly<Record<string, string | number | boolean>>
   /** The user's own caption text, appended to the generated one (scanned for patient data). */
   readonly caption?: string
-  /** File name stem the user chose (sanitised and scanned); default `ml-<input sha>-<methods>`. */
+  /** Grey scans: how the picture under the overlay was displayed (window, invert, pixel spacing). */
+  readonly display?: DisplayNote
+  /** File name stem the user chose (sanitised and scanned); default `ml-<input sha>-<methods>-class<index>[-<label>]`. */
   readonly fileStem?: string
   /** ISO 8601 time recorded as the figure's creation time; default now. */
   readonly createdAt?: string

@@ -1,5 +1,6 @@
 /**
- * Colormap lookup tables for heatmaps (pure; shared by the renderer and main-side exports).
+ * Colormap lookup tables for heatmaps (pure): the one table of the app, used by the screen (renderer), the
+ * figure export and the CLI, so a figure can never disagree with the screen in colour (issue 15).
  *
  * viridis and inferno are perceptually uniform, so equal steps in relevance look like equal steps in colour
  * and the maps survive greyscale printing and common colour-vision deficiencies (ANCHORS_UX.md §4: the
@@ -21,6 +22,9 @@ export const COLORMAPS: readonly { readonly id: ColormapId; readonly label: stri
   { id: 'inferno', label: 'Inferno', perceptual: true },
   { id: 'jet', label: 'Jet (not perceptual)', perceptual: false },
 ]
+
+/** Colormap ids accepted by the CLI and the export, in the UI's order. */
+export const COLORMAP_IDS: readonly ColormapId[] = COLORMAPS.map((c) => c.id)
 
 /** The default map: perceptual (issue: "viridis / inferno default; jet only on request"). */
 export const DEFAULT_COLORMAP: ColormapId = 'viridis'

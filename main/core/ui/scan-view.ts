@@ -67,7 +67,7 @@ const num = (v: unknown): string => (typeof v === 'number' ? String(Number(v.toP
 /** Who fixed the model input, in words (mapping `chosenBy`). */
 function chooserNote(m: Mapping): string {
   return m.chosenBy === 'reader'
-    ? ' You chose this for the model; the verdict is for the window you chose.'
+    ? ' You chose this for the model; the verdict is for this input.'
     : ' Set by the model card; display window, presets and invert do not change it.'
 }
 

@@ -9,9 +9,10 @@ import { memo, useEffect, useRef, useState, type KeyboardEvent, type PointerEven
 import { Image as KImage, Layer, Rect, Shape, Stage } from 'react-konva'
 import { screenToImage, screenToPatch } from '@core/ui/coords'
 import { clearPin, movePin, pinPatch } from '../state/drill-actions'
+import { canStep, wheelStep } from '../state/frame-nav'
 import { reportOverlayDrawn } from '../state/metrics'
 import { endWindowDrag, hoverPixel, moveWindowDrag, startWindowDrag } from '../state/scan-actions'
-import { scene } from '../state/session'
+import { scene, session } from '../state/session'
 import { KonvaSync } from './konva-sync'
 
 const ARROWS: Readonly<Record<string, readonly [number, number]>> = {
@@ -125,7 +126,7 @@ export const OverlayCanvas = memo(function OverlayCanvas({ paneIndex }: { readon
       tabIndex={0}
       role="application"
       aria-roledescription="heatmap viewer"
-      aria-label="Image with heatmap. Arrow keys move the pinned patch, Enter pins, Escape clears, plus and minus zoom, 0 fits. Right-drag changes the window of a scan."
+      aria-label="Image with heatmap. Arrow keys move the pinned patch, Enter pins, Escape clears, plus and minus zoom, 0 fits. Page Up and Page Down step through frames or slices, Home and End jump to the first or last. Left-drag pans, right-drag changes the window of a scan, the wheel steps or zooms as set in the View controls."
       onKeyDown={onKeyDown}
       onPointerDown={onPointerDown}
       onPointerMove={onPointerMove}
@@ -159,6 +160,10 @@ export const OverlayCanvas = memo(function OverlayCanvas({ paneIndex }: { readon
           }}
           onWheel={(e) => {
             e.evt.preventDefault()
+            // The binding is the user's (View controls); Ctrl/Cmd + wheel always does the other one.
+            const isStep = (session.get().wheelAction === 'step') !== (e.evt.ctrlKey || e.evt.metaKey)
+            if (isStep && canStep()) return wheelStep(e.evt.deltaY)
+            if (e.evt.deltaY === 0) return
             const p = stageRef.current?.getPointerPosition()
             scene.zoom(e.evt.deltaY < 0 ? 1 : -1, p ?? undefined)
           }}

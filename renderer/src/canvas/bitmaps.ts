@@ -92,10 +92,21 @@ function scratchFor(cols: number, rows: number): NonNullable<typeof scratch> | n
 }
 
 /**
- * Small attention thumbnail: a per-patch vector drawn over the model-input preview. Shown as magnitude
- * (hidden attention can be negative) scaled to the largest magnitude *outside* `selfIndex`: a token's
- * attention to itself usually dwarfs the rest, and the pinned patch is outlined anyway. One pixel per patch
- * on a scratch canvas, then one scaled draw: three canvas calls per thumbnail instead of one per patch.
+ * The one scale of all thumbnails: the largest magnitude over every vector, leaving out `selfIndex` (a token's
+ * attention to itself usually dwarfs the rest, and the pinned patch is outlined anyway).
+ */
+export function sharedThumbnailMax(vectors: Iterable<ArrayLike<number>>, selfIndex: number): number {
+  let max = 0
+  for (const v of vectors) for (let i = 0; i < v.length; i++) if (i !== selfIndex && Number.isFinite(v[i]!)) max = Math.max(max, Math.abs(v[i]!))
+  return max
+}
+
+/**
+ * Small attention thumbnail: a per-patch vector drawn over the model-input preview, as magnitude (hidden
+ * attention can be negative) on the scale `max` shared by every thumbnail of the drill-down (issue 15: 48
+ * self-scaled thumbnails could not be compared; see {@link sharedThumbnailMax}); the patch `selfIndex` is
+ * outlined. Values above `max` (the patch's own attention) are drawn at the top colour. One pixel per patch on a
+ * scratch canvas, then one scaled draw: three canvas calls per thumbnail instead of one per patch.
  */
 export function drawThumbnail(
   ctx: CanvasRenderingContext2D,
@@ -105,6 +116,7 @@ export function drawThumbnail(
   gridCols: number,
   lut: Uint8Array,
   selfIndex: number,
+  max: number,
 ): void {
   const { width, height } = ctx.canvas
   const sc = scratchFor(gridCols, gridRows)
@@ -115,11 +127,8 @@ export function drawThumbnail(
     ctx.globalAlpha = 1
   }
   if (sc === null) return
-  let max = 0
-  for (let i = 0; i < values.length; i++) if (i !== selfIndex && Number.isFinite(values[i]!)) max = Math.max(max, Math.abs(values[i]!))
   const px = sc.data.data
   for (let p = 0; p < gridRows * gridCols; p++) {
-    // Per-thumbnail scale: each layer's attention has its own magnitude; the panel caption says so.
     const a = Math.abs(values[p]!)
     const v = max > 0 && Number.isFinite(a) ? Math.min(1, a / max) : 0
     const k = Math.round(v * 255) * 3

@@ -58,7 +58,9 @@ export class KonvaSync {
       n.image.visible(img !== null)
       n.imageLayer.batchDraw()
     }
+    // A stale result (the image changed under it) is never drawn: activeFrame() is null until it is current.
     const pane = s.panes[this.paneIndex] ?? null
+    this.markState(s, pane !== null && frame !== null, img)
     const heatKey = pane === null || frame === null
       ? 'none'
       : `${pane.key}|${s.style.colormap}|${s.style.threshold01}|${s.style.contour}|${s.style.opacity01}|${frame.crop.x},${frame.crop.y},${frame.crop.width},${frame.crop.height}`
@@ -81,6 +83,19 @@ export class KonvaSync {
       if (pane !== null) this.onHeatmapDrawn()
     }
     this.syncInteraction(s, frame)
+  }
+
+  /**
+   * Keys on the heat canvas for tests and the bench: which image is shown, which result, whether it is drawn,
+   * and where the picture sits in the pane (viewport and picture size: fit checks).
+   */
+  private markState(s: SceneState, isHeatVisible: boolean, img: SceneState['image']): void {
+    const el = this.nodes.heatLayer.getNativeCanvasElement()
+    el.setAttribute('data-viewport', `${s.viewport.scale},${s.viewport.x},${s.viewport.y}`)
+    el.setAttribute('data-picture-size', img === null ? '' : `${img.width}x${img.height}`)
+    el.setAttribute('data-image-key', s.imageKey)
+    el.setAttribute('data-result-key', s.resultKey)
+    el.setAttribute('data-heat-visible', String(isHeatVisible))
   }
 
   private syncInteraction(s: SceneState, frame: ReturnType<OverlayScene['activeFrame']>): void {

@@ -63,10 +63,19 @@ export interface SceneState {
   readonly style: OverlayStyle
   readonly viewMode: ViewMode
   readonly viewport: Viewport
+  /**
+   * The viewport is the fit of the image, not one the user zoomed or panned to: a resize of the pane (the
+   * colour bar arriving, side by side, the window) then fits again (issue 15: "resizing does not re-fit").
+   */
+  readonly isFitted: boolean
   readonly containerWidth: number
   readonly containerHeight: number
   readonly hover: PatchCell | null
   readonly pinned: PatchCell | null
+  /** Main's model-input key of the shown image (frame, slice, model input); '' before any image. */
+  readonly imageKey: string
+  /** The model-input key the result (preview, frame, panes) was computed for. */
+  readonly resultKey: string
 }
 
 export const DEFAULT_STYLE: OverlayStyle = { colormap: DEFAULT_COLORMAP, opacity01: 0.6, threshold01: 0, contour: false }
@@ -84,10 +93,13 @@ export class OverlayScene {
     style: DEFAULT_STYLE,
     viewMode: 'image',
     viewport: IDENTITY_VIEWPORT,
+    isFitted: true,
     containerWidth: 0,
     containerHeight: 0,
     hover: null,
     pinned: null,
+    imageKey: '',
+    resultKey: '',
   }
   private readonly listeners = new Set<() => void>()
 
@@ -105,31 +117,50 @@ export class OverlayScene {
     for (const l of [...this.listeners]) l()
   }
 
-  /** The picture under the overlay: the loaded image, or the model input in "what the model saw" mode. */
-  activeImage(): Rgb8Dto | null {
-    return this.s.viewMode === 'model' && this.s.preview !== null ? this.s.preview : this.s.image
+  /**
+   * Whether the result belongs to the shown image (issue 15: "the old heat map stays over a new slice until
+   * the run ends"). A frame or slice change makes it stale at once: map, model view, patch grid and pin
+   * geometry are hidden until the result for the new image arrives (or comes from the cache).
+   */
+  isResultCurrent(): boolean {
+    return this.s.imageKey !== '' && this.s.resultKey === this.s.imageKey
   }
 
-  /** Where the model input sits on the active image. */
+  /** The picture under the overlay: the loaded image, or the model input in "what the model saw" mode. */
+  activeImage(): Rgb8Dto | null {
+    return this.s.viewMode === 'model' && this.s.preview !== null && this.isResultCurrent() ? this.s.preview : this.s.image
+  }
+
+  /** Where the model input sits on the active image; null while the result is stale (nothing to place). */
   activeFrame(): ModelFrame | null {
     const f = this.s.imageFrame
-    if (f === null) return null
+    if (f === null || !this.isResultCurrent()) return null
     return this.s.viewMode === 'model' && this.s.preview !== null ? identityFrame(f.modelWidth, f.modelHeight) : f
   }
 
   /** A new image: the old overlay no longer applies, so panes, hover and pin are cleared. */
-  setImage(image: Rgb8Dto): void {
-    this.update({ image, preview: null, imageFrame: null, grid: null, panes: [null], hover: null, pinned: null, viewMode: 'image' })
+  setImage(image: Rgb8Dto, imageKey: string): void {
+    this.update({
+      image, imageKey, resultKey: '', preview: null, imageFrame: null, grid: null, panes: [null], hover: null, pinned: null, viewMode: 'image',
+    })
     this.fit()
   }
 
-  /** Same image, new display rendition (window/invert): keeps overlay, pin and viewport. */
-  replaceImagePixels(image: Rgb8Dto): void {
-    this.update({ image })
+  /**
+   * A new rendition of the same file. A window or invert change keeps the key, so overlay, pin and viewport
+   * stay; a frame or slice changes the key, so the overlay goes stale at once. A new size (another slice
+   * axis) also drops hover and pin and fits the new geometry.
+   */
+  replaceImagePixels(image: Rgb8Dto, imageKey: string): void {
+    const old = this.s.image
+    const resized = old === null || old.width !== image.width || old.height !== image.height
+    this.update(resized ? { image, imageKey, hover: null, pinned: null } : { image, imageKey })
+    if (resized) this.fit()
   }
 
-  setResult(preview: Rgb8Dto, frame: ModelFrame, grid: PatchGrid): void {
-    this.update({ preview, imageFrame: frame, grid })
+  /** The result for model input `resultKey`: shown only while that is the shown image's key. */
+  setResult(preview: Rgb8Dto, frame: ModelFrame, grid: PatchGrid, resultKey: string): void {
+    this.update({ preview, imageFrame: frame, grid, resultKey })
   }
 
   setPanes(panes: readonly (PaneData | null)[]): void {
@@ -148,25 +179,25 @@ export class OverlayScene {
 
   setContainerSize(width: number, height: number): void {
     if (width === this.s.containerWidth && height === this.s.containerHeight) return
-    const first = this.s.containerWidth === 0
     this.update({ containerWidth: width, containerHeight: height })
-    if (first) this.fit()
+    // The first size, or a fitted image in a pane that changed size: fit again. A zoom or pan of the user's stays.
+    if (this.s.isFitted) this.fit()
   }
 
   setViewport(viewport: Viewport): void {
-    this.update({ viewport })
+    this.update({ viewport, isFitted: false })
   }
 
   fit(): void {
     const img = this.activeImage()
     if (img === null) return
-    this.update({ viewport: fitViewport(this.s.containerWidth, this.s.containerHeight, img.width, img.height) })
+    this.update({ viewport: fitViewport(this.s.containerWidth, this.s.containerHeight, img.width, img.height), isFitted: true })
   }
 
   /** Zoom around `anchor` (screen px); the centre of the pane when omitted (keyboard and menu). */
   zoom(direction: 1 | -1, anchor?: Point): void {
     const a = anchor ?? { x: this.s.containerWidth / 2, y: this.s.containerHeight / 2 }
-    this.update({ viewport: zoomAt(this.s.viewport, direction > 0 ? ZOOM_STEP : 1 / ZOOM_STEP, a) })
+    this.update({ viewport: zoomAt(this.s.viewport, direction > 0 ? ZOOM_STEP : 1 / ZOOM_STEP, a), isFitted: false })
   }
 
   setHover(hover: PatchCell | null): void {

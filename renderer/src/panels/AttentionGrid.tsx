@@ -1,8 +1,9 @@
-import { useLayoutEffect, useRef } from 'react'
+import { useLayoutEffect, useMemo, useRef } from 'react'
 import type { DrilldownResultDto } from '../../../preload/contract'
-import { colormapLut, type ColormapId } from '@core/ui/colormaps'
+import { colormapLut, cssGradient, type ColormapId } from '@core/ui/colormaps'
+import { formatValue } from '@core/ui/heatmap-image'
 import { dropCls, makeLayout } from '@core/layout'
-import { drawThumbnail, rgbCanvas } from '../canvas/bitmaps'
+import { drawThumbnail, rgbCanvas, sharedThumbnailMax } from '../canvas/bitmaps'
 import { scene } from '../state/session'
 import { reportDrillDrawn } from '../state/metrics'
 
@@ -28,6 +29,12 @@ interface Props {
 export function AttentionGrid({ result, gridRows, gridCols, colormap, requestedAt, respondedAt }: Props) {
   const tableRef = useRef<HTMLTableElement>(null)
   const layers = result.rows.length
+  // One scale for every thumbnail, so layers and directions can be compared by colour.
+  const max = useMemo(() => {
+    const layout = makeLayout(gridRows, gridCols)
+    const vectors = [...result.rows, ...result.cols].flat().filter((v) => v.length === layout.tokens).map((v) => dropCls(layout, v))
+    return sharedThumbnailMax(vectors, result.patch)
+  }, [result, gridRows, gridCols])
   useLayoutEffect(() => {
     const table = tableRef.current
     if (table === null) return
@@ -42,15 +49,20 @@ export function AttentionGrid({ result, gridRows, gridCols, colormap, requestedA
       const vec = source[layer]?.[dir]
       const ctx = canvas.getContext('2d')
       if (vec === undefined || ctx === null || vec.length !== layout.tokens) continue
-      drawThumbnail(ctx, previewCanvas, dropCls(layout, vec), gridRows, gridCols, lut, result.patch)
+      drawThumbnail(ctx, previewCanvas, dropCls(layout, vec), gridRows, gridCols, lut, result.patch, max)
     }
     reportDrillDrawn(requestedAt, respondedAt)
-  }, [result, gridRows, gridCols, colormap, requestedAt, respondedAt])
+  }, [result, gridRows, gridCols, colormap, requestedAt, respondedAt, max])
   return (
+    <>
+    <figure className="thumb-scale" data-testid="thumb-scale" data-max={max} aria-label={`Thumbnail colour scale, one for all: 0 to ${formatValue(max)}`}>
+      <div className="thumb-scale-ramp" style={{ backgroundImage: cssGradient(colormap).replace('to top', 'to right') }} />
+      <figcaption><span>0</span><span>|attention|, one scale for all thumbnails</span><span>{formatValue(max)}</span></figcaption>
+    </figure>
     <table className="attention-grid" ref={tableRef} data-testid="attention-grid" data-layers={layers}>
       <caption>
-        Hidden attention of the pinned patch (yellow outline) per layer and scan direction, as magnitude. Each
-        thumbnail is scaled to its own largest value, leaving out the patch's attention to itself.
+        Hidden attention of the pinned patch (yellow outline) per layer and scan direction, as magnitude, all
+        thumbnails on the scale above (its top is the largest value outside the patch's attention to itself).
       </caption>
       <thead>
         <tr>
@@ -82,5 +94,6 @@ export function AttentionGrid({ result, gridRows, gridCols, colormap, requestedA
         ))}
       </tbody>
     </table>
+    </>
   )
 }

@@ -4,10 +4,14 @@ import { useScene } from '../canvas/use-scene'
 import { clearPin } from '../state/drill-actions'
 import { useSession } from '../state/hooks'
 import { AttentionGrid } from './AttentionGrid'
+import { DrillSummary } from './DrillSummary'
 import { ProfileChart } from './ProfileChart'
 import { ScanOrderStrip } from './ScanOrderStrip'
 
-/** Everything about the pinned patch: attention per layer and direction, scan order, contribution profile. */
+/**
+ * Everything about the pinned patch, for a reader first: a summary in words, the attention per layer and
+ * direction on one scale, the contribution profile; the scan order (model internals) last, for analysts.
+ */
 export function DrillDownPanel() {
   const drill = useSession((s) => s.drill)
   const model = useSession((s) => s.model)
@@ -50,7 +54,12 @@ export function DrillDownPanel() {
       {drill.status === 'loading' && result === null && <p className="hint">Loading…</p>}
       {result !== null && (
         <>
-          <h3>Scan order</h3>
+          <DrillSummary result={result} gridRows={model.grid[0]} gridCols={model.grid[1]} />
+          <h3>Attention per layer</h3>
+          <AttentionGrid result={result} gridRows={model.grid[0]} gridCols={model.grid[1]} colormap={colormap} requestedAt={drill.requestedAt} respondedAt={drill.respondedAt} />
+          <h3>Contribution across layers</h3>
+          <ProfileChart profile={result.profile} layers={layers} labels={labels} />
+          <h3>Scan order (for analysts)</h3>
           <label htmlFor="strip-layer">Colour by layer</label>
           <select id="strip-layer" value={layer} onChange={(e) => setStripLayer(Number(e.target.value))}>
             {result.rows.map((_, i) => (
@@ -58,10 +67,6 @@ export function DrillDownPanel() {
             ))}
           </select>
           <ScanOrderStrip result={result} layer={layer} tokens={model.tokens} clsIndex={model.clsIndex} colormap={colormap} />
-          <h3>Contribution across layers</h3>
-          <ProfileChart profile={result.profile} layers={layers} labels={labels} />
-          <h3>Attention per layer</h3>
-          <AttentionGrid result={result} gridRows={model.grid[0]} gridCols={model.grid[1]} colormap={colormap} requestedAt={drill.requestedAt} respondedAt={drill.respondedAt} />
         </>
       )}
     </section>

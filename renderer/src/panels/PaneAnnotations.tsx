@@ -1,6 +1,33 @@
 import { scaleBar } from '@core/ui/scan-view'
 import { useScene } from '../canvas/use-scene'
 import { useSession } from '../state/hooks'
+import { navIndexOf } from '../state/frame-nav'
+import type { ImageMeta } from '../state/session'
+
+/**
+ * The viewer's corner text (as OHIF and Weasis show it): window / level of a grey scan, frame and slice
+ * with their counts, and the zoom (100 % = one image pixel per screen pixel). "→ n" while the steps are
+ * ahead of the screen; "map for another frame: hidden" while the shown image has no result yet.
+ */
+function cornerLines(s: {
+  readonly image: ImageMeta
+  readonly navIndex: number | null
+  readonly scale: number
+  readonly isStale: boolean
+}): string[] {
+  const { image } = s
+  const lines: string[] = []
+  const ahead = (shown: number): string => (s.navIndex !== null && s.navIndex !== shown ? ` → ${s.navIndex + 1}` : '')
+  if (image.isGray) lines.push(`W ${Math.round(image.window.width)} L ${Math.round(image.window.center)}${image.invert ? ' (inverted)' : ''}`)
+  if (image.slice !== null) lines.push(`Slice ${image.slice.index + 1}/${image.slice.count}${ahead(image.slice.index)}`)
+  if (image.frame.count > 1) {
+    const name = image.slice !== null ? 'Volume' : 'Frame'
+    lines.push(`${name} ${image.frame.index + 1}/${image.frame.count}${image.slice === null ? ahead(image.frame.index) : ''}`)
+  }
+  lines.push(`Zoom ${Math.round(s.scale * 100)} %`)
+  if (s.isStale) lines.push('Heat map: computing for this image')
+  return lines
+}
 
 /**
  * Drawn over a pane, outside Konva (text and a line; they change only with zoom): the millimetre scale bar
@@ -15,18 +42,26 @@ export function PaneAnnotations() {
   const isModelView = useScene((s) => s.viewMode === 'model' && s.preview !== null)
   // In "what the model saw" one shown pixel covers crop.width / modelWidth image pixels.
   const imagePxPerShownPx = useScene((s) => (s.imageFrame === null ? 1 : s.imageFrame.crop.width / s.imageFrame.modelWidth))
-  if (!hasImage) return null
+  const image = useSession((s) => s.image)
+  const navIndex = useSession((s) => (s.image === null ? null : navIndexOf(s.image, s.navTarget)))
+  const hasResult = useScene((s) => s.resultKey !== '')
+  const isStale = useScene((s) => s.resultKey !== '' && s.resultKey !== s.imageKey)
+  if (!hasImage || image === null) return null
+  const corner = cornerLines({ image, navIndex, scale, isStale: hasResult && isStale })
   const mmPerShownPx = spacing === null ? 0 : spacing.column * (isModelView ? imagePxPerShownPx : 1)
   const bar = spacing === null ? null : scaleBar(mmPerShownPx / scale)
   const edges = orientation !== null && orientation.source !== 'none' && !isModelView ? orientation.edges : null
   return (
-    <div className="pane-annotations" aria-hidden={bar === null && edges === null}>
+    <div className="pane-annotations">
       {bar !== null && (
         <div className="scale-bar" data-testid="scale-bar" data-mm={bar.mm} role="img" aria-label={`Scale bar: ${bar.label} (${spacing?.source})`}>
           <div className="scale-bar-line" style={{ width: `${bar.px}px` }} />
           <span>{bar.label}</span>
         </div>
       )}
+      <div className="corner-text" data-testid="corner-text" data-frame={image.frame.index + 1} data-slice={image.slice === null ? '' : image.slice.index + 1}>
+        {corner.map((l) => <div key={l}>{l}</div>)}
+      </div>
       {edges !== null && (
         <>
           <span className="orient orient-left" data-testid="orient-left">{edges.left}</span>

@@ -9,7 +9,14 @@ interface Props {
 const W = 280
 const H = 110
 const PAD = 18
-const COLORS = ['#7ad3ff', '#ffb454', '#c792ea', '#8bd49c', '#f07178', '#e6db74']
+// Ten hues that stay apart on the dark panel; past ten a dash pattern keeps every series distinct (issue 15:
+// two series shared a colour once the corrected rows joined the six methods).
+const COLORS = ['#7ad3ff', '#ffb454', '#c792ea', '#8bd49c', '#f07178', '#e6db74', '#ff8fd0', '#4fd1c5', '#b0b8c8', '#ff7f3f']
+
+/** Stroke of series `k`: its own colour, dashed from the eleventh series on. */
+function seriesStyle(k: number): { readonly stroke: string; readonly dash: string | undefined } {
+  return { stroke: COLORS[k % COLORS.length]!, dash: k >= COLORS.length ? '4 3' : undefined }
+}
 
 /**
  * The pinned patch's contribution across layers, one line per method. Each line is scaled to its own largest
@@ -38,28 +45,32 @@ export function ProfileChart({ profile, layers, labels }: Props) {
           return segments
             .filter((seg) => seg.length > 0)
             .map((seg, j) => (
-              <polyline key={`${id}-${j}`} points={seg.join(' ')} fill="none" stroke={COLORS[k % COLORS.length]} strokeWidth={1.5} />
+              <polyline key={`${id}-${j}`} points={seg.join(' ')} fill="none" stroke={seriesStyle(k).stroke} strokeDasharray={seriesStyle(k).dash} strokeWidth={1.5} />
             ))
         })}
       </svg>
       <figcaption>
         {entries.map(([id], k) => (
           <span key={id} className="legend">
-            <svg width="10" height="10" aria-hidden="true"><rect width="10" height="10" fill={COLORS[k % COLORS.length]} /></svg> {labels[id] ?? id}
+            <svg width="14" height="10" aria-hidden="true"><line x1="0" y1="5" x2="14" y2="5" stroke={seriesStyle(k).stroke} strokeDasharray={seriesStyle(k).dash} strokeWidth={3} /></svg> {labels[id] ?? id}
           </span>
         ))}
       </figcaption>
-      <table className="visually-hidden">
-        <caption>Contribution of the pinned patch per layer</caption>
-        <tbody>
-          {entries.map(([id, v]) => (
-            <tr key={id}>
-              <th scope="row">{labels[id] ?? id}</th>
-              <td>{Array.from(v, (a, i) => `layer ${i}: ${Number.isFinite(a) ? formatValue(a) : 'not used'}`).join('; ')}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      {/* The wrapper is what hides: a table lays out at its content's width whatever its own width says, which
+          made the page 4,000 px wide (issue 15: "pinning a patch makes the page 2,782 px wide"). */}
+      <div className="visually-hidden">
+        <table>
+          <caption>Contribution of the pinned patch per layer</caption>
+          <tbody>
+            {entries.map(([id, v]) => (
+              <tr key={id}>
+                <th scope="row">{labels[id] ?? id}</th>
+                <td>{Array.from(v, (a, i) => `layer ${i}: ${Number.isFinite(a) ? formatValue(a) : 'not used'}`).join('; ')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </figure>
   )
 }

@@ -1,5 +1,6 @@
 import type { InputMappingDto, ModelInputSourceDto } from '../../../preload/contract'
 import { planeName } from '@core/ui/scan-view'
+import { goTo, navIndexOf, setCine } from '../state/frame-nav'
 import { useSession } from '../state/hooks'
 import { renderImage } from '../state/image-actions'
 
@@ -17,18 +18,45 @@ function modelInputNote(source: ModelInputSourceDto, m: InputMappingDto): string
   return `You asked the model to see the window ${window}; choose it again to send a newer window.`
 }
 
+/** The index the steps are heading to (ahead of the screen while renditions arrive), else the shown one. */
+function useNavIndex(shown: number): number {
+  return useSession((s) => (s.image === null ? null : navIndexOf(s.image, s.navTarget))) ?? shown
+}
+
 /**
- * Display controls for grey scans (DICOM, NIfTI): window preset (or right-drag on the image), invert, frame,
- * NIfTI slice axis and index with the orientation, and what the model is given. Hidden for photos.
+ * Frames of any multi-frame file (colour cines included) or slices of a volume: slider, cine play; Page
+ * Up / Down, Home / End and the wheel (frame-nav) move the same index.
+ */
+function StepControls({ kind, index, count }: { readonly kind: 'Frame' | 'Volume' | 'Slice'; readonly index: number; readonly count: number }) {
+  const playing = useSession((s) => s.cinePlaying)
+  const target = useNavIndex(index)
+  const id = kind.toLowerCase()
+  return (
+    <>
+      <label htmlFor={id} data-testid={`${id}-label`}>{kind} {target + 1} of {count}</label>
+      <div className="step-row">
+        <input id={id} data-testid={id} type="range" min={0} max={count - 1} value={target} onChange={(e) => goTo(Number(e.target.value))} />
+        <button type="button" data-testid="cine-play" aria-pressed={playing} onClick={() => setCine(!playing)} title="Play through the frames (the model runs when it stops)">
+          {playing ? 'Stop' : 'Play'}
+        </button>
+      </div>
+    </>
+  )
+}
+
+/**
+ * Display controls for scans: window preset (or right-drag on the image), invert and model input for grey
+ * images; frames of any multi-frame file and NIfTI slice axis and index with the orientation. Hidden for
+ * single-frame photos.
  */
 export function ScanControls() {
   const image = useSession((s) => s.image)
-  if (image === null || (!image.isGray && image.slice === null)) return null
+  if (image === null || (!image.isGray && image.slice === null && image.frame.count < 2)) return null
   const slice = image.slice
   const axcodes = image.orientation?.axcodes
   return (
     <fieldset className="field scan-controls">
-      <legend>Display ({image.modality})</legend>
+      <legend>Display ({image.modality}{image.isGray ? '' : ', colour'})</legend>
       {image.isGray && image.presets.length > 0 && (
         <>
           <label htmlFor="window-preset">Window (or right-drag on the image)</label>
@@ -40,14 +68,17 @@ export function ScanControls() {
           </select>
         </>
       )}
-      <label className="inline">
-        <input type="checkbox" data-testid="invert" checked={image.invert} onChange={(e) => void renderImage({ invert: e.target.checked })} />
-        Invert
-      </label>
-      {image.frame.count > 1 && (
+      {image.isGray && (
+        <label className="inline">
+          <input type="checkbox" data-testid="invert" checked={image.invert} onChange={(e) => void renderImage({ invert: e.target.checked })} />
+          Invert
+        </label>
+      )}
+      {image.frame.count > 1 && slice === null && <StepControls kind="Frame" index={image.frame.index} count={image.frame.count} />}
+      {image.frame.count > 1 && slice !== null && (
         <>
-          <label htmlFor="frame">{image.kind === 'nifti' ? 'Volume' : 'Frame'} {image.frame.index + 1} of {image.frame.count}</label>
-          <input id="frame" type="range" min={0} max={image.frame.count - 1} value={image.frame.index} onChange={(e) => void renderImage({ frame: Number(e.target.value) })} />
+          <label htmlFor="volume">Volume {image.frame.index + 1} of {image.frame.count}</label>
+          <input id="volume" type="range" min={0} max={image.frame.count - 1} value={image.frame.index} onChange={(e) => void renderImage({ frame: Number(e.target.value) })} />
         </>
       )}
       {slice !== null && (
@@ -60,8 +91,7 @@ export function ScanControls() {
               </option>
             ))}
           </select>
-          <label htmlFor="slice">Slice {slice.index + 1} of {slice.count}</label>
-          <input id="slice" data-testid="slice" type="range" min={0} max={Math.max(0, slice.count - 1)} value={slice.index} onChange={(e) => void renderImage({ slice: Number(e.target.value) })} />
+          {slice.count > 1 && <StepControls kind="Slice" index={slice.index} count={slice.count} />}
         </>
       )}
       {image.orientation !== null && (

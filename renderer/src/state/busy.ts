@@ -44,6 +44,17 @@ export function applyProgress(p: ProgressDto): void {
   session.set({ busy: { ...b, stage: p.stage, fraction: Math.max(0, Math.min(1, p.fraction)) } })
 }
 
+/**
+ * The user moved on (another frame or slice): a model run in flight is cancelled quietly (no "cancelled"
+ * notice; the new image will be explained when the steps stop). Loading an image is never superseded here.
+ */
+export function supersedeRun(): void {
+  const b = session.get().busy
+  if (b?.kind !== 'explain') return
+  session.set({ busy: null })
+  void getApi().cancelExplain({ requestId: b.requestId })
+}
+
 /** Cancel button and Esc while busy: stops the run in main and keeps whatever was on screen. */
 export async function cancelBusy(): Promise<void> {
   const b = session.get().busy

@@ -4,38 +4,18 @@
  * unless that result is already cached.
  */
 import type { ExplainResultDto, MethodResultDto, ModelInfoDto } from '../../../preload/contract'
-import { messages } from '@core/errors'
 import type { ModelFrame } from '@core/ui/coords'
-import { defaultMethodId } from '@core/ui/default-method'
 import { valueRange } from '@core/ui/heatmap-image'
 import { relevanceRanks } from '@core/ui/summary'
 import { isNearlyFlat, sharedScale } from '@core/trust/scale'
 import { getApi } from '../api'
 import type { PaneData } from '../canvas/overlay-scene'
-import { applyProgress, beginBusy, endBusy, isCurrent, showError } from './busy'
+import { beginBusy, endBusy, isCurrent, showError } from './busy'
 import { refreshDrill } from './drill-actions'
 import { markResultArrived } from './metrics'
 import { resultKey, resultsCache } from './results-cache'
 import { scene, session, type CompareState, type SessionState } from './session'
 import { refreshFaithfulness } from './trust-actions'
-import { handleCommand } from './view-actions'
-
-export async function initApp(): Promise<void> {
-  const api = getApi()
-  api.onProgress(applyProgress)
-  api.onCommand(handleCommand)
-  const info = await api.getAppInfo()
-  if (!info.ok) return showError('startup', 'Mamba Lens could not start.', info.error)
-  const model = info.value.models.find((m) => m.isDefault) ?? info.value.models[0] ?? null
-  if (model === null) {
-    return showError('startup', 'No model is installed.', { code: 'model/not-found', message: messages['model/not-found'] })
-  }
-  const methods = await api.listMethods({ modelId: model.id })
-  if (!methods.ok) return showError('startup', 'The explanation methods could not be listed.', methods.error)
-  // The evaluated best method of this model (card `defaultMethod`, written by `mamba-lens eval`).
-  const methodId = defaultMethodId(model.card, methods.value)
-  session.set({ appInfo: info.value, model, methods: methods.value, methodId })
-}
 
 export function classLabel(model: ModelInfoDto | null, index: number): string {
   return model?.classes[index] ?? `class ${index}`
@@ -127,6 +107,8 @@ let refreshSeq = 0
 /** Brings the overlay in line with the current choices, running the model only for what is not cached. */
 export async function refresh(): Promise<void> {
   const mySeq = ++refreshSeq
+  // The model input this refresh is for; the scene shows the result only while that image is on screen.
+  const inputKey = session.get().image?.modelInput.key ?? ''
   const main = await ensureResult(session.get().targetClass)
   if (main === null || mySeq !== refreshSeq) return
   const { compare } = session.get()
@@ -143,6 +125,7 @@ export async function refresh(): Promise<void> {
     { width: main.transform.modelWidth, height: main.transform.modelHeight, data: main.modelInputPreview },
     frameFrom(main),
     { gridRows: model.grid[0], gridCols: model.grid[1] },
+    inputKey,
   )
   scene.setPanes(
     compare.enabled

@@ -16,7 +16,7 @@ function applyImage(info: ImageInfoDto): void {
   resultsCache.clear()
   forgetShownChoices()
   clearPin()
-  scene.setImage(display)
+  scene.setImage(display, meta.modelInput.key)
   // A new image starts from its own top class; the method and view settings are kept.
   session.set((s) => ({
     image: meta,
@@ -87,7 +87,7 @@ export async function showRendition(patch: Omit<ImageRenderRequest, 'imageId'>):
     return false
   }
   const { display, ...meta } = r.value
-  scene.replaceImagePixels(display)
+  scene.replaceImagePixels(display, meta.modelInput.key)
   session.set({ image: meta })
   return true
 }

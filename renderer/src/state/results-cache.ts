@@ -4,7 +4,11 @@
  */
 import type { ExplainResultDto } from '../../../preload/contract'
 
-const MAX_RESULTS = 8
+/**
+ * Room for every frame of a cine (30 in the test data) or the slices a reader steps through, times two
+ * classes: one result is under 1 MB (a model-size heatmap per method and the model-input preview).
+ */
+const MAX_RESULTS = 64
 
 /**
  * `inputKey` is main's key of the model input (ImageInfoDto.modelInput.key): a new window changes it when the

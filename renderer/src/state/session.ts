@@ -124,7 +124,15 @@ export interface SessionState {
   /** Click → drill-down drawn, and the page's part of it. */
   readonly drillUpdateMs: number | null
   readonly drillRenderMs: number | null
+  /** The frame or slice (0-based) the user stepped to last, ahead of the screen while renditions arrive. */
+  readonly navTarget: { readonly imageId: string; readonly axis: string; readonly index: number } | null
+  readonly cinePlaying: boolean
+  /** What the mouse wheel does over the image (Ctrl/Cmd + wheel does the other): stated in the View controls. */
+  readonly wheelAction: WheelAction
 }
+
+/** The wheel steps through frames and slices (as OHIF and Weasis do), or zooms. */
+export type WheelAction = 'step' | 'zoom'
 
 export const IDLE_DRILL: DrillState = { status: 'idle', cell: null, result: null, error: null, requestedAt: 0, respondedAt: 0 }
 
@@ -149,6 +157,9 @@ export const INITIAL_SESSION: SessionState = {
   overlayRenderMs: null,
   drillUpdateMs: null,
   drillRenderMs: null,
+  navTarget: null,
+  cinePlaying: false,
+  wheelAction: 'step',
 }
 
 export const session = new Store<SessionState>(INITIAL_SESSION)

@@ -1,9 +1,12 @@
 /**
  * Keys that work wherever focus is (except while typing in a field): Esc clears the pinned patch,
- * Ctrl/Cmd+O opens an image in browser mode (in Electron the menu accelerator gets there first).
+ * Ctrl/Cmd+O opens an image in browser mode (in Electron the menu accelerator gets there first), Page Up /
+ * Page Down step through frames or slices and Home / End jump to the first / last (held keys repeat; every
+ * repeat counts, and only the last target is rendered and explained).
  */
 import { useEffect } from 'react'
 import { clearPin } from './drill-actions'
+import { navKey } from './frame-nav'
 import { openDialog } from './image-actions'
 import { scene } from './session'
 
@@ -15,6 +18,7 @@ export function useGlobalKeys(): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
       if (e.key === 'Escape' && scene.get().pinned !== null && !isTyping(e.target)) clearPin()
+      if (!isTyping(e.target) && !e.ctrlKey && !e.metaKey && !e.altKey && navKey(e.key)) e.preventDefault()
       if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'o') {
         e.preventDefault()
         void openDialog()

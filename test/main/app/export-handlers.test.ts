@@ -84,7 +84,7 @@ describe('export:figure', () => {
     const other = await app.call<ExplainResultDto>('explain:run', { requestId: 'r2', imageId: image.imageId, options: { targetClass: 2 } })
     if (!other.ok) throw new Error(other.error.code)
     const methods = await app.call<ExportReportDto>('export:figure', exportReq([{ runId: run.runId, methodId: 'mamba-attribution' }, { runId: run.runId, methodId: 'mamba-rollout' }], { formats: ['pdf'] }))
-    expect(methods.ok && [methods.value.figures, methods.value.files.map((f) => f.name)]).toEqual([1, [expect.stringMatching(/mamba-attribution_mamba-rollout\.pdf$/)]])
+    expect(methods.ok && [methods.value.figures, methods.value.files.map((f) => f.name)]).toEqual([1, [expect.stringMatching(/mamba-attribution_mamba-rollout-class\d+[\w-]*\.pdf$/)]])
     const classes = await app.call<ExportReportDto>('export:figure', exportReq([{ runId: run.runId, methodId: 'mamba-attribution' }, { runId: other.value.runId, methodId: 'mamba-attribution' }], { formats: ['svg'] }))
     expect(classes.ok && classes.value.figures).toBe(2)
     expect(classes.ok && classes.value.files).toHaveLength(2)

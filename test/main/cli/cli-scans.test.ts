@@ -102,9 +102,16 @@ describe('mamba-lens explain --format', () => {
     const out = join(tempDir(), 'out')
     const r = await cli(['explain', paths.ct, '--method', 'raw-attention,uia', '--format', 'png,svg,pdf,dicom', '--scale', '1', '--sidecar', '--out', out, '--json'])
     expect(r.code).toBe(0)
-    const figure = (m: string, ext: string): string => `ml-${ctSha}-${m}${ext}`
+    const names = readdirSync(out).sort()
+    // Method and explained class are in every figure's name: ml-<sha>-<method>-class<index>[-<label>].<ext>
+    const figure = (m: string, ext: string): string => {
+      const pattern = new RegExp(`^ml-${ctSha}-${m}-class\\d+(-[A-Za-z0-9_-]+)?${ext.replaceAll('.', '\\.')}$`)
+      const f = names.find((n) => pattern.test(n))
+      if (f === undefined) throw new Error(`no ${m}${ext} figure in ${names.join(', ')}`)
+      return f
+    }
     const expected = ['raw-attention', 'uia'].flatMap((m) => ['.png', '.svg', '.pdf', '.dcm', '.provenance.json'].map((e) => figure(m, e)))
-    expect(readdirSync(out).sort()).toEqual([...expected, `ml-${ctSha}.json`].sort())
+    expect(names).toEqual([...expected, `ml-${ctSha}.json`].sort())
     const prov = parseProvenance(pngItxt(new Uint8Array(readFileSync(join(out, figure('uia', '.png'))))).get(PNG_PROVENANCE_KEY) ?? '')
     expect(prov.methods.map((m) => m.id)).toEqual(['uia'])
     expect(prov.input).toMatchObject({ kind: 'dicom', mapping: { source: 'display', windowCenter: 40, windowWidth: 400 } })
@@ -124,7 +131,7 @@ describe('mamba-lens explain --format', () => {
     const written = readdirSync(out)
     expect(written).toHaveLength(2)
     expect(written).toContain('photo.json')
-    expect(written.some((f) => /^ml-[0-9a-f]{12}-raw-attention\.png$/.test(f) && !f.startsWith(`ml-${ctSha}`))).toBe(true)
+    expect(written.some((f) => /^ml-[0-9a-f]{12}-raw-attention-class\d+[\w-]*\.png$/.test(f) && !f.startsWith(`ml-${ctSha}`))).toBe(true)
     const burned = await cli(['explain', paths.burned, '--method', 'raw-attention', '--format', 'png', '--out', join(tempDir(), 'b')])
     expect(burned.code).toBe(3)
     expect(burned.err).toContain('[export/burned-in-annotation]')
@@ -137,7 +144,8 @@ describe('mamba-lens explain --format', () => {
     expect(noSalt.err).toContain('[export/invalid-request]')
     const salted = join(tempDir(), 'l')
     expect((await cli(['explain', paths.ct, '--method', 'raw-attention', '--format', 'dicom', '--linkage-id', '--linkage-salt', 'site-secret-1', '--out', salted])).code).toBe(0)
-    expect(readFileSync(join(salted, `ml-${ctSha}-raw-attention.dcm`)).includes(Buffer.from('ML-'))).toBe(true)
+    const sc = readdirSync(salted).find((n) => n.startsWith(`ml-${ctSha}-raw-attention-class`) && n.endsWith('.dcm'))
+    expect(readFileSync(join(salted, sc ?? 'missing.dcm')).includes(Buffer.from('ML-'))).toBe(true)
     const file = join(tempDir(), 'not-a-folder')
     writeFileSync(file, 'x')
     const denied = await cli(['explain', paths.ct, '--method', 'raw-attention', '--format', 'png', '--out', join(file, 'sub')])

@@ -38,7 +38,7 @@ describe('scan view maths', () => {
     expect(describeMapping({ source: 'file', chosenBy: 'model-card', voi: 'window', windowCenter: 40, windowWidth: 400, bits: 8, grayReplicated: true, inverted: false }))
       .toBe(`The file's own window C 40, W 400 → 8-bit, grey copied to 3 channels.${card}`)
     expect(describeMapping({ source: 'full-range', chosenBy: 'reader', voi: 'window', windowCenter: -24.5, windowWidth: 4001, bits: 8, grayReplicated: true, inverted: true }))
-      .toBe('Full value range (C -24.5, W 4001) → 8-bit, grey copied to 3 channels, inverted. You chose this for the model; the verdict is for the window you chose.')
+      .toBe('Full value range (C -24.5, W 4001) → 8-bit, grey copied to 3 channels, inverted. You chose this for the model; the verdict is for this input.')
     expect(describeMapping({ source: 'window', chosenBy: 'reader', voi: 'window', windowCenter: -600, windowWidth: 1500, bits: 8 })).toMatch(/^Window C -600, W 1500 → 8-bit\. You chose/)
     expect(describeMapping({ source: 'file', chosenBy: 'model-card', voi: 'none', bits: 8 })).toBe(`Stored colours, 8-bit RGB.${card}`)
   })

@@ -2,14 +2,14 @@
 /**
  * Every exported format read back with an independent tool: sharp for PNG, jsdom's XML parser (+ librsvg
  * via sharp) for SVG, poppler for PDF, DCMTK for the SC. Checked: dimensions, provenance round-trip, and
- * that the overlay pixels match the composition the viewer shows (core/render composeOverlay).
+ * that the overlay pixels match the composition the viewer shows (the plain reference blend of reference-overlay.ts).
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { exportFigure, PNG_PROVENANCE_KEY } from '../../../../main/adapters/export/export-figure'
-import { PDF_ATTACHMENT, PDF_INFO_KEY } from '../../../../main/adapters/export/pdf'
+import { PDF_ATTACHMENT, PDF_INFO_KEY, pdfPlacement } from '../../../../main/adapters/export/pdf'
 import { PROVENANCE_NS } from '../../../../main/adapters/export/svg'
 import { composeFigure } from '../../../../main/core/export/compose'
 import { buildFigureSpec, figureLayout, type FigureSpec } from '../../../../main/core/export/figure'
@@ -18,7 +18,7 @@ import { parseProvenance } from '../../../../main/core/export/provenance'
 import { crop } from '../../../../main/core/export/raster'
 import type { ExportReport, FigureRequest } from '../../../../main/core/export/types'
 import type { Rgb8Image } from '../../../../main/core/image/types'
-import { composeOverlay } from '../../../../main/core/render/compose'
+import { composeOverlay } from '../../core/export/reference-overlay'
 import { request } from '../../core/export/fixture'
 import { dcmdumpValues, dcmtkPixelData, hasTool, parseXml, pngItxt, run, runUtf8, scratch, type XmlElement } from './readers'
 
@@ -96,7 +96,7 @@ describe('PNG (sharp)', () => {
     expect(pngItxt(png).get('Description')).toBe(spec.caption)
   })
 
-  it('the image panel of the 1× PNG equals core/render composeOverlay exactly; 2× stays within one level on average', async () => {
+  it('the image panel of the 1× PNG equals the plain reference blend exactly; 2× stays within one level on average', async () => {
     const png1 = await rgbOf(file('png', 1))
     const panel1 = figureLayout(spec, 1).panels[0]!.image
     expect(diff(crop(png1, panel1), reference)).toEqual({ max: 0, mean: 0 })
@@ -149,24 +149,31 @@ describe('SVG (XML parser, librsvg)', () => {
 })
 
 describe.skipIf(!hasTool('pdftoppm') || !hasTool('pdfinfo') || !hasTool('pdfdetach'))('PDF (poppler)', () => {
-  it('one page of figure width; custom Info and the attachment hold the provenance', () => {
+  it('one A4 page; custom Info and the attachment hold the provenance', () => {
     const info = runUtf8('pdfinfo', ['-custom', file('pdf')])
     const basic = runUtf8('pdfinfo', [file('pdf')])
     expect(basic).toMatch(/Pages:\s+1\b/)
-    const size = /Page size:\s+([\d.]+) x ([\d.]+) pts/.exec(basic)!
-    expect(Number(size[1])).toBe(figureLayout(spec, 1).width)
-    expect(Number(size[2])).toBeGreaterThan(figureLayout(spec, 1).height)
+    expect(basic).toMatch(/Page size:\s+595\.2\d* x 841\.89 pts \(A4\)/)
     const custom = new RegExp(`^${PDF_INFO_KEY}:\\s*(.*)$`, 'm').exec(info)![1]!
     expect(parseProvenance(custom)).toEqual(report.provenance)
     run('pdfdetach', ['-saveall', '-o', tmp.dir, file('pdf')])
     expect(JSON.parse(readFileSync(join(tmp.dir, PDF_ATTACHMENT), 'utf8'))).toEqual(report.provenance)
   })
 
-  it('labels and caption are real text', () => {
+  it('labels, caption and a readable provenance block are real text', () => {
     const text = runUtf8('pdftotext', ['-layout', file('pdf'), '-']).replace(/\s+/g, ' ')
     expect(text).toContain('Mamba-Rollout')
     expect(text).toContain('Vim-Tiny (test)')
-    expect(text).toContain('sha256 ' + 'a'.repeat(64))
+    expect(text).toContain('Provenance (also embedded')
+    // The model hash may be wrapped across lines of the block, but all of it is there.
+    expect(text.replace(/ /g, '')).toContain('sha256' + 'a'.repeat(64))
+  })
+
+  it('Letter paper on request; a figure wider than the text width is reduced, centred', () => {
+    expect(pdfPlacement({ width: 300, height: 400 }, 'letter')).toMatchObject({ pageWidth: 612, pageHeight: 792, scale: 1, left: 156, top: 42 })
+    const wide = pdfPlacement({ width: 1072, height: 500 }, 'a4')
+    expect(wide.scale).toBeCloseTo((595.28 - 84) / 1072, 9)
+    expect(wide.left).toBe(42)
   })
 
   it('rasterised at 144 dpi, the panel matches the 2× composition', async () => {
@@ -174,9 +181,12 @@ describe.skipIf(!hasTool('pdftoppm') || !hasTool('pdfinfo') || !hasTool('pdfdeta
     run('pdftoppm', ['-r', '144', '-png', '-singlefile', file('pdf'), prefix])
     const page = await rgbOf(`${prefix}.png`)
     const l2 = figureLayout(spec, 2)
-    expect(page.width).toBe(l2.width)
+    const at = pdfPlacement(figureLayout(spec, 1), 'a4')
+    expect(at.scale).toBe(1)
     const panel = l2.panels[0]!.image
-    const d = diff(crop(page, panel), crop(composeFigure(spec, l2), panel))
+    // At 144 dpi one pt is two pixels: the figure starts at (2·left, 2·top) of the page raster.
+    const onPage = { ...panel, x: panel.x + 2 * at.left, y: panel.y + 2 * at.top }
+    const d = diff(crop(page, onPage), crop(composeFigure(spec, l2), panel))
     expect(d.mean).toBeLessThan(1)
   })
 })

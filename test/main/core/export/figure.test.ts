@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest'
 import { isAppError } from '../../../../main/core/errors'
-import { buildFigureSpec } from '../../../../main/core/export/figure'
+import { buildFigureSpec, figureLayout } from '../../../../main/core/export/figure'
 import { isExportFormat } from '../../../../main/core/export/types'
 import { picture, request } from './fixture'
 
@@ -52,6 +52,47 @@ describe('figure spec', () => {
     expect(build(300, 240, {}, { pinnedPatch: 9999 }).pinned).toBeNull()
   })
 
+  it('names the colour bar and gives the pinned patch 1-based, as the app does', () => {
+    const req = request()
+    const spec = buildFigureSpec({ ...req, view: { ...req.view, pinnedPatch: 0 } }, { createdAt: req.createdAt!, linkageId: null })
+    expect(spec.layoutInput.barNames).toEqual(spec.panels.map(() => 'relevance, arbitrary units'))
+    expect(spec.caption).toContain('pinned patch 1 (row 1, column 1) outlined')
+    // The machine-readable record keeps the array index.
+    expect(spec.provenance.view.pinnedPatch).toEqual({ index: 0, row: 0, col: 0 })
+  })
+
+  it('a grey scan figure states its display window and pixel spacing; "what the model saw" does not', () => {
+    const req = request()
+    const display = { windowCenter: 40, windowWidth: 400, unit: 'HU', invert: true, pixelSpacingMm: { row: 0.7, column: 0.7 } }
+    const spec = buildFigureSpec({ ...req, display }, { createdAt: req.createdAt!, linkageId: null })
+    expect(spec.layoutInput.header[2]).toBe('Display window W\u00a0400, L\u00a040 HU (inverted) · pixel 0.70 × 0.70 mm')
+    const model = buildFigureSpec({ ...req, display, view: { ...req.view, mode: 'model' } }, { createdAt: req.createdAt!, linkageId: null })
+    expect(model.layoutInput.header).toHaveLength(2)
+    expect(buildFigureSpec(req, { createdAt: req.createdAt!, linkageId: null }).layoutInput.header).toHaveLength(2)
+  })
+
+  it('a scan shown as itself gets a scale bar of a round length, measured on the panel', () => {
+    const req = request()
+    const display = { windowCenter: 40, windowWidth: 400, unit: 'HU', invert: false, pixelSpacingMm: { row: 0.7, column: 0.7 } }
+    const spec = buildFigureSpec({ ...req, display }, { createdAt: req.createdAt!, linkageId: null })
+    for (const scale of [1, 2]) {
+      const l = figureLayout(spec, scale)
+      const panel = l.panels[0]!
+      const bar = panel.scaleBar!
+      const label = l.texts.find((t) => t.role === 'scale-bar')!.text
+      const m = /^scale: (\d+(?:\.\d+)?) (mm|cm)$/.exec(label)!
+      const mm = Number(m[1]) * (m[2] === 'cm' ? 10 : 1)
+      // Bar length in picture pixels × 0.7 mm is the labelled length (to the pixel rounding of the bar).
+      const mmDrawn = (bar.width / panel.image.width) * spec.image.width * 0.7
+      expect(Math.abs(mmDrawn - mm) / mm).toBeLessThan(0.02)
+      expect(bar.y).toBeGreaterThan(panel.colorBar.y + panel.colorBar.height)
+    }
+    // No spacing, or the model input shown: no bar.
+    expect(figureLayout(buildFigureSpec(req, { createdAt: req.createdAt!, linkageId: null }), 1).panels[0]!.scaleBar).toBeUndefined()
+    const model = buildFigureSpec({ ...req, display, view: { ...req.view, mode: 'model' } }, { createdAt: req.createdAt!, linkageId: null })
+    expect(figureLayout(model, 1).panels[0]!.scaleBar).toBeUndefined()
+  })
+
   it('flags flat maps in the title', () => {
     const req = request()
     const flat = { ...req.result.methods[0]!, heatmap: new Float32Array(224 * 224).fill(2) }
@@ -62,7 +103,8 @@ describe('figure spec', () => {
 
   it('user stem is sanitised; default stem never uses a file name', () => {
     expect(build(300, 240, { fileStem: '../x/Figure 2' }).fileStem).toBe('Figure-2')
-    expect(build().fileStem).toBe('ml-bbbbbbbbbbbb-mamba-rollout')
+    // Method and class (index and the card's label) are in the name: two classes never end as `-3` / `-4`.
+    expect(build().fileStem).toBe('ml-bbbbbbbbbbbb-mamba-rollout-class1-dog')
     expect(isExportFormat('dicom')).toBe(true)
     expect(isExportFormat('jpg')).toBe(false)
   })

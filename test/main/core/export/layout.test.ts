@@ -82,7 +82,7 @@ describe('figure layout', () => {
   })
 
   it('rejects non-integer scales', () => {
-    expect(() => layoutFigure({ imageWidth: 10, imageHeight: 10, header: [], panelTitles: ['a'], panelTicks: [[]], caption: '', footer: '' }, 1.5)).toThrow(RangeError)
+    expect(() => layoutFigure({ imageWidth: 10, imageHeight: 10, header: [], panelTitles: ['a'], panelTicks: [[]], barNames: [''], caption: '', footer: '' }, 1.5)).toThrow(RangeError)
   })
 
   it('wraps words and splits words longer than a line', () => {

@@ -24,8 +24,10 @@ describe('file-name sanitiser', () => {
   })
 
   it('the default stem is the input hash and the methods, never the source name', () => {
-    expect(defaultFileStem('0123456789abcdef', ['mamba-rollout'])).toBe('ml-0123456789ab-mamba-rollout')
-    expect(defaultFileStem('f'.repeat(64), ['a', 'b', 'c', 'd', 'e'])).toBe('ml-ffffffffffff-a_b_c_2more')
+    expect(defaultFileStem('0123456789abcdef', ['mamba-rollout'], { index: 1, label: 'malignant' })).toBe('ml-0123456789ab-mamba-rollout-class1-malignant')
+    expect(defaultFileStem('f'.repeat(64), ['a', 'b', 'c', 'd', 'e'], { index: 453, label: 'class 453' })).toBe('ml-ffffffffffff-a_b_c_2more-class453')
+    // A label with spaces and punctuation still makes a safe stem.
+    expect(defaultFileStem('0'.repeat(64), ['x'], { index: 281, label: 'tabby, tabby cat' })).toBe('ml-000000000000-x-class281-tabby-tabby-cat')
   })
 })
 

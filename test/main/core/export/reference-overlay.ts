@@ -1,12 +1,11 @@
 /**
- * Overlay composition for export and the CLI (STYLE.md §1.9, ALGORITHMS.md §3.1 "Display"): heatmap
- * min-max → colormap LUT → alpha blend over the image, everything in RGB order. Unlike the notebooks we
- * do not reproduce OpenCV's BGR/RGB mix-up (§3.1 Quirk), and we blend instead of adding and re-scaling,
- * so the photo keeps its colours.
+ * An independent reference for the tests, not app code: ALGORITHMS.md §3.1 "Display" written the plain way
+ * (heatmap min-max → colormap LUT → alpha blend, RGB order). The app composes figures and CLI overlays with
+ * main/core/export/compose.ts only (one compose path, issue 15); the tests check that path against this.
  */
-import { AppError } from '../errors'
-import type { Rgb8Image } from '../image/types'
-import { colormapLut, type ColormapId } from './colormaps'
+import { AppError } from '../../../../main/core/errors'
+import type { Rgb8Image } from '../../../../main/core/image/types'
+import { colormapLut, type ColormapId } from '../../../../main/core/ui/colormaps'
 
 /** A heatmap normalised to [0, 1], with the §5.11 flag for a constant map. */
 export interface NormalisedHeatmap {
