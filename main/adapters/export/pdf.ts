@@ -3,7 +3,7 @@
  * composed raster (panels, overlay, colour bars; no text) embedded at 2× for print, every label drawn as
  * real PDF text at the layout's positions, then a readable provenance block under the figure. The figure
  * sits centred at the top, 1 figure px = 1 pt, reduced only when wider than the text width (or taller than
- * 70 % of the page); a block that does not fit continues on a second page. The
+ * the text area); a block that does not fit continues on a second page. The
  * provenance travels three ways: as a custom Info entry (`/MambaLensProvenance`, read by `pdfinfo -custom`),
  * as an embedded `provenance.json` (read by `pdfdetach`), and as the visible block.
  */
@@ -29,13 +29,14 @@ export const PAPER = { a4: [595.28, 841.89], letter: [612, 792] } as const
 export type Paper = keyof typeof PAPER
 
 /**
- * Where the figure goes on the page: its scale (≤ 1; only a figure wider than the text width is reduced)
+ * Where the figure goes on the page: its scale (≤ 1; only a figure wider or taller than the text area is reduced;
+ * the provenance block goes under it and continues on a second page when the figure leaves too little room)
  * and its top-left corner in pt from the page's top-left, on whole points so a 144 dpi raster of the page
  * lines up with the 2× composition pixel for pixel.
  */
 export function pdfPlacement(layout: Pick<FigureLayout, 'width' | 'height'>, paper: Paper): { pageWidth: number; pageHeight: number; scale: number; left: number; top: number } {
   const [pageWidth, pageHeight] = PAPER[paper]
-  const scale = Math.min(1, (pageWidth - 2 * MARGIN) / layout.width, (pageHeight * 0.7) / layout.height)
+  const scale = Math.min(1, (pageWidth - 2 * MARGIN) / layout.width, (pageHeight - 2 * MARGIN) / layout.height)
   return { pageWidth, pageHeight, scale, left: Math.round((pageWidth - layout.width * scale) / 2), top: MARGIN }
 }
 

@@ -62,7 +62,7 @@ describe('mamba-lens explain, large batches', () => {
     const summary = JSON.parse(first.out) as { ok: boolean; code?: string }[]
     expect(summary).toHaveLength(COUNT + 1)
     expect(summary.filter((e) => e.ok)).toHaveLength(COUNT)
-    expect(summary[200]).toMatchObject({ ok: false, code: 'image/unsupported-format' }) // text named .png: the content decides
+    expect(summary[200]).toMatchObject({ ok: false, code: 'image/text-file' }) // text named .png: the content decides
     expect(first.err.match(/model loaded/g)).toHaveLength(1)
     expect(first.err).toContain(`progress ${COUNT + 1}/${COUNT + 1} explained ${COUNT} skipped 0 failed 1\n`)
     // Streamed: each progress line found more of the summary on stdout than the one before.

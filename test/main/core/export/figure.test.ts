@@ -1,4 +1,5 @@
 // @vitest-environment node
+import { RESEARCH_ONLY } from '../../../../main/core/trust/report'
 import { describe, expect, it } from 'vitest'
 import { isAppError } from '../../../../main/core/errors'
 import { buildFigureSpec, figureLayout } from '../../../../main/core/export/figure'
@@ -65,10 +66,13 @@ describe('figure spec', () => {
     const req = request()
     const display = { windowCenter: 40, windowWidth: 400, unit: 'HU', invert: true, pixelSpacingMm: { row: 0.7, column: 0.7 } }
     const spec = buildFigureSpec({ ...req, display }, { createdAt: req.createdAt!, linkageId: null })
-    expect(spec.layoutInput.header[2]).toBe('Display window W\u00a0400, L\u00a040 HU (inverted) · pixel 0.70 × 0.70 mm')
+    const window = 'Display window W\u00a0400, L\u00a040 HU (inverted) · pixel 0.70 × 0.70 mm'
+    // Just above the research-use line, which always comes last.
+    expect(spec.layoutInput.header.slice(-2)).toEqual([window, RESEARCH_ONLY])
     const model = buildFigureSpec({ ...req, display, view: { ...req.view, mode: 'model' } }, { createdAt: req.createdAt!, linkageId: null })
-    expect(model.layoutInput.header).toHaveLength(2)
-    expect(buildFigureSpec(req, { createdAt: req.createdAt!, linkageId: null }).layoutInput.header).toHaveLength(2)
+    expect(model.layoutInput.header).not.toContain(window)
+    const plain = buildFigureSpec(req, { createdAt: req.createdAt!, linkageId: null }).layoutInput.header
+    expect(plain).toEqual(spec.layoutInput.header.filter((l) => l !== window))
   })
 
   it('a scan shown as itself gets a scale bar of a round length, measured on the panel', () => {
