@@ -2,7 +2,7 @@
  * Card script (not a test): fits, tunes and judges the domain guard of a model (docs/TRUST.md).
  *
  *   nice -n 10 npx tsx test/main/trust/fit-domain-guard.ts [--card models/vim-busbra-d12.json] [--batch 8]
- *     [--data ../shared/data] [--cache .work/trust] [--no-proxies]
+ *     [--data ../shared/data] [--cache .work/trust] [--no-proxies | --proxies gain-0.7,jpeg-q40,…]
  *
  * 1. Features, logits and pixel statistics of every set (domain-sets.ts) through the app's engine, cached
  *    under --cache (domain-features.ts; per-image data of ../shared files: never committed).
@@ -148,6 +148,9 @@ async function main(): Promise<void> {
   const statsFile = `${id}.domain.json`
   const reportPath = `docs/trust/${id}.domain-guard.json`
   const skippedDicom: string[] = []
+  const proxies = process.argv.includes('--no-proxies') ? [] : arg('proxies', Object.keys(SCANNER_PROXIES).join(',')).split(',')
+  const unknown = proxies.filter((p) => SCANNER_PROXIES[p] === undefined)
+  if (unknown.length > 0) throw new Error(`unknown proxies ${unknown.join(', ')}; known: ${Object.keys(SCANNER_PROXIES).join(', ')}`)
   const sets: Record<string, () => AsyncGenerator<SetImage>> = {
     'busbra-val': () => busbra(dataDir, 'val'),
     'busbra-test': () => busbra(dataDir, 'test'),
@@ -158,7 +161,7 @@ async function main(): Promise<void> {
     'noise-tuning': () => noise(0, NOISE_PER_KIND),
     'noise-heldout': () => noise(10_000, NOISE_PER_KIND),
     'busbra-train': () => busbra(dataDir, 'train'),
-    ...(process.argv.includes('--no-proxies') ? {} : Object.fromEntries(Object.keys(SCANNER_PROXIES).map((p) => [`busbra-test-${p}`, () => scannerProxy(dataDir, p)]))),
+    ...Object.fromEntries(proxies.map((p) => [`busbra-test-${p}`, () => scannerProxy(dataDir, p)])),
   }
   const engine = () => createEngine({ modelsDir: path.dirname(cardPath), preferProviders: ['cpu'], precomputeMatrices: 'never', preload: false })
   const data = await setRows(engine, id, card, sets, arg('cache', '.work/trust'), Number(arg('batch', '8')))
@@ -203,10 +206,10 @@ async function main(): Promise<void> {
     const sp: DomainSpec = { trainedOn, score: 'mahalanobis', threshold: tt.threshold, pixelThreshold: tt.pixelThreshold }
     return [d, { fitN: tr.length, ...summary(sp, s, all.filter((r) => r.device === d), null), heldOutOutsidersFlagged: summary(sp, s, heldOutOutsiders, null)['flagged'] }]
   }))
-  const proxies = Object.fromEntries(Object.keys(data).filter((k) => k.startsWith('busbra-test-')).map((k) => [k.slice('busbra-test-'.length), summary(spec, stats, data[k]!, null)]))
+  const proxyResults = Object.fromEntries(proxies.map((p) => [p, summary(spec, stats, data[`busbra-test-${p}`]!, null)]))
   const report = {
     schema: 'mamba-lens.domain-guard-report/2', model: id, date: new Date().toISOString().slice(0, 10),
-    command: `nice -n 10 npx tsx test/main/trust/fit-domain-guard.ts --card ${cardPath}${process.argv.includes('--no-proxies') ? ' --no-proxies' : ''}`,
+    command: `nice -n 10 npx tsx test/main/trust/fit-domain-guard.ts --card ${cardPath}${proxies.length === 0 ? ' --no-proxies' : proxies.length < Object.keys(SCANNER_PROXIES).length ? ` --proxies ${proxies.join(',')}` : ''}`,
     fit: { split: statsJson.split, n: train.length, shrinkage: SHRINKAGE, statistics: `models/${statsFile}` },
     tuning: {
       rule: `of all pairs of validation quantiles (${QUANTILES.join(', ')}) for the feature and the pixel threshold whose union flags <= ${VAL_BUDGET} of the BUS-BRA validation split (fold 2), the pair that flags the most tuning outsiders (ties: fewer validation flags); energy: ${ENERGY_QUANTILE} quantile of validation energies, reported only`,
@@ -222,7 +225,7 @@ async function main(): Promise<void> {
     busbraTestPerScanner: perScanner,
     leaveOneScannerOut: leaveOneOut,
     ultrasoundNotBreast: { note: 'DICOM files whose Modality is US (not breast): counted in neither target, reported here', ...summary(spec, stats, data['dicom-us']!, 'flagged') },
-    reRenderedTestImages: { note: 'BUS-BRA test images re-rendered (gain, gamma, field of view, resolution, speckle, blur, JPEG): a proxy for other scanners, same patients', ...proxies },
+    reRenderedTestImages: { note: 'BUS-BRA test images re-rendered (gain, gamma, field of view, resolution, speckle, blur, JPEG): a proxy for other scanners, same patients', ...proxyResults },
     skippedDicom: [...new Set(skippedDicom)],
   }
   mkdirSync(path.dirname(reportPath), { recursive: true })
