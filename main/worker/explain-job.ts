@@ -3,13 +3,17 @@
  * factors. Target rule (docs/BENCHMARKS.md): the target only changes the class-specific outputs, and ORT
  * executes the whole graph whatever is fetched, so
  * - a given `targetClass`, or only class-agnostic methods: ONE run;
- * - class-specific methods without `targetClass`: a logits run to find top-1, then the real run (TWO),
- *   unless the card says the graph explains its own argmax for an all-zero target (`zeroMeansArgmax`).
+ * - class-specific methods without `targetClass`: a logits run to find the model's decision, then the real
+ *   run (TWO), unless the card says the graph explains its own argmax for an all-zero target
+ *   (`zeroMeansArgmax`) and has no operating point (then argmax is the decision).
+ * The decision is the verdict's class at the card's operating point (top-1 without one): the map explains
+ * the verdict shown next to it, also where the threshold and the larger probability disagree (bus_0231-l).
  * Only class-agnostic methods and no `targetClass`: the card's forward-only graph when it has one (no
  * backward passes: ~1.7× faster on Vim-T); its run still caches the factors for drill-down.
  */
 import type { MethodResult } from '../core/engine/api'
 import { AppError } from '../core/errors'
+import { verdictOf } from '../core/trust/verdict'
 import type { ExplanationMethod, MethodOptions, Tap, TapSet } from '../core/explain/method'
 import { getMethod, methods as allMethods } from '../core/explain/registry'
 import { runMethod } from '../core/explain/run'
@@ -23,7 +27,7 @@ import type { ExplainReq, ExplainRes, RestoreReq, RestoreRes, WorkerInput, Worke
 import { transferablesOf } from './protocol'
 import { matricesKey } from './matrix-pieces'
 import type { CachedRun, RunCache } from './run-cache'
-import { argmaxOf, topKSoftmax } from './topk'
+import { topKSoftmax } from './topk'
 import { runTrust } from './trust-jobs'
 
 /** What a job may use. */
@@ -126,10 +130,11 @@ export async function explainJob(req: ExplainReq, ctx: JobContext): Promise<JobO
   let graphRuns = 0
   const classSpecific = requested.some((m) => m.classSpecific)
   ctx.progress('graph', 0.15)
-  if (graphTarget === null && classSpecific && card.target?.zeroMeansArgmax !== true) {
+  const decision = (logits: ArrayLike<number>): number => verdictOf(logits, card.classes, card.operatingPoint).classIndex
+  if (graphTarget === null && classSpecific && (card.target?.zeroMeansArgmax !== true || card.operatingPoint !== undefined)) {
     t = performance.now()
     const first = await runExplainer(model, input.tensor, oneHot(classes, null), ['logits'])
-    graphTarget = argmaxOf(first['logits']!.data)
+    graphTarget = decision(first['logits']!.data)
     timings['graph.top1'] = performance.now() - t
     graphRuns++
     // Also a cancellation checkpoint between the two graph runs (entry.ts).
@@ -143,7 +148,7 @@ export async function explainJob(req: ExplainReq, ctx: JobContext): Promise<JobO
   timings['graph'] = performance.now() - t
   graphRuns++
   const logits = outs['logits']!.data
-  const targetClass = graphTarget ?? argmaxOf(logits)
+  const targetClass = graphTarget ?? decision(logits)
   // zeroMeansArgmax graphs explained their own argmax: record it so a restore reproduces the taps.
   if (graphTarget === null && classSpecific) graphTarget = targetClass
   const taps = tapSet(model, outs)

@@ -55,6 +55,8 @@ describe('trust on the default model', () => {
     expect(r.verdict).toMatchObject({ label: 'malignant', classIndex: 1, positiveClass: 1, threshold: card.operatingPoint.threshold })
     expect(r.verdict.probability).toBeGreaterThanOrEqual(card.operatingPoint.threshold) // …the operating point says malignant
     expect(r.verdict.probability).toBeLessThan(0.5)
+    // The map explains the verdict shown next to it, not the larger probability.
+    expect(r.targetClass).toBe(1)
   })
 
   it.skipIf(!canRun([CT]))(titled('a head CT DICOM is out of domain by its Modality', [CT]), async () => {
