@@ -112,7 +112,8 @@ bench-gpu-graph)
   ;;
 bench-batch)
   link
-  # Forward-only throughput of the batch classifier with the parallel scan on CUDA; its Scan build on this machine's CPU.
+  # Forward-only throughput of the batch classifier with the parallel scan on CUDA, its Scan build on this machine's CPU
+  # ($PAYLOAD/bench/classifier-{hs,scan}.onnx from test/bench/build-batched-hs.py).
   b="$PAYLOAD/bench"
   node node_modules/tsx/dist/cli.mjs test/bench/batch-forward.ts --graph "$b/classifier-hs.onnx" --provider cuda --batches 1,16,64,128,256 \
     --runs 10 --reference "$b/classifier-scan.onnx" 2>&1 | tee "$OUT/bench-batch.log"
