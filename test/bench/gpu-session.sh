@@ -2,7 +2,8 @@
 # The GPU machine session behind docs/GPU.md and the GPU rows of docs/BENCHMARKS.md (issue 14). Runs from
 # the repository root on a machine with no network: the payload (see docs/GPU.md, "An offline GPU machine")
 # is unpacked in $PAYLOAD; logs and JSON go to $OUT.
-#   bash test/bench/gpu-session.sh unpack | setup | conformance | explain | bench
+#   bash test/bench/gpu-session.sh unpack | setup | conformance | explain | bench | gpu-graph | bench-gpu-graph | bench-batch
+# (2026-12-07, little device time left: unpack, setup, gpu-graph.)
 set -uo pipefail
 # Pieces of the payload, gathered outside the repository (a call's copy of the tree keeps no carried leftovers).
 PIECES=${PIECES:-/root/pl}
@@ -28,6 +29,8 @@ unpack)
   mkdir -p "$PAYLOAD/bin" /root/nm && cat "$PIECES"/* | tar x -C "$PAYLOAD" || exit 1
   unz "$(ls "$PAYLOAD"/node.* | head -1)" > "$PAYLOAD/bin/node" && chmod +x "$PAYLOAD/bin/node"
   unz "$(ls "$PAYLOAD"/nm.tar.* | head -1)" | tar x -C /root/nm || exit 1
+  # The graphs travel as one archive (tiny/: the conformance graphs; bench/: batch classifiers), weights once.
+  if [ -f "$PAYLOAD/models.tar.xz" ]; then xz -dc "$PAYLOAD/models.tar.xz" | tar x -C "$PAYLOAD" || exit 1; fi
   # The tests read ../shared/conformance (and one of them /work/shared): put the golden files at both.
   mkdir -p /work/shared/conformance/vim-official-seed1234 && cp "$PAYLOAD"/golden/* /work/shared/conformance/vim-official-seed1234/
   link
@@ -35,7 +38,14 @@ unpack)
   ;;
 setup)
   link
-  node scripts/setup-gpu.mjs --from "$PAYLOAD/cuda.tgz" 2>&1 | tee "$OUT/setup-gpu.log"
+  if [ -f "$PAYLOAD/cuda.tgz" ]; then
+    node scripts/setup-gpu.mjs --from "$PAYLOAD/cuda.tgz" 2>&1 | tee "$OUT/setup-gpu.log"
+  else
+    # The two provider libraries alone, their non-sm_90 GPU code zeroed so that they fit the transfer (docs/GPU.md,
+    # "An offline GPU machine"): what setup:gpu would copy, put where it would put them.
+    xz -dc "$PAYLOAD/cudalibs.tar.xz" | tar x -C node_modules/onnxruntime-node/bin/napi-v6/linux/x64/ 2>&1 | tee "$OUT/setup-gpu.log"
+    ls -la node_modules/onnxruntime-node/bin/napi-v6/linux/x64/ | tee -a "$OUT/setup-gpu.log"
+  fi
   cli doctor --model vim-tiny-conformance 2>&1 | tee "$OUT/doctor.log"
   cli doctor --model vim-tiny-conformance --json > "$OUT/doctor.json"
   ;;
@@ -45,6 +55,13 @@ conformance)
   # tests take the fallback chain, whose first provider is CUDA once it loads.
   MAMBA_LENS_TEST_PROVIDER=cuda node node_modules/vitest/vitest.mjs run test/conformance test/main/engine/conformance-tiny.test.ts \
     test/main/engine/conformance-small.test.ts 2>&1 | tee "$OUT/conformance-cuda.log"
+  # The GPU-shaped variant (card gpuGraph) through the graph-level conformance tests, under the main graph's name
+  # so that its card is found (the engine test above already ran it: the engine picks it on CUDA).
+  if [ -f models/vim-tiny-conformance.gpu.onnx ]; then
+    mkdir -p /tmp/gpu-graph && cp models/vim-tiny-conformance.gpu.onnx /tmp/gpu-graph/vim-tiny-conformance.onnx && cp models/vim-tiny-conformance.json /tmp/gpu-graph/
+    MAMBA_LENS_TEST_PROVIDER=cuda MAMBA_LENS_TINY_GRAPH=/tmp/gpu-graph/vim-tiny-conformance.onnx node node_modules/vitest/vitest.mjs run \
+      test/conformance/official-maps.test.ts 2>&1 | tee "$OUT/conformance-cuda-gpu-graph.log"
+  fi
   ;;
 explain)
   link
@@ -70,5 +87,37 @@ bench)
   MAMBA_LENS_TF32=1 tsx test/bench/providers-bench.ts --model models/vim-tiny-conformance.json --providers cuda,cpu --runs 10 \
     --out "$OUT/tf32-on" 2>&1 | tee -a "$OUT/bench.log"
   ;;
-*) echo "usage: $0 unpack|setup|conformance|explain|bench" >&2; exit 2 ;;
+gpu-graph)
+  link
+  # The GPU-shaped graph alone, for a short lease: conformance on CUDA (graph level + the engine, which picks it on
+  # CUDA), explain --provider cuda (GPU graph) vs --provider cpu (Scan graph) on a conformance image, timings.
+  mkdir -p /tmp/gpu-graph && cp models/vim-tiny-conformance.gpu.onnx /tmp/gpu-graph/vim-tiny-conformance.onnx && cp models/vim-tiny-conformance.json /tmp/gpu-graph/
+  MAMBA_LENS_TEST_PROVIDER=cuda MAMBA_LENS_TINY_GRAPH=/tmp/gpu-graph/vim-tiny-conformance.onnx timeout 150 node node_modules/vitest/vitest.mjs run \
+    test/conformance/official-maps.test.ts test/main/engine/conformance-tiny.test.ts 2>&1 | tee "$OUT/conformance-cuda-gpu-graph.log"
+  rm -rf /tmp/x && mkdir -p /tmp/x
+  for p in cuda cpu; do
+    timeout 60 node bin/mamba-lens.mjs explain --input-tensor "$PAYLOAD/img/conformance-image0.npy" --model vim-tiny-conformance --provider $p \
+      --out /tmp/x/conf-$p --json > /tmp/x/conf-$p.stdout 2> /tmp/x/conf-$p.stderr || echo "conformance $p exit $?"
+  done
+  node test/bench/compare-explain.mjs /tmp/x > "$OUT/explain-cuda-vs-cpu.json"; cat "$OUT/explain-cuda-vs-cpu.json"
+  timeout 150 node node_modules/tsx/dist/cli.mjs test/bench/providers-bench.ts --model models/vim-tiny-conformance.json --providers cuda --runs 10 \
+    --forward-runs 10 --out "$OUT" 2>&1 | tee "$OUT/bench-gpu-graph.log"
+  [ -f "$PAYLOAD/bench/classifier-hs.onnx" ] && timeout 90 node node_modules/tsx/dist/cli.mjs test/bench/batch-forward.ts \
+    --graph "$PAYLOAD/bench/classifier-hs.onnx" --provider cuda --batches 1,64,256 --runs 5 2>&1 | tee "$OUT/bench-batch.log"
+  ;;
+bench-gpu-graph)
+  link
+  node node_modules/tsx/dist/cli.mjs test/bench/providers-bench.ts --model models/vim-tiny-conformance.json --providers cuda,cpu --runs 10 \
+    --forward-runs 15 --out "$OUT" 2>&1 | tee "$OUT/bench-gpu-graph.log"
+  ;;
+bench-batch)
+  link
+  # Forward-only throughput of the batch classifier with the parallel scan on CUDA, its Scan build on this machine's CPU
+  # ($PAYLOAD/bench/classifier-{hs,scan}.onnx from test/bench/build-batched-hs.py).
+  b="$PAYLOAD/bench"
+  node node_modules/tsx/dist/cli.mjs test/bench/batch-forward.ts --graph "$b/classifier-hs.onnx" --provider cuda --batches 1,16,64,128,256 \
+    --runs 10 --reference "$b/classifier-scan.onnx" 2>&1 | tee "$OUT/bench-batch.log"
+  node node_modules/tsx/dist/cli.mjs test/bench/batch-forward.ts --graph "$b/classifier-scan.onnx" --provider cpu --batches 1,16 --runs 5 2>&1 | tee -a "$OUT/bench-batch.log"
+  ;;
+*) echo "usage: $0 unpack|setup|conformance|explain|bench|gpu-graph|bench-gpu-graph|bench-batch" >&2; exit 2 ;;
 esac

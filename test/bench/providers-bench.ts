@@ -7,7 +7,9 @@
  * the engine (graph + every method, as the app runs it); the all-matrices graph for all layers at once;
  * forward-only throughput (the card's forward graph when it has one, else the explainer asked for logits
  * only), batch 1, back to back. With the CPU in the list, every output of every other provider is
- * compared with the CPU's (max |Δ| / max |CPU|). Writes DIR/providers-<model>-<date>.json. Not a test.
+ * compared with the CPU's (max |Δ| / max |CPU|). Where the card has a GPU-shaped graph (gpuGraph), it is
+ * timed on every provider too (graph run, logits-only runs) and its outputs compared with the CPU's Scan graph;
+ * the engine runs it on the providers the card names for it (main/worker/model-pool.ts). Writes DIR/providers-<model>-<date>.json. Not a test.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
@@ -20,14 +22,16 @@ import type { EngineImage, ExecutionProvider } from '../../main/core/engine/api'
 import { createEngine } from '../../main/engine'
 import { syntheticFeeds } from './taps'
 
-const { values } = parseArgs({ options: { model: { type: 'string' }, providers: { type: 'string' }, runs: { type: 'string' }, out: { type: 'string' } } })
+const { values } = parseArgs({ options: { model: { type: 'string' }, providers: { type: 'string' }, runs: { type: 'string' }, 'forward-runs': { type: 'string' }, out: { type: 'string' } } })
 const cardPath = values.model ?? 'models/vim-tiny-conformance.json'
 const providers = (values.providers ?? 'cuda,cpu').split(',')
 if (!providers.every(isExecutionProvider)) throw new Error('--providers must list cuda, dml, webgpu or cpu')
 const runs = Number(values.runs ?? 30)
+// Forward-only runs are short, so more of them by default (fewer on a slow CPU: --forward-runs).
+const forwardRuns = Number(values['forward-runs'] ?? Math.max(runs, 50))
 const card = JSON.parse(readFileSync(cardPath, 'utf8')) as {
   name: string; sha256: string; file: string; layers: number; classes: string[]; input: { shape: number[] }
-  matricesGraph?: string | { file: string }; forwardGraph?: { file: string }
+  matricesGraph?: string | { file: string }; forwardGraph?: { file: string }; gpuGraph?: { file: string; providers: string[] }
 }
 const dir = dirname(cardPath)
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN
@@ -83,10 +87,25 @@ for (const provider of providers) {
   // Forward only, batch 1, back to back: images per second.
   const fwd = card.forwardGraph !== undefined ? await open(card.forwardGraph.file, provider) : null
   const fwdRun = fwd !== null ? () => fwd.session.run({ image: feeds.image }) : () => ex.session.run(feeds, ['logits'])
-  const fwdMs = await timedRuns(Math.max(runs, 50), 3, fwdRun)
+  const fwdMs = await timedRuns(forwardRuns, 3, fwdRun)
   r['forwardOnly'] = { graph: fwd !== null ? 'forward variant' : 'explainer, logits only', batch: 1, medianMs: round(median(fwdMs)), imagesPerSecond: round(1000 / median(fwdMs)) }
   if (fwd !== null) await fwd.session.release()
   await ex.session.release()
+
+  // The GPU-shaped graph on every provider listed (the engine runs it only on those the card names; the
+  // CPU numbers say whether the CPU should keep the Scan graph).
+  if (card.gpuGraph !== undefined) {
+    const gx = await open(card.gpuGraph.file, provider)
+    const gAll = await gx.session.run(feeds)
+    outputs.set(`${provider}, GPU graph` as ExecutionProvider, Object.fromEntries(Object.entries(gAll).map(([k, t]) => [k, t.data as Float32Array])))
+    const gMs = await timedRuns(runs, 2, () => gx.session.run(feeds))
+    const gFwd = await timedRuns(forwardRuns, 3, () => gx.session.run(feeds, ['logits']))
+    r['gpuGraph'] = {
+      engineRunsItHere: card.gpuGraph.providers.includes(provider), sessionCreateMs: round(gx.createMs), graphRunAllOutputsMs: { median: round(median(gMs)), min: round(Math.min(...gMs)), runs },
+      logitsOnly: { batch: 1, medianMs: round(median(gFwd)), imagesPerSecond: round(1000 / median(gFwd)) },
+    }
+    await gx.session.release()
+  }
 
   // The whole bundle as the app runs it: engine (worker thread), graph + every method, top-1.
   const engine = await createEngine({ modelsDir: dir, preferProviders: [provider], preload: false, precomputeMatrices: 'never' })
