@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import * as ort from 'onnxruntime-node'
+import * as ort from '../../main/adapters/onnx/runtime'
 import { openSession } from '../../main/adapters/onnx/session'
 import { isExecutionProvider } from '../../main/adapters/onnx/providers'
 
