@@ -18,7 +18,7 @@ const graph = path.join(repoRoot, 'models/vim-busbra-d12.onnx')
 const out = mkdtempSync(path.join(tmpdir(), 'cascade-'))
 afterAll(() => rmSync(out, { recursive: true, force: true }))
 
-async function run(file: string): Promise<Record<string, Float32Array>> {
+async function run(file: string): Promise<{ logits: Float32Array; hma: Float32Array }> {
   const s = await ort.InferenceSession.create(file, { intraOpNumThreads: 2 })
   const image = Float32Array.from({ length: 3 * 224 * 224 }, (_, i) => Math.sin(i / 97))
   const res = await s.run({ image: new ort.Tensor('float32', image, [1, 3, 224, 224]), target: new ort.Tensor('float32', Float32Array.of(0, 1), [2]) }, ['logits', 'hma_mean'])
