@@ -3,6 +3,9 @@ patch maps a `mamba-lens eval` run keeps in `<out>/maps/` (derived data: never c
 
     python -m vimlens.eval_marks EVAL_OUT BUSBRA_DIR [--out EVAL_OUT/marks.json]
 
+The mark mask of each image is kept in EVAL_OUT/marks/ (as the run's maps: never commit it), so a rerun after
+more images were evaluated only reads the new ones.
+
 Marks: shortcuts.detect_marks at the PNG's own resolution, carried to 224×224 by the card's 'stretch' resize
 (a triangle filter: bilinear with antialiasing, as PIL's and torch's; kept where ≥ 0.25, as shortcuts.to_grid).
 Maps: each method's 14×14 patch relevance for the explained class, clamped at 0, bilinear ×16 (§3.1). Per method: mean share of relevance on marks over
@@ -113,9 +116,16 @@ def summarise(per: dict[str, list[tuple[float, float]]]) -> dict:
 def mark_shares(eval_out: Path, busbra: Path) -> dict:
     per: dict[str, list[tuple[float, float]]] = {}
     images = with_marks = 0
+    cache = eval_out / "marks"  # per-image mark masks (derived from the images: stays in the run's folder)
+    cache.mkdir(exist_ok=True)
     for f in sorted((eval_out / "maps").glob("*.json")):
         maps = json.loads(f.read_text())["explained"]
-        marks = marks_on_grid(read_grey_png(busbra / "Images" / f"{f.stem}.png"))
+        cached = cache / f"{f.stem}.npy"
+        if cached.exists():
+            marks = np.load(cached)
+        else:
+            marks = marks_on_grid(read_grey_png(busbra / "Images" / f"{f.stem}.png"))
+            np.save(cached, marks)
         images += 1
         if not marks.any():
             continue
