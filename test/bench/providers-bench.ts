@@ -16,6 +16,7 @@ import os from 'node:os'
 import { basename, dirname, join } from 'node:path'
 import { parseArgs } from 'node:util'
 import * as ort from '../../main/adapters/onnx/runtime'
+import { relErr } from '../conformance/tolerance'
 import { openSession, type OrtSession } from '../../main/adapters/onnx/session'
 import { isExecutionProvider } from '../../main/adapters/onnx/providers'
 import type { EngineImage, ExecutionProvider } from '../../main/core/engine/api'
@@ -126,16 +127,6 @@ for (const provider of providers) {
   console.log(provider, JSON.stringify(r))
 }
 
-/** max |a − ref| / max |ref| over one output. */
-function relErr(a: Float32Array, ref: Float32Array): number {
-  let num = 0
-  let den = 0
-  for (let i = 0; i < ref.length; i++) {
-    num = Math.max(num, Math.abs(a[i]! - ref[i]!))
-    den = Math.max(den, Math.abs(ref[i]!))
-  }
-  return den === 0 ? num : num / den
-}
 const cpu = outputs.get('cpu')
 const agreement: Record<string, Record<string, number>> = {}
 if (cpu !== undefined) {

@@ -6,7 +6,8 @@
  *   optional `masks/<image>` (non-zero = lesion).
  * Only ids, labels and paths are read; nothing here is logged (patient data stays private).
  */
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
+import { readCsv } from './csv'
 import path from 'node:path'
 
 /** One image of the evaluation. */
@@ -29,31 +30,6 @@ export class EvalDataError extends Error {
   }
 }
 
-/** Minimal RFC-4180 line split (quoted fields may hold commas). */
-function splitCsvLine(line: string): string[] {
-  const out: string[] = []
-  let cur = ''
-  let quoted = false
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') { cur += '"'; i++ } else if (ch === '"') quoted = false
-      else cur += ch
-    } else if (ch === '"') quoted = true
-    else if (ch === ',') { out.push(cur); cur = '' } else cur += ch
-  }
-  out.push(cur)
-  return out
-}
-
-function readCsv(file: string): Record<string, string>[] {
-  const lines = readFileSync(file, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '')
-  const head = splitCsvLine(lines[0] ?? '').map((h) => h.trim())
-  return lines.slice(1).map((l) => {
-    const cells = splitCsvLine(l)
-    return Object.fromEntries(head.map((h, i) => [h, (cells[i] ?? '').trim()]))
-  })
-}
 
 /** True when `dir` has BUS-BRA's published layout. */
 export function isBusbra(dir: string): boolean {

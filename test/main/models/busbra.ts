@@ -10,6 +10,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import sharp from 'sharp'
+import { readCsv } from '../../../main/adapters/eval/csv'
 import * as ort from 'onnxruntime-node'
 
 export const CLASSES = ['benign', 'malignant'] as const
@@ -23,31 +24,6 @@ export interface BusbraRecord {
   readonly fold: number
 }
 
-/** Minimal RFC-4180 line split (quoted fields may hold commas). */
-export function splitCsvLine(line: string): string[] {
-  const out: string[] = []
-  let cur = ''
-  let quoted = false
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i] as string
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') { cur += '"'; i++ } else if (ch === '"') quoted = false
-      else cur += ch
-    } else if (ch === '"') quoted = true
-    else if (ch === ',') { out.push(cur); cur = '' } else cur += ch
-  }
-  out.push(cur)
-  return out
-}
-
-function readCsv(file: string): Record<string, string>[] {
-  const lines = readFileSync(file, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '')
-  const head = splitCsvLine(lines[0] ?? '')
-  return lines.slice(1).map((l) => {
-    const cells = splitCsvLine(l)
-    return Object.fromEntries(head.map((h, i) => [h, cells[i] ?? '']))
-  })
-}
 
 /** True when the BUS-BRA folder has what the evaluation reads. */
 export function hasBusbra(dir: string): boolean {

@@ -16,7 +16,8 @@ import { loadImageFile } from '../../../main/adapters/image-io/registry'
 import { modelInputFromScan } from '../../../main/core/image/model-input'
 import type { Rgb8Image } from '../../../main/core/image/types'
 import { mulberry32 } from '../../../main/core/tensor/prng'
-import { readBusbra, splitCsvLine } from '../models/busbra'
+import { splitCsvLine } from '../../../main/adapters/eval/csv'
+import { readBusbra } from '../models/busbra'
 
 /** One input of a set: its id, the RGB8 image the engine would get and what the file declares. */
 export interface SetImage {
