@@ -42,7 +42,9 @@ export const rasterLoader: ImageLoader = {
     // The content decides the decoder, never the name: libvips would otherwise render whatever it finds
     // (an SVG, with its external references, or a PDF named .png). A name only picks this loader.
     const format = rasterFormatOf(bytes)
-    if (format === undefined) throw new ImageIoError('image/unsupported-format', { detail: { reason: 'content is not PNG, JPEG, WebP, TIFF or GIF' } })
+    // Documents (SVG, PDF) and text never get here (registry.ts); binary bytes that match no raster signature
+    // under a raster name are a damaged file as far as the reader can tell.
+    if (format === undefined) throw new ImageIoError('image/decode-failed', { detail: { reason: 'content is not PNG, JPEG, WebP, TIFF or GIF' } })
     const input = { limitInputPixels: MAX_RASTER_PIXELS, failOn: 'error' as const }
     let metadata: Metadata
     try {

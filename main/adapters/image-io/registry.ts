@@ -13,7 +13,7 @@ import { MAX_INFLATED_BYTES } from './limits'
 import { dicomLoader } from './dicom/dicom-loader'
 import { niftiLoader } from './nifti-loader'
 import { rasterLoader } from './raster-loader'
-import { looksLikeText } from './text-sniff'
+import { documentKind, looksLikeText } from './text-sniff'
 import type { LoadedScan } from '../../core/image/scan-types'
 
 /** Every loader, in the order they are asked. */
@@ -64,8 +64,13 @@ export async function loadImageFile(bytes: Uint8Array, opts: LoadOptions = {}): 
   // 'scan.dcm.gz' is probed as 'scan.dcm'; '.nii.gz' stays, it is NIfTI's own compound extension.
   const hint = gzipped && /\.gz$/i.test(name) && !/\.nii\.gz$/i.test(name) ? name.slice(0, -3) : name
   const probe: Probe = { name: hint, head: data.subarray(0, HEAD_BYTES) }
-  // Whatever the extension says: content no loader recognises that is all text is named as such.
-  if (!IMAGE_LOADERS.some((l) => l.match(probe) === 'signature') && looksLikeText(probe.head)) throw new ImageIoError('image/text-file')
+  // Whatever the extension says: content no loader recognises is named by what it is (a document we refuse to
+  // render, plain text); binary content under an image name goes to that loader, which calls it damaged.
+  if (!IMAGE_LOADERS.some((l) => l.match(probe) === 'signature')) {
+    const kind = documentKind(probe.head)
+    if (kind !== null) throw new ImageIoError('image/unsupported-format', { detail: { reason: `content is a ${kind}` } })
+    if (looksLikeText(probe.head)) throw new ImageIoError('image/text-file')
+  }
   const loader = pickLoader(probe)
   const log = opts.log?.child('image-io')
   if (!loader) {

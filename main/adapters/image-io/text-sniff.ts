@@ -22,3 +22,14 @@ export function looksLikeText(head: Uint8Array): boolean {
     return false
   }
 }
+
+/**
+ * A document format that image libraries would render but this app refuses (an SVG with its external
+ * references, a PDF): named by what it is, before the plain-text check would call an SVG "a text file".
+ */
+export function documentKind(head: Uint8Array): 'SVG drawing' | 'PDF document' | null {
+  const text = new TextDecoder('latin1').decode(head.subarray(0, 1024)).replace(/^\uFEFF/, '').trimStart()
+  if (text.startsWith('%PDF-')) return 'PDF document'
+  if (/^(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*|<!DOCTYPE[^>]*>\s*)*<svg[\s>]/i.test(text)) return 'SVG drawing'
+  return null
+}
