@@ -19,7 +19,7 @@ export const USAGE = `Usage:
 Options (explain):
   --model <id|card.json|graph.onnx>  model (default: the card marked default)
   --method <id[,id...]>              methods (default: all the model supports)
-  --class <n>                        class to explain (default: top-1)
+  --class <n>                        class to explain (default: the verdict's class at the card's operating point, else top-1)
   --out <dir>                        output folder (default: ./mamba-lens-out)
   --colormap viridis|inferno|jet     overlay colours (default: viridis)
   --opacity <0..1>                   heat opacity (default: 0.5)

@@ -57,7 +57,7 @@ export interface ExplainOptions {
   readonly modelId?: string
   /** Method ids; default: all methods the model supports. */
   readonly methods?: readonly string[]
-  /** Class to explain; default: the top-1 class. */
+  /** Class to explain; default: the verdict's class at the card's operating point (top-1 without one). */
   readonly targetClass?: number
   readonly startLayer?: number
   readonly endLayer?: number
@@ -149,7 +149,7 @@ export interface ModelInputResult {
 export interface Engine {
   listModels(): readonly ModelInfo[]
   listMethods(modelId?: string): readonly MethodInfo[]
-  /** Pre-process, run the explainer graph once (for `targetClass`, default top-1) and compute every requested method. */
+  /** Pre-process, run the explainer graph once (for `targetClass`, default the verdict's class) and compute every requested method. */
   explain(image: EngineImage, options: ExplainOptions, signal?: AbortSignal, onProgress?: (p: ProgressEvent) => void): Promise<ExplainResult>
   /** Hidden-attention row and column of one token, every layer and direction, from the run's cached factors. */
   drilldown(runId: string, token: number, signal?: AbortSignal): Promise<DrilldownResult>

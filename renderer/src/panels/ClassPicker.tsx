@@ -1,7 +1,7 @@
 import { useSession } from '../state/hooks'
 import { selectClass } from '../state/explain-actions'
 
-/** Explain any class: the top-5 first, then every class of the model. */
+/** Explain any class: by default the class of the verdict (the card's operating point), then the top 5 and every class. */
 export function ClassPicker() {
   const model = useSession((s) => s.model)
   const topK = useSession((s) => s.result?.topK)
@@ -17,7 +17,7 @@ export function ClassPicker() {
         disabled={model === null || !hasImage}
         onChange={(e) => selectClass(e.target.value === 'top' ? null : Number(e.target.value))}
       >
-        <option value="top">Top prediction</option>
+        <option value="top">The model's decision (verdict)</option>
         {topK !== undefined && (
           <optgroup label="Top 5">
             {topK.map((c) => (
