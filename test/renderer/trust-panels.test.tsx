@@ -94,9 +94,10 @@ describe('trust UI', () => {
   it('the colour bar states the scale mode and flags a nearly flat map', () => {
     scene.setPanes([pane({ nearlyFlat: true }), pane({ key: 'x', scale: 'shared, relative to mean |relevance|' })])
     const a = render(<ColorBar paneIndex={0} />)
-    expect(a.querySelector('[data-testid=colorbar-scale-0]')?.textContent).toMatch(/own min–max \(colours not comparable/)
+    expect(a.querySelector('[data-testid=colorbar-scale-0]')?.textContent).toBe('own min–max scale: not comparable')
+    expect(a.querySelector('[data-testid=colorbar-scale-0]')?.getAttribute('title')).toMatch(/colours not comparable between maps/)
     expect(a.querySelector('[data-testid=nearly-flat-0]')).not.toBeNull()
     const b = render(<ColorBar paneIndex={1} />)
-    expect(b.querySelector('[data-testid=colorbar-scale-1]')?.textContent).toMatch(/shared; 1 = the map's mean \|relevance\|/)
+    expect(b.querySelector('[data-testid=colorbar-scale-1]')?.textContent).toBe('shared scale: comparable')
   })
 })

@@ -47,8 +47,9 @@ export function sharedScale(maps: readonly Float32Array[]): { maps: Float32Array
   return { maps: rel, range: min === Infinity ? { min: 0, max: 0 } : { min, max } }
 }
 
-/** The legend's words for a scale mode. */
-export function scaleLegend(mode: ScaleMode): string {
+/** The legend's words for a scale mode: `short` fits beside a colour bar (the long form is its tooltip). */
+export function scaleLegend(mode: ScaleMode, short = false): string {
+  if (short) return mode === 'own min-max' ? 'own min–max scale: not comparable' : 'shared scale: comparable'
   return mode === 'own min-max'
     ? "scale: this map's own min–max (colours not comparable between maps)"
     : 'scale: shared; 1 = the map\'s mean |relevance| (colours comparable between maps)'

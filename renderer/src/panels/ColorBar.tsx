@@ -20,10 +20,13 @@ export function ColorBar({ paneIndex }: { readonly paneIndex: 0 | 1 }) {
           <li key={i}>{formatValue(t)}</li>
         ))}
       </ol>
-      <figcaption className="hint" data-testid={`colorbar-scale-${paneIndex}`}>{scaleLegend(pane.scale ?? 'own min-max')}</figcaption>
-      {pane.degenerate && <figcaption className="hint">Flat map: every patch has the same value.</figcaption>}
+      {/* Vertical beside the bar, so the short form (a long one ran into the sidebar at 1280 px); the full one on hover. */}
+      <figcaption className="hint" data-testid={`colorbar-scale-${paneIndex}`} title={scaleLegend(pane.scale ?? 'own min-max')}>
+        {scaleLegend(pane.scale ?? 'own min-max', true)}
+      </figcaption>
+      {pane.degenerate && <figcaption className="hint" title="Flat map: every patch has the same value.">Flat map: one value</figcaption>}
       {!pane.degenerate && pane.nearlyFlat === true && (
-        <figcaption className="hint flat-note" data-testid={`nearly-flat-${paneIndex}`}>Nearly flat map: it varies by less than 5 % of its size; the colours exaggerate.</figcaption>
+        <figcaption className="hint flat-note" data-testid={`nearly-flat-${paneIndex}`} title="Nearly flat map: it varies by less than 5 % of its size; the colours exaggerate.">Nearly flat: colours exaggerate</figcaption>
       )}
     </figure>
   )

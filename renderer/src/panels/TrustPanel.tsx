@@ -49,7 +49,7 @@ export function TrustPanel() {
       </p>
       <h3>Input</h3>
       <p className="hint" data-testid="trust-domain">
-        {d.inDomain === null ? 'Domain not assessed.' : d.inDomain ? 'Like the training images' : 'OUT OF DOMAIN'}
+        {d.inDomain === null ? 'Domain not assessed' : d.inDomain ? 'Like the training images' : 'OUT OF DOMAIN'}
         {d.score !== null && d.threshold !== null ? ` (feature distance ${d.score.toFixed(1)}, threshold ${d.threshold.toFixed(1)}` : ''}
         {d.score !== null && d.pixels !== null ? `; pixel distance ${d.pixels.score.toFixed(1)}, threshold ${d.pixels.threshold.toFixed(1)}` : ''}
         {d.score !== null ? ')' : ''}
