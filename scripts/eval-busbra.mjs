@@ -1,9 +1,13 @@
 // Reproduces docs/eval/vim-busbra-d12/ and the default model card's evaluated methods in one command:
 //
-//   node scripts/eval-busbra.mjs [--perturbation-n 6] [--sanity-n 6] [--work .work/eval-busbra]
+//   node scripts/eval-busbra.mjs [--perturbation-n 6] [--sanity-n 6] [--multi-run-n 0] [--work .work/eval-busbra]
 //
-// 0. the randomisation cascade (head, blocks 11, 8, 5, 2, embedding; seed 0) from the shipped graph into
-//    <work>-cascade (scripts/randomise-cascade.ts), unless it is there;
+// With PyTorch (PYTHON=/path/to/python with torch and onnx; default python3) the gradient baselines are
+// evaluated too: the shipped graph's weights are recovered (vimlens.recover) and its `--input-gradient` variant
+// written into <work>-grad (vimlens.gradient_variant: the same logits, plus grad_image / grad_input); the eval
+// then runs on that variant. Without PyTorch it runs on the shipped graph, without the gradient baselines.
+// 0. the randomisation cascade (head, blocks 11, 8, 5, 2, embedding; seed 0) from the evaluated graph into
+//    <work>-grad-cascade or <work>-cascade (scripts/randomise-cascade.ts), unless it is there;
 // 1. `mamba-lens eval` of the default model over the BUS-BRA test fold (../shared/data/busbra), every method
 //    its graph supports; resumable: the per-image records stay in the git-ignored work folder;
 // 2. `python -m vimlens.eval_marks`: relevance on burned-in marks, from the run's patch maps;
@@ -27,7 +31,10 @@ const opt = (name, fallback) => {
   return i >= 0 ? args[i + 1] : fallback
 }
 const work = path.resolve(root, opt('work', '.work/eval-busbra'))
-const cascade = `${work}-cascade`
+const gradDir = `${work}-grad`
+const python = process.env.PYTHON ?? 'python3'
+const tools = path.join(root, 'models/tools')
+const toolsEnv = { ...process.env, PYTHONPATH: '.' }
 
 if (!existsSync(path.join(data, 'bus_data.csv'))) {
   console.error(`eval-busbra: BUS-BRA not found at ${data}`)
@@ -40,14 +47,27 @@ function run(cmd, argv, cwd = root, env = process.env) {
   if (r.status !== 0) process.exit(r.status ?? 1)
 }
 
+const gradCard = path.join(gradDir, 'vim-busbra-d12-grad.json')
+const hasTorch = spawnSync(python, ['-c', 'import torch, onnx'], { stdio: 'ignore' }).status === 0
+if (hasTorch && !existsSync(gradCard)) {
+  run(python, ['-m', 'vimlens.recover', path.join(root, 'models/vim-busbra-d12.onnx'), '--out', path.join(gradDir, 'vim-busbra-d12.pt')], tools, toolsEnv)
+  run(python, ['-m', 'vimlens.gradient_variant', card, path.join(gradDir, 'vim-busbra-d12.pt'), '--out', gradDir], tools, toolsEnv)
+}
+if (!hasTorch) console.log(`eval-busbra: no PyTorch for ${python} (set PYTHON): the gradient baselines are left out`)
+const model = hasTorch ? ['--models-dir', path.relative(root, gradDir), '--model', 'vim-busbra-d12-grad'] : []
+// The cascade is re-drawn from the evaluated graph (same initializers, same seed: the same randomised weights
+// either way), so that gradient × input, whose outputs only the variant has, gets the randomisation test too.
+const cascade = hasTorch ? `${work}-grad-cascade` : `${work}-cascade`
 if (!existsSync(path.join(cascade, 'cascade.json'))) {
-  run('node', ['--import', 'tsx', 'scripts/randomise-cascade.ts', 'models/vim-busbra-d12.onnx', '--out', path.relative(root, cascade),
+  const graph = hasTorch ? path.join(gradDir, 'vim-busbra-d12-grad.onnx') : path.join(root, 'models/vim-busbra-d12.onnx')
+  run('node', ['--import', 'tsx', 'scripts/randomise-cascade.ts', path.relative(root, graph), '--out', path.relative(root, cascade),
     '--depth', '12', '--seed', '0', '--steps', 'head,block 11,block 8,block 5,block 2,embedding'])
 }
-const evalArgv = ['bin/mamba-lens.mjs', 'eval', '--data', '../shared/data/busbra', '--out', path.relative(root, work),
-  '--perturbation-n', opt('perturbation-n', '6'), '--sanity-cascade', path.relative(root, cascade), '--sanity-n', opt('sanity-n', '6'), '--resume']
+const evalArgv = ['bin/mamba-lens.mjs', 'eval', ...model, '--data', '../shared/data/busbra', '--out', path.relative(root, work),
+  '--perturbation-n', opt('perturbation-n', '6'), '--multi-run-n', opt('multi-run-n', '0'),
+  '--sanity-cascade', path.relative(root, cascade), '--sanity-n', opt('sanity-n', '6'), '--resume']
 run('node', evalArgv)
-run('python3', ['-m', 'vimlens.eval_marks', work, data], path.join(root, 'models/tools'), { ...process.env, PYTHONPATH: '.' })
+run('python3', ['-m', 'vimlens.eval_marks', work, data], tools, toolsEnv)
 run('node', evalArgv)
 
 mkdirSync(docs, { recursive: true })

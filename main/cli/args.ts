@@ -49,7 +49,8 @@ Figures (docs/EXPORT.md): one figure per method, instead of the plain overlay PN
   --linkage-salt <secret>            site secret for the linkage hash (at least 8 characters)
 Options (eval): --model, --methods <id,...> (default: all the model supports + centre-gaussian),
   --split test|val|train|all (default test), --out <dir>, --limit <n>, --resume, --reverse, --perturbation-n <n>
-  (images that also get the perturbation tests, default 40), --sanity-cascade <dir> --sanity-n <n> (default 10)
+  (images that also get the perturbation tests, default 40), --multi-run-n <n> (further images that get integrated
+  gradients and SmoothGrad, default 0), --sanity-cascade <dir> --sanity-n <n> (default 10)
 Exit codes: 0 ok, 1 internal (also: figure could not be written), 2 usage (also: invalid export settings),
 3 input (also: patient data in the figure, burned-in annotation), 4 model, 5 cancelled.`
 
@@ -135,7 +136,7 @@ export function parseCommand(argv: readonly string[]): Command {
         format: { type: 'string' }, scale: { type: 'string' }, caption: { type: 'string' }, sidecar: { type: 'boolean' },
         'accept-burned-in': { type: 'boolean' }, 'burned-in-text': { type: 'string' }, 'linkage-id': { type: 'boolean' }, 'linkage-salt': { type: 'string' },
         data: { type: 'string' }, methods: { type: 'string' }, split: { type: 'string' }, limit: { type: 'string' }, resume: { type: 'boolean' }, reverse: { type: 'boolean' },
-        'perturbation-n': { type: 'string' }, 'sanity-cascade': { type: 'string' }, 'sanity-n': { type: 'string' },
+        'perturbation-n': { type: 'string' }, 'multi-run-n': { type: 'string' }, 'sanity-cascade': { type: 'string' }, 'sanity-n': { type: 'string' },
         'skip-existing': { type: 'boolean' }, progress: { type: 'boolean' },
       },
     })

@@ -29,12 +29,14 @@ export interface EvalArgs {
   /** Images last to first (a second process on the same --out meets the first in the middle). */
   readonly reverse: boolean
   readonly perturbationN: number
+  /** Further images (evenly spread) that get the multi-run gradient baselines. */
+  readonly multiRunN: number
   readonly sanityCascade?: string
   readonly sanityN: number
   readonly argv: readonly string[]
 }
 
-type EvalValues = Readonly<Partial<Record<'model' | 'method' | 'methods' | 'data' | 'split' | 'out' | 'limit' | 'perturbation-n' | 'sanity-cascade' | 'sanity-n', string> & Record<'resume' | 'reverse', boolean>>>
+type EvalValues = Readonly<Partial<Record<'model' | 'method' | 'methods' | 'data' | 'split' | 'out' | 'limit' | 'perturbation-n' | 'multi-run-n' | 'sanity-cascade' | 'sanity-n', string> & Record<'resume' | 'reverse', boolean>>>
 
 function count(name: string, v: string | undefined, fallback: number | undefined): number | undefined {
   if (v === undefined) return fallback
@@ -53,7 +55,7 @@ export function evalArgs(v: EvalValues, modelsDir: string | undefined, argv: rea
   const sanityCascade = v['sanity-cascade']
   return {
     command: 'eval', data: v.data, split: split as SplitName, out: v.out ?? 'mamba-lens-eval', resume: v.resume === true, reverse: v.reverse === true,
-    perturbationN: count('perturbation-n', v['perturbation-n'], 40)!, sanityN: count('sanity-n', v['sanity-n'], 10)!, argv,
+    perturbationN: count('perturbation-n', v['perturbation-n'], 40)!, multiRunN: count('multi-run-n', v['multi-run-n'], 0)!, sanityN: count('sanity-n', v['sanity-n'], 10)!, argv,
     ...(v.model !== undefined ? { model: v.model } : {}),
     ...(modelsDir !== undefined ? { modelsDir } : {}),
     ...(methods !== undefined ? { methods } : {}),
@@ -94,7 +96,7 @@ export async function evalCommand(args: EvalArgs, modelsDir: string, io: { stdou
   try {
     const outcome = await runEvalJob({
       entry, dataDir: args.data, datasetName: basename(args.data.replace(/[/\\]+$/, '')), split: args.split, methodIds, out: args.out,
-      resume: args.resume, reverse: args.reverse, perturbationN: args.perturbationN, sanityN: args.sanityN, command: `mamba-lens ${args.argv.join(' ')}`,
+      resume: args.resume, reverse: args.reverse, perturbationN: args.perturbationN, multiRunN: args.multiRunN, sanityN: args.sanityN, command: `mamba-lens ${args.argv.join(' ')}`,
       date: new Date().toISOString().slice(0, 10),
       ...(args.limit !== undefined ? { limit: args.limit } : {}),
       ...(args.sanityCascade !== undefined ? { sanityCascade: args.sanityCascade } : {}),

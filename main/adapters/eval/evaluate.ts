@@ -14,7 +14,7 @@ import type { ModelEntry } from '../models/registry'
 import { readEvalItems, type CardSplit, type EvalItem, type SplitName } from './dataset'
 import { openEvalGraphs } from './graphs'
 import { loadModelInput } from './input'
-import { evalLabel, isMultiRun, isReferenceMap } from './maps'
+import { evalLabel, isMultiRun, isReferenceMap, needsInputGradient } from './maps'
 import { evaluateImages, inputSpecOf, layoutOf } from './run-eval'
 import { runSanity } from './sanity'
 
@@ -34,6 +34,8 @@ export interface EvalJob {
   readonly reverse?: boolean
   /** Images (evenly spread over the split) that also get the perturbation tests; 0 = none. */
   readonly perturbationN: number
+  /** Further images (evenly spread) that get integrated gradients and SmoothGrad besides the perturbation ones. */
+  readonly multiRunN?: number
   /** Folder with `cascade.json` of randomised graphs; absent = no randomisation test. */
   readonly sanityCascade?: string
   readonly sanityN: number
@@ -106,6 +108,7 @@ export async function runEvalJob(job: EvalJob, progress: (done: number, total: n
   try {
     records = await evaluateImages({
       entry: job.entry, graphs, methodIds: job.methodIds, out: job.out, perturbationIds: new Set(pert.map((p) => p.id)),
+      multiRunIds: new Set(spread(items, job.multiRunN ?? 0).map((p) => p.id)),
       setup: { grid: { rows: layout.gridRows, cols: layout.gridCols, patchSize: job.entry.card.patchSize }, norm: job.entry.card.input, fill },
       progress,
     }, job.reverse === true ? [...items].reverse() : items, job.resume)
@@ -115,6 +118,7 @@ export async function runEvalJob(job: EvalJob, progress: (done: number, total: n
   }
   const sanity = job.sanityCascade !== undefined
     // Multi-run methods would need 2·m runs per step and image: left out of the randomisation test (CPU budget).
+    // The cascade must be re-drawn from the evaluated graph (for gradient × input: from the --input-gradient variant).
     ? await runSanity(job.entry, job.sanityCascade, spread(pert.length > 0 ? pert : items, job.sanityN), job.methodIds.filter((id) => !isMultiRun(id)), job.out, progress)
     : undefined
   const summaries = summarise(job.methodIds, records, layout.gridCols, sanity)
@@ -132,7 +136,9 @@ export async function runEvalJob(job: EvalJob, progress: (done: number, total: n
     ...meta, perturbationImages: pert.length, sanityImages: sanity?.images ?? 0, sanitySteps: sanity?.steps ?? [],
     methods: summaries, ranking, defaultMethod, cardEvaluation: cardMethods(summaries),
   }, null, 1)}\n`)
-  writeFileSync(join(job.out, 'ci-subset.json'), `${JSON.stringify(ciSubset(records, fill), null, 1)}\n`)
+  const ciExcluded = Object.fromEntries(job.methodIds.filter(needsInputGradient).map((id) => [id,
+    'needs the input-gradient outputs (grad_image / grad_input), which the shipped graph CI runs does not have']))
+  writeFileSync(join(job.out, 'ci-subset.json'), `${JSON.stringify(ciSubset(records, fill, ciExcluded), null, 1)}\n`)
   // Mark shares come from a later step (`vimlens.eval_marks` reads this run's maps); a resumed run adds them.
   const marksFile = join(job.out, 'marks.json')
   const marks = existsSync(marksFile) ? (JSON.parse(readFileSync(marksFile, 'utf8')) as MarksSummary) : undefined

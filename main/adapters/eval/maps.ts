@@ -27,6 +27,14 @@ export function isMultiRun(id: string): boolean {
   return (MULTI_RUN_IDS as readonly string[]).includes(id)
 }
 
+/**
+ * Methods that need the input-gradient outputs (`grad_image` / `grad_input`), which only graphs exported with
+ * `--input-gradient` have: not the shipped default graph, nor the randomisation cascade built from it.
+ */
+export function needsInputGradient(id: string): boolean {
+  return isMultiRun(id) || (!isReferenceMap(id) && getMethod(id).needs.includes('grad_input'))
+}
+
 /** Display label of any evaluation id. */
 export function evalLabel(id: string): string {
   if (id === CENTRE_GAUSSIAN_ID) return 'Centre Gaussian'

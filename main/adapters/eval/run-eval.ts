@@ -29,6 +29,8 @@ export interface EvalContext {
   readonly out: string
   /** Ids of the images that also get the perturbation tests. */
   readonly perturbationIds: ReadonlySet<string>
+  /** Ids of further images that get the multi-run methods (localisation, class contrast, hot spot only). */
+  readonly multiRunIds?: ReadonlySet<string>
   readonly setup: PerturbationSetup
   progress(done: number, total: number, label: string): void
 }
@@ -120,11 +122,12 @@ async function evaluateImage(ctx: EvalContext, item: EvalItem): Promise<{ record
 
 /**
  * Methods of `ctx` that `rec` lacks (or lacks the perturbation of, for a perturbation image). Multi-run
- * methods (integrated gradients, SmoothGrad) run only on the perturbation subset (CPU budget).
+ * methods (integrated gradients, SmoothGrad) run only on the perturbation subset and `multiRunIds` (CPU budget).
  */
 function missingMethods(ctx: EvalContext, item: EvalItem, rec: ImageRecord | undefined): string[] {
   const pert = ctx.perturbationIds.has(item.id)
-  return ctx.methodIds.filter((id) => (pert || !isMultiRun(id)) && (rec?.methods[id] === undefined || (pert && rec.methods[id].perturbation === undefined)))
+  const multi = pert || ctx.multiRunIds?.has(item.id) === true
+  return ctx.methodIds.filter((id) => (multi || !isMultiRun(id)) && (rec?.methods[id] === undefined || (pert && rec.methods[id].perturbation === undefined)))
 }
 
 function readJson<T>(file: string): T | undefined {

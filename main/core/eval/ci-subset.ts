@@ -25,15 +25,17 @@ export interface CiSubset {
   /** The perturbation fill of the run (normalised per channel), so the perturbed inputs are the same. */
   readonly fill: readonly number[]
   readonly images: readonly SubsetImage[]
+  /** Evaluated methods left out of the subset, each with the reason (CI cannot recompute them). */
+  readonly excluded?: Readonly<Record<string, string>>
 }
 
 /** How many images of the run (from the start of the split) go into the subset, besides one perturbation image. */
 export const SUBSET_IMAGES = 2
 
-function slim(r: ImageRecord): SubsetImage {
+function slim(r: ImageRecord, excluded: Readonly<Record<string, string>>): SubsetImage {
   return {
     id: r.id, explained: r.explained, probability: r.probability,
-    methods: Object.fromEntries(Object.entries(r.methods).map(([id, m]) => [id, {
+    methods: Object.fromEntries(Object.entries(r.methods).filter(([id]) => excluded[id] === undefined).map(([id, m]) => [id, {
       topPatch: m.topPatch, classContrast: m.classContrast,
       ...(m.localisation !== undefined ? { hit: m.localisation.hit, mass: m.localisation.mass, patchAuroc: m.localisation.patchAuroc } : {}),
       ...(m.perturbation !== undefined ? { perturbation: m.perturbation } : {}),
@@ -41,9 +43,13 @@ function slim(r: ImageRecord): SubsetImage {
   }
 }
 
-/** The first `SUBSET_IMAGES` records and the first record with perturbation results. */
-export function ciSubset(records: readonly ImageRecord[], fill: readonly number[]): CiSubset {
+/**
+ * The first `SUBSET_IMAGES` records and the first record with perturbation results, without the methods in
+ * `excluded` (id → why CI cannot recompute it), which the subset lists instead.
+ */
+export function ciSubset(records: readonly ImageRecord[], fill: readonly number[], excluded: Readonly<Record<string, string>> = {}): CiSubset {
   const first = records.slice(0, SUBSET_IMAGES)
   const pert = records.find((r) => Object.values(r.methods).some((m) => m.perturbation !== undefined))
-  return { fill, images: [...first, ...(pert !== undefined && !first.includes(pert) ? [pert] : [])].map(slim) }
+  const images = [...first, ...(pert !== undefined && !first.includes(pert) ? [pert] : [])].map((r) => slim(r, excluded))
+  return { fill, images, ...(Object.keys(excluded).length > 0 ? { excluded } : {}) }
 }

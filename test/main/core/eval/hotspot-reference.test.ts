@@ -44,5 +44,12 @@ describe('CI subset', () => {
     expect(s.images[0]!.methods['m']).toEqual({ topPatch: 1, classContrast: 0.5, hit: true, mass: 0.4, patchAuroc: 0.8 })
     expect(s.images[2]!.methods['m']!.perturbation?.deletion).toEqual([0.9, 0.1])
     expect(JSON.stringify(s)).not.toContain('lesionPatches')
+    expect(s.excluded).toBeUndefined()
+  })
+  it('leaves out the excluded methods (CI cannot recompute them) and lists each with its reason', () => {
+    const two = (id: string): ImageRecord => { const r = rec(id, false); return { ...r, methods: { ...r.methods, g: r.methods['m']! } } }
+    const s = ciSubset([two('a'), two('b')], [0, 0, 0], { g: 'needs grad_input' })
+    expect(s.images.map((i) => Object.keys(i.methods))).toEqual([['m'], ['m']])
+    expect(s.excluded).toEqual({ g: 'needs grad_input' })
   })
 })
