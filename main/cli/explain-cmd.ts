@@ -12,7 +12,7 @@ import type { ExplainOptions, ExplainResult } from '../core/engine/api'
 import { AppError } from '../core/errors'
 import { methodInfo, getMethod } from '../core/explain/registry'
 import { toAscii } from '../core/export/provenance'
-import { methodTrust, RESEARCH_ONLY, type MethodTrust } from '../core/trust/report'
+import { methodTrust, outOfDomainBanner, RESEARCH_ONLY, trainedOnNameOf, type MethodTrust } from '../core/trust/report'
 import { describeVerdict } from '../core/trust/verdict'
 import { MAX_FILE_BYTES } from '../adapters/image-io/limits'
 import { heatLayer, renderView } from '../core/export/compose'
@@ -211,6 +211,17 @@ async function writeOutputs(args: ExplainArgs, engine: LensEngine, job: JobOutpu
   }
 }
 
+/**
+ * One line per explained input on stderr (stdout stays the JSON): the verdict at the card's operating point,
+ * and for an input unlike the training images the out-of-domain warning with its reasons, so a terminal user
+ * is told before opening an overlay that shows a crisp map of, say, a cat.
+ */
+function reportResult(r: ExplainResult, label: string, trainedOnName: string | undefined, err: TextSink): void {
+  err.write(`mamba-lens: ${label}: verdict ${describeVerdict(r.verdict)}\n`)
+  const d = r.trust.domain
+  if (d.inDomain === false) err.write(`mamba-lens: warning ${label}: OUT OF DOMAIN — ${outOfDomainBanner(trainedOnName)} Why: ${d.reasons.join('; ')}\n`)
+}
+
 /** Runs the explain command; returns the exit code. */
 export async function explainCommand(args: ExplainArgs, engine: LensEngine, io: CliIo): Promise<ExitCode> {
   // A path (card or graph) adds that model for this run; anything else is an installed model's id.
@@ -236,6 +247,8 @@ export async function explainCommand(args: ExplainArgs, engine: LensEngine, io: 
       } else {
         const { result } = out
         const { files, trust } = await writeOutputs(args, engine, out, io)
+        bar.finish()
+        reportResult(result, job.label, trainedOnNameOf(engine.listModels().find((m) => m.id === result.modelId)?.card ?? {}), io.stderr)
         counts.explained++
         summary.add({
           input: job.label, ok: true, modelId: result.modelId, provider: result.provider, targetClass: result.targetClass, topK: result.topK,

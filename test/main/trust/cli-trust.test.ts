@@ -49,5 +49,8 @@ describe('CLI JSON: verdict and trust', () => {
     expect(ctJson['trust'].domain.reasons.join(' ')).toMatch(/modality is CT/)
     expect(ctJson['verdict'].reliable).toBe(false)
     expect(ctJson['trust'].label).toBe('fail')
+    // The terminal says it too (stderr; stdout stays JSON): the verdict of each input, the CT's out-of-domain warning.
+    expect(stderr.text).toMatch(/bus_0231-l\.png: verdict malignant \(p\(malignant\) = 0\.4\d\d ≥ threshold 0\.402\)\n/)
+    expect(stderr.text).toMatch(/warning CT_small\.dcm: OUT OF DOMAIN — This image is unlike the breast ultrasound .* Why: .*modality is CT/)
   })
 })
