@@ -13,7 +13,7 @@ import sharp from 'sharp'
 import { allGeneratedCases } from '../fixtures/dicom-gen/cases'
 import { writeLargeDicom } from '../fixtures/dicom-gen/large-dicom'
 import { makeNifti } from '../fixtures/nifti-gen/make-nifti'
-import { MUTATORS, prng, type Mutator } from './mutate'
+import { insertJunkAt, MUTATORS, prng, type Mutator } from './mutate'
 
 /** One file of the corpus: `name` is what the loader is told (its extension may lie). */
 export interface HostileCase {
@@ -27,15 +27,7 @@ export interface HostileCase {
 const GENERIC: Readonly<Record<string, Mutator>> = {
   truncate: MUTATORS['truncate']!,
   flipBytes: MUTATORS['flipBytes']!,
-  insertJunk: (src, rnd) => {
-    const at = Math.floor(rnd() * src.length)
-    const junk = Uint8Array.from({ length: 1 + Math.floor(rnd() * 32) }, () => Math.floor(rnd() * 256))
-    const out = new Uint8Array(src.length + junk.length)
-    out.set(src.subarray(0, at), 0)
-    out.set(junk, at)
-    out.set(src.subarray(at), at + junk.length)
-    return out
-  },
+  insertJunk: (src, rnd) => insertJunkAt(src, Math.floor(rnd() * src.length), rnd),
 }
 
 /** NIfTI-1 header fields (offsets of the 348-byte header) set to hostile values. */

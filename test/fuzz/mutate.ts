@@ -24,6 +24,16 @@ function setUint32(bytes: Uint8Array, offset: number, value: number): void {
   if (offset >= 0 && offset + 4 <= bytes.length) new DataView(bytes.buffer, bytes.byteOffset).setUint32(offset, value >>> 0, true)
 }
 
+/** `src` with 1–32 random bytes inserted at `at` (a new array). */
+export function insertJunkAt(src: Uint8Array, at: number, rnd: () => number): Uint8Array {
+  const junk = Uint8Array.from({ length: 1 + Math.floor(rnd() * 32) }, () => Math.floor(rnd() * 256))
+  const out = new Uint8Array(src.length + junk.length)
+  out.set(src.subarray(0, at), 0)
+  out.set(junk, at)
+  out.set(src.subarray(at), at + junk.length)
+  return out
+}
+
 /** Value offset of an explicit-VR US element found at `at` (tag 4 bytes, VR 2, length 2). */
 const usValue = (at: number): number => (at < 0 ? -1 : at + 8)
 
@@ -80,15 +90,7 @@ export const MUTATORS: Readonly<Record<string, Mutator>> = {
     for (let i = 0; i < n && at < out.length; i++) out[at + Math.floor(rnd() * (out.length - at))] = Math.floor(rnd() * 256)
     return out
   },
-  insertJunk: (src, rnd) => {
-    const at = 132 + Math.floor(rnd() * Math.max(1, src.length - 132))
-    const junk = Uint8Array.from({ length: 1 + Math.floor(rnd() * 32) }, () => Math.floor(rnd() * 256))
-    const out = new Uint8Array(src.length + junk.length)
-    out.set(src.subarray(0, at), 0)
-    out.set(junk, at)
-    out.set(src.subarray(at), at + junk.length)
-    return out
-  },
+  insertJunk: (src, rnd) => insertJunkAt(src, 132 + Math.floor(rnd() * Math.max(1, src.length - 132)), rnd),
   hugeFrameCount: (src, rnd) => {
     const out = src.slice()
     const at = findTag(out, 0x0028, 0x0008)
