@@ -5,7 +5,7 @@
  * - a given `targetClass`, or only class-agnostic methods: ONE run;
  * - class-specific methods without `targetClass`: a logits run to find the model's decision, then the real
  *   run (TWO), unless the card says the graph explains its own argmax for an all-zero target
- *   (`zeroMeansArgmax`) and has no operating point (then argmax is the decision).
+ *   (`zeroMeansArgmax`): then ONE run, and a second only when the operating point decides for another class.
  * The decision is the verdict's class at the card's operating point (top-1 without one): the map explains
  * the verdict shown next to it, also where the threshold and the larger probability disagree (bus_0231-l).
  * Only class-agnostic methods and no `targetClass`: the card's forward-only graph when it has one (no
@@ -27,7 +27,7 @@ import type { ExplainReq, ExplainRes, RestoreReq, RestoreRes, WorkerInput, Worke
 import { transferablesOf } from './protocol'
 import { matricesKey } from './matrix-pieces'
 import type { CachedRun, RunCache } from './run-cache'
-import { topKSoftmax } from './topk'
+import { argmaxOf, topKSoftmax } from './topk'
 import { runTrust } from './trust-jobs'
 
 /** What a job may use. */
@@ -131,7 +131,7 @@ export async function explainJob(req: ExplainReq, ctx: JobContext): Promise<JobO
   const classSpecific = requested.some((m) => m.classSpecific)
   ctx.progress('graph', 0.15)
   const decision = (logits: ArrayLike<number>): number => verdictOf(logits, card.classes, card.operatingPoint).classIndex
-  if (graphTarget === null && classSpecific && (card.target?.zeroMeansArgmax !== true || card.operatingPoint !== undefined)) {
+  if (graphTarget === null && classSpecific && card.target?.zeroMeansArgmax !== true) {
     t = performance.now()
     const first = await runExplainer(model, input.tensor, oneHot(classes, null), ['logits'])
     graphTarget = decision(first['logits']!.data)
@@ -142,15 +142,25 @@ export async function explainJob(req: ExplainReq, ctx: JobContext): Promise<JobO
   }
   const forward = graphTarget === null && !classSpecific ? await ctx.pool.forwardSession(model) : undefined
   t = performance.now()
-  const outs = forward !== undefined
+  let outs = forward !== undefined
     ? await runExplainer(model, input.tensor, null, fetchList(model, requested, true), forward)
     : await runExplainer(model, input.tensor, oneHot(classes, graphTarget), fetchList(model, requested))
   timings['graph'] = performance.now() - t
   graphRuns++
+  const targetClass = graphTarget ?? decision(outs['logits']!.data)
+  if (graphTarget === null && classSpecific) {
+    // A zeroMeansArgmax graph explained its own argmax in that one run; only where the operating point
+    // decides otherwise (near the threshold) is a second run, for the decided class, needed.
+    if (targetClass !== argmaxOf(outs['logits']!.data)) {
+      t = performance.now()
+      outs = await runExplainer(model, input.tensor, oneHot(classes, targetClass), fetchList(model, requested))
+      timings['graph.decision'] = performance.now() - t
+      graphRuns++
+    }
+    // Recorded so that a restore reproduces the taps.
+    graphTarget = targetClass
+  }
   const logits = outs['logits']!.data
-  const targetClass = graphTarget ?? decision(logits)
-  // zeroMeansArgmax graphs explained their own argmax: record it so a restore reproduces the taps.
-  if (graphTarget === null && classSpecific) graphTarget = targetClass
   const taps = tapSet(model, outs)
   const opts = methodOptions(req.options)
   const [, , height, width] = card.input.shape
