@@ -7,7 +7,7 @@ import onnx
 from ..config import VimConfig
 from .backward import head_backward, layer_backward
 from .builder import GraphBuilder, tensor_info
-from .forward import cls_vectors, combine_directions, layer_forward, rms_norm
+from .forward import cls_vectors, combine_directions, layer_forward, rms_norm, stack_layers
 from .input_gradient import input_gradient as input_gradient_of
 from .lrp import lrp_relevance
 from .weights import layer_weights
@@ -53,12 +53,17 @@ def embed_parts(g: GraphBuilder, cfg: VimConfig, sd: dict[str, np.ndarray], imag
     return g.add(tokens, g.init("pos_embed", sd["pos_embed"].reshape(cfg.seq_len, D))), patches, w
 
 
-def _stats(g: GraphBuilder, v: str):
-    """mean over E, and [min v, max v, min v⁺, max v⁺] over the whole (L, E) array."""
+def _stats(g: GraphBuilder, v: str, lead: int = 0):
+    """mean over E, and [min v, max v, min v⁺, max v⁺] over the whole (L, E) array (per layer of a
+    [Λ, L, E] stack when `lead` = 1)."""
     pos = g.relu(v)
-    rng = g.concat([g.reshape(g.rmin(v), [1]), g.reshape(g.rmax(v), [1]),
-                    g.reshape(g.rmin(pos), [1]), g.reshape(g.rmax(pos), [1])], 0)
-    return g.rmean(v, [1]), g.rmean(pos, [1]), rng
+    if lead == 0:
+        rng = g.concat([g.reshape(g.rmin(v), [1]), g.reshape(g.rmax(v), [1]),
+                        g.reshape(g.rmin(pos), [1]), g.reshape(g.rmax(pos), [1])], 0)
+    else:
+        one = lambda r: g.reshape(r, [-1, 1])  # noqa: E731
+        rng = g.concat([one(g.rmin(v, [1, 2])), one(g.rmax(v, [1, 2])), one(g.rmin(pos, [1, 2])), one(g.rmax(pos, [1, 2]))], 1)
+    return g.rmean(v, [1 + lead]), g.rmean(pos, [1 + lead]), rng
 
 
 def build_explainer(sd: dict[str, np.ndarray], cfg: VimConfig, grad_first_layer: int, debug: bool = False,
@@ -76,11 +81,21 @@ def build_explainer(sd: dict[str, np.ndarray], cfg: VimConfig, grad_first_layer:
     x = x0
     taps: dict[str, list[str]] = {}
     collect = lambda k, v, axis=0: taps.setdefault(k, []).append(g.unsqueeze(v, [axis]))  # noqa: E731
+    stacked: dict[str, str] = {}
+
+    def stack(k: str) -> str:
+        """Output `k` of every layer, [Λ, …]: the taps concatenated (once)."""
+        if k not in stacked:
+            stacked[k] = g.concat(taps[k], 0)
+        return stacked[k]
+    # The GPU-shaped graph computes the maps of all layers at once after the forward pass (forward.cls_vectors);
+    # the CPU graph layer by layer (smaller intermediates, and its speed was tuned so).
+    maps_at_once = parallel_scan
     layers = []
     for i in range(cfg.depth):
         t = layer_forward(g, cfg, layer_weights(sd, i), x, i, needs_backward=not forward_only and (i > grad_first_layer or input_gradient))
         layers.append(t)
-        for fam, vec in zip(FAMILIES, cls_vectors(g, cfg, t)):
+        for fam, vec in ([] if maps_at_once else zip(FAMILIES, cls_vectors(g, cfg, t))):
             combined = combine_directions(g, vec)
             mean, pos_mean, rng = _stats(g, combined)
             collect(f"{fam}_mean", mean); collect(f"{fam}_pos_mean", pos_mean); collect(f"{fam}_range", rng)  # noqa: E702
@@ -90,6 +105,13 @@ def build_explainer(sd: dict[str, np.ndarray], cfg: VimConfig, grad_first_layer:
         collect("conv_sigmoid", g.sigmoid(t.U))
         collect("gate", g.squeeze(g.slice(t.gate, 0, 1, 0), [0]))
         x = g.add(x, t.out)
+    if maps_at_once:
+        every = stack_layers(g, layers, stack("delta"), stack("B"), stack("C"))
+        for fam, vec in zip(FAMILIES, cls_vectors(g, cfg, every, lead=1)):
+            combined = combine_directions(g, vec, lead=1)
+            stacked[f"{fam}_mean"], stacked[f"{fam}_pos_mean"], stacked[f"{fam}_range"] = _stats(g, combined, lead=1)
+            if debug:
+                stacked[f"{fam}_full"] = combined
     norm_f, head_w = g.init("norm_f", sd["norm_f.weight"]), g.init("head_w", sd["head.weight"])
     f, _ = rms_norm(g, g.slice(x, cfg.cls_index, cfg.cls_index + 1, 0), norm_f, cfg.rms_eps)
     logits = g.reshape(g.op("Gemm", [f, head_w, g.init("head_b", sd["head.bias"])], transB=1), [cfg.num_classes])
@@ -98,7 +120,7 @@ def build_explainer(sd: dict[str, np.ndarray], cfg: VimConfig, grad_first_layer:
         shapes = {k: v for k, v in output_shapes(cfg, grad_first_layer, debug, lrp=False).items() if k not in FORWARD_ONLY_DROPS}
         for name in shapes:
             if name != "logits":
-                g.output(name, g.concat(taps[name], 0))
+                g.output(name, stack(name))
         inputs = [tensor_info("image", [1, cfg.in_chans, cfg.img_size, cfg.img_size])]
         return g.model(inputs, [tensor_info(n, s) for n, s in shapes.items()],
                        doc="Mamba Lens explainer graph, forward-only variant (docs/GRAPH_CONTRACT.md)", metadata=metadata)
@@ -125,7 +147,7 @@ def build_explainer(sd: dict[str, np.ndarray], cfg: VimConfig, grad_first_layer:
     shapes = output_shapes(cfg, grad_first_layer, debug, lrp, input_gradient)
     for name in shapes:
         if name not in ("logits", "lrp", "grad_image", "grad_input"):
-            g.output(name, g.concat(taps[name], 0))
+            g.output(name, stack(name))
     inputs = [tensor_info("image", [1, cfg.in_chans, cfg.img_size, cfg.img_size]), tensor_info("target", [cfg.num_classes])]
     outputs = [tensor_info(n, s) for n, s in shapes.items()]
     return g.model(inputs, outputs, doc="Mamba Lens explainer graph (docs/GRAPH_CONTRACT.md)", metadata=metadata)

@@ -100,41 +100,67 @@ def layer_forward(g: GraphBuilder, cfg: VimConfig, lw: LayerWeights, x: str, idx
                         decayed=decayed, eye=eye, y=y, gate=gate, out=h)
 
 
-def combine_directions(g: GraphBuilder, v: str) -> str:
-    """[2, L, E] per-direction vectors → [L, E] in original order: v_fwd + flip(v_bwd) (spec §2.4, §3.6)."""
-    return g.add(g.squeeze(g.slice(v, 0, 1, 0), [0]), g.flip(g.squeeze(g.slice(v, 1, 2, 0), [0]), 0))
+def combine_directions(g: GraphBuilder, v: str, lead: int = 0) -> str:
+    """[2, L, E] per-direction vectors → [L, E] in original order: v_fwd + flip(v_bwd) (spec §2.4, §3.6).
+    `lead` leading axes (a stack of layers, [Λ, 2, L, E]) are carried through."""
+    d = lead
+    return g.add(g.squeeze(g.slice(v, 0, 1, d), [d]), g.flip(g.squeeze(g.slice(v, 1, 2, d), [d]), d))
 
 
-def cls_vectors(g: GraphBuilder, cfg: VimConfig, t: LayerTensors):
+def cls_vectors(g: GraphBuilder, cfg: VimConfig, t: LayerTensors, lead: int = 0):
     """Per-direction CLS rows (scan order, [2, L, E]): (official H-MA vector, true α row, UIA vector).
 
     Products of Ā are formed from suffix sums of Δ that start at the CLS token, never as differences of
     long cumulative sums (spec §2.3 "stable computation", §5.5).
+
+    With `lead` = 1, `t` holds a stack of layers instead of one ([Λ, 2, L, ·] tensors, A_ne [Λ, 2, N, E],
+    each conv_w [Λ, 2, 1, E]; StackedLayers), and the vectors of every layer come out of the same few nodes
+    ([Λ, 2, L, E]): the GPU-shaped graph builds its maps so, once for all layers (a per-layer build costs
+    ~100 small nodes a layer, and a GPU pays for each node, not for its size).
     """
     L, c, K, E, N = cfg.seq_len, cfg.cls_index, cfg.d_conv, cfg.d_inner, cfg.d_state
-    d_before = g.slice(t.delta, 0, c, 1)                                   # Δ_0..Δ_{c*-1}
+    a, P = 1 + lead, [0] * lead          # a: the token axis; P: Reshape's "copy this axis" for the leading ones
+    d_before = g.slice(t.delta, 0, c, a)                                   # Δ_0..Δ_{c*-1}
     # Σ_{k=j+1}^{c*-1} Δ_k for j < c*: exclusive reverse cumulative sum.
-    suffix = g.op("CumSum", [d_before, g.i64(1)], exclusive=1, reverse=1)
+    suffix = g.op("CumSum", [d_before, g.i64(a)], exclusive=1, reverse=1)
     # [N, E] layout as in the scans: Δ[e] broadcasts over contiguous rows, Σ_n is a [1, N] @ [N, E] MatMul.
-    p_off = g.exp(g.mul(g.unsqueeze(suffix, [2]), g.unsqueeze(t.A_ne, [1])))   # [2, c*, N, E]
-    w = g.mul(g.slice(t.B, 0, c + 1, 1), g.slice(t.C, c, c + 1, 1))          # C_{c*}[n]·B_j[n], [2, c*+1, N]
-    w_row = g.unsqueeze(g.slice(w, 0, c, 1), [2])                            # [2, c*, 1, N]
+    p_off = g.exp(g.mul(g.unsqueeze(suffix, [a + 1]), g.unsqueeze(t.A_ne, [a])))   # [2, c*, N, E]
+    w = g.mul(g.slice(t.B, 0, c + 1, a), g.slice(t.C, c, c + 1, a))          # C_{c*}[n]·B_j[n], [2, c*+1, N]
+    w_row = g.unsqueeze(g.slice(w, 0, c, a), [a + 1])                        # [2, c*, 1, N]
     # Quirk: the official vector omits Ā_{c*} and the diagonal term (spec §2.3).
-    off = g.mul(g.reshape(g.matmul(w_row, p_off), [2, c, E]), d_before)
-    official = g.pad_axis(off, 3, 1, 0, L - c)
+    off = g.mul(g.reshape(g.matmul(w_row, p_off), P + [2, c, E]), d_before)
+    official = g.pad_axis(off, 3 + lead, a, 0, L - c)
     # True row α[c*, j] (spec §2.1): one more factor Ā_{c*} for j < c*, plus the diagonal term
     # α[c*, c*] = Δ_{c*}·Σ_n C_{c*}·B_{c*} (empty product), appended as a small [2, 1, E] slice.
-    dA_c = g.reshape(g.slice(t.dA, c, c + 1, 0), [2, 1, N, E])                # Ā_{c*} (Ā is [L, 2N, E])
-    below = g.mul(g.reshape(g.matmul(w_row, g.mul(p_off, dA_c)), [2, c, E]), d_before)
-    diag = g.mul(g.rsum(g.slice(w, c, c + 1, 1), [2], keep=1), g.slice(t.delta, c, c + 1, 1))
-    row = g.concat([below, diag], 1)                                                   # [2, c*+1, E]
-    true_row = g.pad_axis(row, 3, 1, 0, L - c - 1)
+    if lead == 0:
+        dA_c = g.reshape(g.slice(t.dA, c, c + 1, 0), [2, 1, N, E])            # Ā_{c*} (Ā is [L, 2N, E])
+    else:  # the same products exp(Δ_{c*}·A), formed from the stacked Δ (no stacked Ā exists)
+        dA_c = g.exp(g.mul(g.unsqueeze(g.slice(t.delta, c, c + 1, a), [a + 1]), g.unsqueeze(t.A_ne, [a])))
+    below = g.mul(g.reshape(g.matmul(w_row, g.mul(p_off, dA_c)), P + [2, c, E]), d_before)
+    diag = g.mul(g.rsum(g.slice(w, c, c + 1, a), [a + 1], keep=1), g.slice(t.delta, c, c + 1, a))
+    row = g.concat([below, diag], a)                                                   # [2, c*+1, E]
+    true_row = g.pad_axis(row, 3 + lead, a, 0, L - c - 1)
     # UIA (spec §3.6): t_j = α_row[j]·σ(U_j); q_j = Σ_m w[K−1−m]·t_{j+m}; u = SiLU(Z_{c*})·q.
-    tvec = g.pad_axis(g.mul(row, g.sigmoid(g.slice(t.U, 0, c + 1, 1))), 3, 1, 0, L - c - 1 + K - 1)
+    tvec = g.pad_axis(g.mul(row, g.sigmoid(g.slice(t.U, 0, c + 1, a))), 3 + lead, a, 0, L - c - 1 + K - 1)
     q = None
     for m in range(K):
-        term = g.mul(g.slice(tvec, m, m + L, 1), t.conv_w[K - 1 - m])
+        term = g.mul(g.slice(tvec, m, m + L, a), t.conv_w[K - 1 - m])
         q = term if q is None else g.add(q, term)
-    uia = g.mul(q, g.slice(t.gate, c, c + 1, 1))
+    uia = g.mul(q, g.slice(t.gate, c, c + 1, a))
     return official, true_row, uia
 
+
+@dataclass
+class StackedLayers:
+    """The tensors cls_vectors reads, for a stack of layers (leading axis Λ): Δ, U, gate [Λ, 2, L, E],
+    B, C [Λ, 2, L, N], A_ne [Λ, 2, N, E], conv_w K × [Λ, 2, 1, E]."""
+    delta: str; B: str; C: str; A_ne: str; U: str; gate: str; conv_w: list  # noqa: E702
+
+
+def stack_layers(g: GraphBuilder, layers: list, delta: str, B: str, C: str) -> StackedLayers:
+    """Stacks what cls_vectors needs of every layer (Δ, B, C: the taps' stacks, passed in). The weight stacks
+    (A, conv) are Concats of initializers, folded into constants when the session is created."""
+    stack = lambda vs: g.concat([g.unsqueeze(v, [0]) for v in vs], 0)  # noqa: E731
+    return StackedLayers(delta=delta, B=B, C=C, A_ne=stack([t.A_ne for t in layers]), U=stack([t.U for t in layers]),
+                         gate=stack([t.gate for t in layers]),
+                         conv_w=[stack([t.conv_w[k] for t in layers]) for k in range(len(layers[0].conv_w))])

@@ -66,14 +66,22 @@ def _shift(g: GraphBuilder, x: str, length: int, k: int, reverse: bool, rank: in
 def linear_recurrence(g: GraphBuilder, a: str, x: str, length: int, reverse: bool = False, rank: int = 3) -> str:
     """h_t = x_t + a_t ⊙ h_{t−1} (h_{−1} = 0; with `reverse`, h_t = x_t + a_t ⊙ h_{t+1}, h_L = 0) along axis 0,
     in ⌈log2 length⌉ Hillis–Steele steps: after the step with offset k, x_t sums the 2k latest terms and
-    a_t is the product of the 2k latest coefficients (zero past the sequence's start)."""
+    a_t is the product of the 2k latest coefficients (zero past the sequence's start).
+
+    Both run with one zero row in front of the sequence (behind it when `reverse`), so that each shift is a
+    single Gather whose out-of-range rows read the zero row (a Slice + Pad pair otherwise: on a GPU every
+    node costs a launch, whatever its size). The zero row of a keeps the zero row of x at zero."""
+    before, after = (0, 1) if reverse else (1, 0)
+    x, a = g.pad_axis(x, rank, 0, before, after), g.pad_axis(a, rank, 0, before, after)
+    zero_row = length if reverse else 0
     k = 1
     while k < length:
-        x = g.add(x, g.mul(a, _shift(g, x, length, k, reverse, rank)))
+        idx = g.i64([min(t + k, zero_row) for t in range(length + 1)] if reverse else [max(t - k, zero_row) for t in range(length + 1)])
+        x = g.add(x, g.mul(a, g.op("Gather", [x, idx], axis=0)))
         if 2 * k < length:
-            a = g.mul(a, _shift(g, a, length, k, reverse, rank))
+            a = g.mul(a, g.op("Gather", [a, idx], axis=0))
         k *= 2
-    return x
+    return g.slice(x, before, before + length, 0)
 
 
 def selective_scan(g: GraphBuilder, dA: str, du: str, B_cols: str, C_rows: str, state_shape: tuple[int, int], keep_decayed: bool):
