@@ -181,5 +181,5 @@ export async function exportFigure(original: FigureRequest, options: ExportOptio
   }
   // Ids and hashes only (STYLE.md §2.6): no path, no caption.
   log?.info('figure exported', { formats, files: files.length, inputSha256: request.source.fileSha256.slice(0, 12), methods: spec.panels.map((p) => p.methodId) })
-  return { files, provenance: spec.provenance, warnings }
+  return { stem, files, provenance: spec.provenance, warnings }
 }

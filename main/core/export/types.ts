@@ -148,6 +148,8 @@ export interface ExportedFile {
 
 /** What the app shows after an export and what the CLI prints with --json. */
 export interface ExportReport {
+  /** The file-name stem every file of this figure starts with (`<stem>.png`, `<stem>@2x.png`, …). */
+  readonly stem: string
   readonly files: readonly ExportedFile[]
   /** The provenance embedded in every file (and in the sidecar). */
   readonly provenance: FigureProvenance

@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react'
-import type { ExportFormatDto, ExportReportDto } from '../../../preload/contract'
+import type { ExportFormatDto } from '../../../preload/export-contract'
 import { cancelExport, closeExport, exportCurrentView, type ExportChoices } from '../state/export-actions'
 import { useSession } from '../state/hooks'
+import type { ExportUiState } from '../state/session'
 
 interface Form {
   readonly png1: boolean; readonly png2: boolean; readonly svg: boolean; readonly pdf: boolean; readonly dicom: boolean
@@ -27,13 +28,15 @@ function choicesOf(f: Form, isDicom: boolean): ExportChoices {
   }
 }
 
-function Report({ report }: { readonly report: ExportReportDto }) {
+function Report({ report }: { readonly report: NonNullable<ExportUiState['report']> }) {
+  const count = `${report.files.length} file${report.files.length === 1 ? '' : 's'}${report.figures > 1 ? ` (${report.figures} figures, one per class)` : ''}`
   return (
     <div className="export-report" role="status" data-testid="export-report">
-      <p>
-        Wrote {report.files.length} file{report.files.length === 1 ? '' : 's'}
-        {report.figures > 1 ? ` (${report.figures} figures, one per class)` : ''} to <code data-testid="export-folder">{report.folder}</code>
-      </p>
+      {report.downloaded !== undefined ? (
+        <p>Made {count}; your browser saves {report.files.length === 1 ? 'it' : 'them'} as <code data-testid="export-download">{report.downloaded}</code> in its downloads folder.</p>
+      ) : (
+        <p>Wrote {count} to <code data-testid="export-folder">{report.folder}</code></p>
+      )}
       <ul>
         {report.files.map((f) => (
           <li key={f.name} data-testid="export-file" data-name={f.name}>
@@ -72,7 +75,7 @@ export function ExportDialog() {
       <h2 id="export-title">Export figure</h2>
       <p className="hint">
         {isCompare ? 'The side-by-side view (every compared method and class)' : 'The method shown'}, with colour bars, caption and embedded
-        provenance. {mode === 'electron' ? 'You choose the folder next.' : 'Files go to the app’s export folder.'}
+        provenance. {mode === 'electron' ? 'You choose the folder next.' : 'Your browser downloads the figure (one ZIP when there are several files).'}
       </p>
       <fieldset className="field">
         <legend>Formats</legend>
