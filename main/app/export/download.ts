@@ -43,7 +43,8 @@ export function bundleStem(stems: readonly string[]): string {
 export async function downloadOf(reports: readonly ExportReport[], createdAt: Date): Promise<ExportDownloadDto> {
   const files = reports.flatMap((r) => r.files)
   const only = files.length === 1 ? files[0] : undefined
-  if (only !== undefined) return { name: basename(only.path), mime: MIME[only.format] ?? 'application/octet-stream', bytes: await readFile(only.path) }
+  // A plain Uint8Array, not the Buffer readFile gives: the bridge's JSON header would take a Buffer's toJSON().
+  if (only !== undefined) return { name: basename(only.path), mime: MIME[only.format] ?? 'application/octet-stream', bytes: new Uint8Array(await readFile(only.path)) }
   const entries = await Promise.all(files.map(async (f) => ({ name: basename(f.path), bytes: new Uint8Array(await readFile(f.path)) })))
   return { name: `${bundleStem(reports.map((r) => r.stem))}.zip`, mime: 'application/zip', bytes: zipStored(entries, createdAt) }
 }

@@ -17,6 +17,7 @@ import { ImageStore } from '../../../main/app/image-store'
 import { RunStore } from '../../../main/app/run-store'
 import { parseProvenance } from '../../../main/core/export/provenance'
 import { renderDisplay } from '../../../main/core/image/display'
+import { decodeWire, encodeWire } from '../../../main/core/ui/wire'
 import { createLogger, type LogRecord } from '../../../main/core/log'
 import type { ExplainResultDto, ImageInfoDto, Result } from '../../../preload/contract'
 import type { ExportFigureRequest, ExportReportDto } from '../../../preload/export-contract'
@@ -118,7 +119,12 @@ describe('export:figure', () => {
       // One file: the file itself, with its type.
       const one = await browser.call<ExportReportDto>('export:figure', { ...req, panes: pane(b.run), formats: ['pdf'], sidecar: false })
       expect(one.ok && one.value.download).toMatchObject({ name: `${stem}.pdf`, mime: 'application/pdf' })
-      expect(one.ok && Buffer.from(one.value.download!.bytes).subarray(0, 5).toString()).toBe('%PDF-')
+      // As the page receives it over the browser bridge's wire format.
+      const wired = decodeWire(encodeWire(one)) as Result<ExportReportDto>
+      const pdf = wired.ok ? wired.value.download?.bytes : undefined
+      expect(pdf).toBeInstanceOf(Uint8Array)
+      expect(Buffer.from(pdf!).subarray(0, 5).toString()).toBe('%PDF-')
+      expect(Buffer.compare(Buffer.from(pdf!), readFileSync(join(dir, `${stem}.pdf`)))).toBe(0)
       // Refused (a name in the caption): an error, no download; the staging folders are gone either way.
       const refused = await browser.call('export:figure', { ...req, panes: pane(b.run), caption: 'Patient Maria Silva, DOB 1970-01-01' })
       expect(refused).toMatchObject({ ok: false, error: { code: 'export/phi-pattern' } })
