@@ -29,6 +29,8 @@ export interface ExportFigureRequest {
   readonly caption?: string; readonly sidecar: boolean
   /** Opt-in hashed linkage ID (salted with the site secret in main). */
   readonly keepLinkageId: boolean
+  /** Opt-in, DICOM only: the SC keeps the source's identifiers and study, to be filed back into it in PACS. */
+  readonly fileToSourceStudy?: boolean
   /** The user confirmed the pixels of a source marked "burned-in annotation" carry no patient details. */
   readonly acceptBurnedInAnnotation: boolean
   /** Text found burned into the pixels: mask it in the figure, or keep it (the user checked it is not about the patient). */

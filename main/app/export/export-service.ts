@@ -104,6 +104,7 @@ async function runAll(req: ExportFigureRequest, requests: readonly FigureRequest
       scales: req.pngScales,
       sidecar: req.sidecar,
       keepLinkageId: req.keepLinkageId,
+      ...(req.fileToSourceStudy === true ? { fileToSourceStudy: true } : {}),
       ...(linkageSalt !== undefined ? { linkageSalt } : {}),
       acceptBurnedInAnnotation: req.acceptBurnedInAnnotation,
       ...(req.burnedInText !== undefined ? { burnedInText: req.burnedInText } : {}),

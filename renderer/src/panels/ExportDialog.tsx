@@ -7,9 +7,10 @@ import type { ExportUiState } from '../state/session'
 interface Form {
   readonly png1: boolean; readonly png2: boolean; readonly svg: boolean; readonly pdf: boolean; readonly dicom: boolean
   readonly caption: string; readonly sidecar: boolean; readonly showGrid: boolean; readonly keepLinkageId: boolean
+  readonly fileToSourceStudy: boolean
 }
 
-const INITIAL: Form = { png1: true, png2: false, svg: false, pdf: false, dicom: false, caption: '', sidecar: false, showGrid: false, keepLinkageId: false }
+const INITIAL: Form = { png1: true, png2: false, svg: false, pdf: false, dicom: false, caption: '', sidecar: false, showGrid: false, keepLinkageId: false, fileToSourceStudy: false }
 
 const FORMAT_BOXES: readonly { key: 'png1' | 'png2' | 'svg' | 'pdf' | 'dicom'; label: string }[] = [
   { key: 'png1', label: 'PNG 1×' }, { key: 'png2', label: 'PNG 2× (print)' }, { key: 'svg', label: 'SVG (editable)' },
@@ -17,6 +18,7 @@ const FORMAT_BOXES: readonly { key: 'png1' | 'png2' | 'svg' | 'pdf' | 'dicom'; l
 ]
 
 function choicesOf(f: Form, isDicom: boolean): ExportChoices {
+  const filed = isDicom && f.dicom && f.fileToSourceStudy
   const formats: ExportFormatDto[] = []
   if (f.png1 || f.png2) formats.push('png')
   if (f.svg) formats.push('svg')
@@ -24,7 +26,8 @@ function choicesOf(f: Form, isDicom: boolean): ExportChoices {
   if (f.dicom && isDicom) formats.push('dicom')
   return {
     formats, pngScales: [...(f.png1 ? [1] : []), ...(f.png2 ? [2] : [])], caption: f.caption, sidecar: f.sidecar,
-    showGrid: f.showGrid, keepLinkageId: isDicom && f.keepLinkageId,
+    // Filing into the source study puts the real patient ID in the SC, so it replaces the hashed linkage ID.
+    showGrid: f.showGrid, keepLinkageId: isDicom && f.keepLinkageId && !filed, fileToSourceStudy: filed,
   }
 }
 
@@ -90,7 +93,13 @@ export function ExportDialog() {
       <textarea id="export-caption" data-testid="export-caption" rows={2} maxLength={1000} value={form.caption} onChange={(e) => set({ caption: e.target.value })} />
       <label className="inline"><input type="checkbox" data-testid="export-sidecar" checked={form.sidecar} onChange={(e) => set({ sidecar: e.target.checked })} /> Also write the provenance as JSON</label>
       <label className="inline"><input type="checkbox" data-testid="export-grid" checked={form.showGrid} onChange={(e) => set({ showGrid: e.target.checked })} /> Draw the patch grid</label>
-      {isDicom && (
+      {isDicom && form.dicom && (
+        <label className="inline">
+          <input type="checkbox" data-testid="export-source-study" checked={form.fileToSourceStudy} onChange={(e) => set({ fileToSourceStudy: e.target.checked })} />
+          File the DICOM figure into the source study (it then keeps the patient’s name, ID, dates and study; the other files stay de-identified)
+        </label>
+      )}
+      {isDicom && !choices.fileToSourceStudy && (
         <label className="inline">
           <input type="checkbox" data-testid="export-linkage" checked={form.keepLinkageId} onChange={(e) => set({ keepLinkageId: e.target.checked })} />
           Keep a hashed linkage ID (a salted hash, never the patient ID)

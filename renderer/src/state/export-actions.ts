@@ -17,6 +17,8 @@ export interface ExportChoices {
   readonly sidecar: boolean
   readonly showGrid: boolean
   readonly keepLinkageId: boolean
+  /** DICOM SC filed back into the source study, with its identifiers (explicit opt-in; absent = off). */
+  readonly fileToSourceStudy?: boolean
 }
 
 let seq = 0
@@ -63,6 +65,7 @@ export async function exportCurrentView(choices: ExportChoices, acceptBurnedInAn
     ...(caption !== '' ? { caption } : {}),
     sidecar: choices.sidecar,
     keepLinkageId: choices.keepLinkageId,
+    ...(choices.fileToSourceStudy === true ? { fileToSourceStudy: true } : {}),
     acceptBurnedInAnnotation,
     ...(burnedInText !== undefined ? { burnedInText } : {}),
   })
