@@ -15,6 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PNG_PROVENANCE_KEY } from '../../main/adapters/export'
 import { parseProvenance } from '../../main/core/export/provenance'
 import { pngItxt } from '../main/adapters/export/readers'
+import dicomParser from 'dicom-parser'
+import { FAKE_PATIENT, SOP, makeDicom, phantom } from '../fixtures/dicom-gen/make-dicom'
 import { ctDicom } from './ct-dicom'
 import { exportAndReceive } from './downloads'
 import { ARTIFACTS, dropFile, needsApp, openApp, shot, skipReason, type WebApp } from './harness'
@@ -165,6 +167,41 @@ describe('figure export (browser mode, end to end)', () => {
     expect(svg).toMatch(/<rect [^>]*data-role="scale-bar"\/>/)
     expect(texts('scale-bar')).toMatch(/^scale: \d+ (mm|cm)$/)
     await shot(page, '23-export-ct-figure')
+  })
+
+  it('a DICOM Secondary Capture filed into the source study, on the explicit choice only, arrives as a download', async (ctx) => {
+    needsApp(ctx)
+    await page.click('[data-testid=export-dialog] button:has-text("Close")')
+    const study = '1.2.826.0.1.3680043.99.15'
+    const rows = 96, columns = 96
+    const source = Buffer.from(makeDicom({
+      sopClassUid: SOP.ct, rows, columns, bitsAllocated: 16, bitsStored: 16, pixelRepresentation: 1, photometric: 'MONOCHROME2',
+      pixels: Int16Array.from(phantom(rows, columns, -1000, 1500)),
+      attributes: { Modality: 'CT', StudyInstanceUID: study, WindowCenter: 40, WindowWidth: 400 },
+    }))
+    const before = await page.getAttribute('[data-testid=model-input-panel]', 'data-run-id')
+    await dropFile(page, source, 'study.dcm', 'application/dicom')
+    await page.waitForFunction((b) => {
+      const id = document.querySelector('[data-testid=model-input-panel]')?.getAttribute('data-run-id')
+      return id !== undefined && id !== null && id !== '' && id !== b && document.querySelector('[data-testid=progress]') === null
+    }, before, { timeout: 150_000 })
+    await page.click('[data-testid=export-button]')
+    await page.waitForSelector('[data-testid=export-dialog]:not([hidden])')
+    for (const f of ['png1', 'svg', 'pdf']) await page.uncheck(`[data-testid=export-format-${f}]`)
+    await page.check('[data-testid=export-format-dicom]')
+    expect(await page.isChecked('[data-testid=export-source-study]')).toBe(false)
+    await page.check('[data-testid=export-source-study]')
+    expect(await page.locator('[data-testid=export-linkage]').count()).toBe(0)
+    const got = await exportAndReceive(page)
+    expect(got.name).toMatch(/^ml-[0-9a-f]{12}-[\w-]+-class\d+[\w-]*\.dcm$/)
+    const sc = dicomParser.parseDicom(got.bytes)
+    const src = dicomParser.parseDicom(source)
+    expect([sc.string('x0020000d'), sc.string('x00100010'), sc.string('x00080016')]).toEqual([study, FAKE_PATIENT.PatientName, '1.2.840.10008.5.1.4.1.1.7'])
+    expect(sc.string('x00080018')).not.toBe(src.string('x00080018'))
+    expect(sc.elements.x00082112?.items?.[0]?.dataSet?.string('x00081155')).toBe(src.string('x00080018'))
+    expect([sc.uint16('x00280002'), sc.string('x00280004')]).toEqual([3, 'RGB'])
+    expect(sc.elements.x7fe00010!.length).toBeGreaterThanOrEqual(sc.uint16('x00280010')! * sc.uint16('x00280011')! * 3)
+    await shot(page, '24-export-sc-source-study')
   })
 
   it('keyboard: Enter opens the dialog with focus inside, Escape closes it and returns focus', async (ctx) => {
