@@ -152,50 +152,6 @@ export interface AppInfoDto {
 
 export interface ProgressDto { readonly requestId: string; readonly stage: string; readonly fraction: number }
 
-// ---- Export DTOs (mirror main/core/export/types.ts) ----
-
-/** Figure file formats (`dicom` = Secondary Capture, offered for DICOM inputs). */
-export type ExportFormatDto = 'png' | 'svg' | 'pdf' | 'dicom'
-/** How the current view looks (the overlay scene's settings). */
-export interface ExportViewDto {
-  readonly colormap: 'viridis' | 'inferno' | 'jet'; readonly opacity01: number; readonly threshold01: number
-  readonly contour: boolean; readonly showGrid: boolean
-  /** Row-major patch index of the pinned patch, or null. */
-  readonly pinnedPatch: number | null
-  /** 'image': the loaded image; 'model': what the model saw. */
-  readonly mode: 'image' | 'model'
-}
-
-/** Export the current view. No folder: main asks the user (Electron) or uses its export folder (browser mode). */
-export interface ExportFigureRequest {
-  readonly requestId: string
-  /** Panes of the view, left to right: the run shown in each and its method. */
-  readonly panes: readonly { readonly runId: string; readonly methodId: string }[]
-  /** `pngScales`: 1 = figure size, 2 = print. */
-  readonly view: ExportViewDto; readonly formats: readonly ExportFormatDto[]; readonly pngScales: readonly number[]
-  /** The user's own caption, appended to the generated one (scanned for patient data). */
-  readonly caption?: string; readonly sidecar: boolean
-  /** Opt-in hashed linkage ID (salted with the site secret in main). */
-  readonly keepLinkageId: boolean
-  /** The user confirmed the pixels of a source marked "burned-in annotation" carry no patient details. */
-  readonly acceptBurnedInAnnotation: boolean
-  /** Text found burned into the pixels: mask it in the figure, or keep it (the user checked it is not about the patient). */
-  readonly burnedInText?: 'mask' | 'keep'
-}
-
-/** One file an export wrote (`json` = the provenance sidecar). */
-export interface ExportedFileDto {
-  /** File name inside `folder`. */
-  readonly name: string
-  readonly format: ExportFormatDto | 'json'
-  readonly bytes: number; readonly width?: number; readonly height?: number; readonly scale?: number
-}
-
-/** Where the figure went and what was written. One figure per class shown (a figure explains one class). */
-export interface ExportReportDto {
-  readonly folder: string; readonly figures: number; readonly files: readonly ExportedFileDto[]; readonly warnings: readonly string[]
-}
-
 // ---- Requests ----
 export interface ImageLoadRequest { readonly name: string; readonly bytes: Uint8Array }
 /** Re-render a loaded image (window, invert, frame, slice, model input). Omitted fields keep their value. */
@@ -232,8 +188,6 @@ export interface InvokeContract {
   'explain:run': { req: ExplainRunRequest; res: ExplainResultDto }
   'explain:cancel': { req: ExplainCancelRequest; res: { readonly cancelled: boolean } }
   'explain:drilldown': { req: DrilldownRequest; res: DrilldownResultDto }
-  'export:figure': { req: ExportFigureRequest; res: ExportReportDto | null }
-  'export:cancel': { req: { readonly requestId: string }; res: { readonly cancelled: boolean } }
   'log:write': { req: LogRequest; res: null }
 }
 
@@ -255,7 +209,7 @@ export const API_CHANNELS = {
   loadImage: 'image:load', openImageDialog: 'image:open-dialog', renderImage: 'image:render',
   getPixelValue: 'image:value', getPatientDetails: 'image:phi',
   runExplain: 'explain:run', cancelExplain: 'explain:cancel', drilldown: 'explain:drilldown', faithfulness: 'explain:faithfulness', // trust-contract.ts
-  exportFigure: 'export:figure', cancelExport: 'export:cancel',
+  exportFigure: 'export:figure', cancelExport: 'export:cancel', // export-contract.ts
   log: 'log:write',
 } as const satisfies Record<string, InvokeChannel>
 
@@ -280,9 +234,6 @@ export interface RendererApi {
   runExplain(req: ExplainRunRequest): Promise<Result<ExplainResultDto>>
   cancelExplain(req: ExplainCancelRequest): Promise<Result<{ readonly cancelled: boolean }>>
   drilldown(req: DrilldownRequest): Promise<Result<DrilldownResultDto>>
-  /** Writes the figure; `null` when the user cancelled the folder dialog (Electron). */
-  exportFigure(req: ExportFigureRequest): Promise<Result<ExportReportDto | null>>
-  cancelExport(req: ReqOf<'export:cancel'>): Promise<Result<{ readonly cancelled: boolean }>>
   log(req: LogRequest): Promise<Result<null>>
   /** Subscribe to run progress; returns the unsubscribe function. The callback never sees IPC internals. */
   onProgress(cb: (p: ProgressDto) => void): () => void

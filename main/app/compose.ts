@@ -11,7 +11,7 @@ import type { Logger } from '../core/log'
 import type { AppInfoDto } from '../../preload/contract'
 import { join } from 'node:path'
 import { createDispatcher, type Dispatch } from './dispatch'
-import { defaultExportDir, linkageSalt } from './export/export-folder'
+import { linkageSalt } from './export/export-folder'
 import { exportInWorker, type ExportRunner } from './export/export-thread'
 import { createHandlers, RunRegistry, type HandlerDeps } from './handlers'
 import { ImageStore, type ImageIoPort } from './image-store'
@@ -26,7 +26,7 @@ export interface ServicesOptions {
   readonly openDialog?: HandlerDeps['openDialog']
   /**
    * Output folder of an export: Electron's native folder dialog (null = cancelled). Without it (browser
-   * mode) the server's own folder is used: MAMBA_LENS_EXPORT_DIR, else `<cwd>/exports`.
+   * mode) the files go back to the page, which the browser downloads (export/download.ts).
    */
   readonly chooseExportFolder?: () => Promise<string | null>
   /** Where the app keeps small state (the linkage salt): Electron's userData; default `<cwd>/.mamba-lens`. */
@@ -81,7 +81,6 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   const exportsInFlight = new RunRegistry()
   const runStore = new RunStore()
   const stateDir = opts.stateDir ?? join(process.cwd(), '.mamba-lens')
-  const exportDir = defaultExportDir(process.cwd())
   const handlers = createHandlers(
     {
       engine,
@@ -92,7 +91,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
       ...(opts.openDialog !== undefined ? { openDialog: opts.openDialog } : {}),
       runStore,
       exports: {
-        chooseFolder: opts.chooseExportFolder ?? (() => Promise.resolve(exportDir)),
+        destination: opts.chooseExportFolder !== undefined ? { kind: 'folder', choose: opts.chooseExportFolder } : { kind: 'download' },
         linkageSalt: () => linkageSalt(stateDir),
         runExport: opts.runExport ?? exportInWorker(opts.log),
       },

@@ -23,8 +23,8 @@ export interface HandlerDeps {
   readonly openDialog?: () => Promise<{ name: string; bytes: Uint8Array } | null>
   /** Every explained run, by runId, for `export:figure`. */
   readonly runStore: RunStore
-  /** Output folder, linkage salt and the runner (a worker thread in the app). */
-  readonly exports: Pick<ExportServiceDeps, 'chooseFolder' | 'linkageSalt' | 'runExport'>
+  /** Destination (folder dialog or browser download), linkage salt and the runner (a worker thread in the app). */
+  readonly exports: Pick<ExportServiceDeps, 'destination' | 'linkageSalt' | 'runExport'>
 }
 
 /** Runs in flight, by the page's request id, so `explain:cancel` can abort them. */

@@ -46,6 +46,7 @@ const exportFigure = z.strictObject({
   caption: z.string().max(1000).optional(),
   sidecar: z.boolean(),
   keepLinkageId: z.boolean(),
+  fileToSourceStudy: z.boolean().optional(),
   acceptBurnedInAnnotation: z.boolean(),
   burnedInText: z.enum(['mask', 'keep']).optional(),
 })

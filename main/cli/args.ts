@@ -47,6 +47,8 @@ Figures (docs/EXPORT.md): one figure per method, instead of the plain overlay PN
   --burned-in-text mask|keep         text found on the pixels (raster, US, SC): mask it, or keep it (checked by you)
   --linkage-id                       keep a hashed linkage ID (needs --linkage-salt or $MAMBA_LENS_LINKAGE_SALT)
   --linkage-salt <secret>            site secret for the linkage hash (at least 8 characters)
+  --file-to-source-study             DICOM inputs: the SC keeps the patient and study identifiers and references
+                                     the source image, to be filed back into that study (other formats stay de-identified)
 Options (eval): --model, --methods <id,...> (default: all the model supports + centre-gaussian),
   --split test|val|train|all (default test), --out <dir>, --limit <n>, --resume, --reverse, --perturbation-n <n>
   (images that also get the perturbation tests, default 40), --multi-run-n <n> (further images that get integrated
@@ -93,6 +95,7 @@ export interface FigureArgs {
   readonly burnedInText?: 'mask' | 'keep'
   readonly keepLinkageId: boolean
   readonly linkageSalt?: string
+  readonly fileToSourceStudy: boolean
 }
 
 export type Command =
@@ -135,6 +138,7 @@ export function parseCommand(argv: readonly string[]): Command {
         'model-input': { type: 'string' }, preset: { type: 'string' }, window: { type: 'string' },
         format: { type: 'string' }, scale: { type: 'string' }, caption: { type: 'string' }, sidecar: { type: 'boolean' },
         'accept-burned-in': { type: 'boolean' }, 'burned-in-text': { type: 'string' }, 'linkage-id': { type: 'boolean' }, 'linkage-salt': { type: 'string' },
+        'file-to-source-study': { type: 'boolean' },
         data: { type: 'string' }, methods: { type: 'string' }, split: { type: 'string' }, limit: { type: 'string' }, resume: { type: 'boolean' }, reverse: { type: 'boolean' },
         'perturbation-n': { type: 'string' }, 'multi-run-n': { type: 'string' }, 'sanity-cascade': { type: 'string' }, 'sanity-n': { type: 'string' },
         'skip-existing': { type: 'boolean' }, progress: { type: 'boolean' },
@@ -214,12 +218,12 @@ function burnedInTextArg(v: string | undefined): { burnedInText?: 'mask' | 'keep
   return { burnedInText: v }
 }
 
-type FigureValues = Readonly<Partial<Record<'format' | 'scale' | 'caption' | 'linkage-salt' | 'burned-in-text', string> & Record<'sidecar' | 'accept-burned-in' | 'linkage-id', boolean>>>
+type FigureValues = Readonly<Partial<Record<'format' | 'scale' | 'caption' | 'linkage-salt' | 'burned-in-text', string> & Record<'sidecar' | 'accept-burned-in' | 'linkage-id' | 'file-to-source-study', boolean>>>
 
 function figureArgs(v: FigureValues): FigureArgs | undefined {
   const formats = list(v.format)
   if (formats === undefined) {
-    if (v.scale !== undefined || v.caption !== undefined || v.sidecar === true || v['linkage-id'] === true) throw new UsageError('figure options need --format')
+    if (v.scale !== undefined || v.caption !== undefined || v.sidecar === true || v['linkage-id'] === true || v['file-to-source-study'] === true) throw new UsageError('figure options need --format')
     return undefined
   }
   if (formats.length === 0 || !formats.every(isExportFormat)) throw new UsageError('--format must list png, svg, pdf or dicom')
@@ -227,7 +231,7 @@ function figureArgs(v: FigureValues): FigureArgs | undefined {
   if (scales.length === 0 || !scales.every((n) => Number.isInteger(n) && n >= 1 && n <= 4)) throw new UsageError('--scale must list integers from 1 to 4')
   return {
     formats: [...new Set(formats)] as ExportFormat[], scales, sidecar: v.sidecar === true, acceptBurnedIn: v['accept-burned-in'] === true,
-    keepLinkageId: v['linkage-id'] === true,
+    keepLinkageId: v['linkage-id'] === true, fileToSourceStudy: v['file-to-source-study'] === true,
     ...(v.caption !== undefined ? { caption: v.caption } : {}),
     ...(burnedInTextArg(v['burned-in-text'])),
     ...(v['linkage-salt'] !== undefined ? { linkageSalt: v['linkage-salt'] } : {}),

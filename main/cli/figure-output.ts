@@ -61,6 +61,7 @@ export async function writeFigures(args: ExplainArgs, fig: FigureArgs, models: r
     }, {
       outDir: args.out, formats: fig.formats, scales: fig.scales, sidecar: fig.sidecar,
       acceptBurnedInAnnotation: fig.acceptBurnedIn, keepLinkageId: fig.keepLinkageId,
+      ...(fig.fileToSourceStudy ? { fileToSourceStudy: true } : {}),
       ...(fig.burnedInText !== undefined ? { burnedInText: fig.burnedInText } : {}),
       ...(fig.linkageSalt !== undefined ? { linkageSalt: fig.linkageSalt } : {}),
       ...(signal !== undefined ? { signal } : {}),

@@ -2,12 +2,12 @@
 /// <reference lib="dom" />
 /**
  * Figure export in browser mode, real engine and conformance model: explain an image made by our code,
- * export PNG + SVG + PDF; the files appear in the server's export folder under the names the app reports,
- * the PNG carries the provenance (iTXt, read back with the independent chunk reader), and the app says where
- * the files went. Then the side-by-side comparison as one figure, and the dialog by keyboard.
+ * export PNG + SVG + PDF; the browser receives them as one download (a ZIP of exactly the files the app
+ * reports), the PNG carries the provenance (iTXt, read back with the independent chunk reader), the PDF is a
+ * PDF. Then a single PNG as a download of its own, the side-by-side comparison as one figure, a CT figure's
+ * 1-based patch, colour bar, window and scale bar, and the dialog by keyboard.
  */
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import sharp from 'sharp'
@@ -15,40 +15,46 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PNG_PROVENANCE_KEY } from '../../main/adapters/export'
 import { parseProvenance } from '../../main/core/export/provenance'
 import { pngItxt } from '../main/adapters/export/readers'
+import dicomParser from 'dicom-parser'
+import { FAKE_PATIENT, SOP, makeDicom, phantom } from '../fixtures/dicom-gen/make-dicom'
 import { ctDicom } from './ct-dicom'
+import { exportAndReceive } from './downloads'
 import { ARTIFACTS, dropFile, needsApp, openApp, shot, skipReason, type WebApp } from './harness'
 import { makeScenePng } from './images'
 
 const reason = skipReason()
-const exportDir = mkdtempSync(join(tmpdir(), 'mamba-e2e-export-'))
 let app: WebApp | null = null
 let browser: Browser | null = null
 let page: Page
 
 
-/** Clicks Export and waits for the report (opening the dialog cleared any earlier one); returns the file names it lists. */
-async function exportAndWait(): Promise<string[]> {
-  await page.click('[data-testid=export-run]')
-  await page.waitForSelector('[data-testid=export-report] [data-testid=export-file]', { timeout: 120_000 })
+/** The file names the dialog's report lists. */
+function reportedNames(): Promise<string[]> {
   return page.$$eval('[data-testid=export-file]', (els) => els.map((e) => e.getAttribute('data-name') ?? ''))
 }
 
-function provenanceOf(name: string): ReturnType<typeof parseProvenance> {
-  const text = pngItxt(new Uint8Array(readFileSync(join(exportDir, name)))).get(PNG_PROVENANCE_KEY)
-  if (text === undefined) throw new Error(`no provenance in ${name}`)
+function provenanceOf(png: Buffer): ReturnType<typeof parseProvenance> {
+  const text = pngItxt(new Uint8Array(png)).get(PNG_PROVENANCE_KEY)
+  if (text === undefined) throw new Error('no provenance in the PNG')
   return parseProvenance(text)
+}
+
+/** The one file of `files` whose name ends with `suffix`. */
+function fileEnding(files: ReadonlyMap<string, Buffer>, suffix: string): [string, Buffer] {
+  const hits = [...files].filter(([n]) => n.endsWith(suffix))
+  if (hits.length !== 1) throw new Error(`expected one *${suffix} in ${[...files.keys()].join(', ')}`)
+  return hits[0]!
 }
 
 describe('figure export (browser mode, end to end)', () => {
   beforeAll(async () => {
     if (reason !== null) return
-    ;({ app, browser, page } = await openApp({ MAMBA_LENS_EXPORT_DIR: exportDir }))
+    ;({ app, browser, page } = await openApp())
   })
 
   afterAll(async () => {
     await browser?.close()
     await app?.stop()
-    rmSync(exportDir, { recursive: true, force: true })
   })
 
   it('exports PNG + SVG + PDF of the explained image; the files, names, provenance and report agree', async (ctx) => {
@@ -64,22 +70,41 @@ describe('figure export (browser mode, end to end)', () => {
     await page.check('[data-testid=export-format-pdf]')
     await page.fill('[data-testid=export-caption]', 'Synthetic scene made by the e2e test.')
     await shot(page, '20-export-dialog')
-    const names = await exportAndWait()
+    const got = await exportAndReceive(page)
+    // One download: a ZIP named like the figure (input hash, method, class) holding exactly the reported files.
+    const names = await reportedNames()
     expect(names.map((n) => n.slice(n.lastIndexOf('.'))).sort()).toEqual(['.pdf', '.png', '.svg'])
-    // The server's folder, as the app reports it, holds exactly those files (no temporaries left).
-    expect(await page.textContent('[data-testid=export-folder]')).toBe(exportDir)
-    expect(readdirSync(exportDir).sort()).toEqual([...names].sort())
-    expect(await page.textContent('[data-testid=export-report]')).toMatch(/Wrote 3 files/)
-    const png = names.find((n) => n.endsWith('.png'))!
-    expect(png).toMatch(new RegExp(`^ml-[0-9a-f]{12}-${methodId}-class\\d+[\\w-]*\\.png$`))
+    expect(got.name).toMatch(new RegExp(`^ml-[0-9a-f]{12}-${methodId}-class\\d+[\\w-]*\\.zip$`))
+    expect([...got.files.keys()].sort()).toEqual([...names].sort())
+    expect(await page.textContent('[data-testid=export-download]')).toBe(got.name)
+    expect(await page.textContent('[data-testid=export-report]')).toMatch(/Made 3 files; your browser saves them as/)
+    const [pngName, png] = fileEnding(got.files, '.png')
+    expect(pngName).toBe(`${got.name.slice(0, -'.zip'.length)}.png`)
+    expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
     const prov = provenanceOf(png)
     expect(prov.methods.map((m) => m.id)).toEqual([methodId])
     expect(prov).toMatchObject({ view: { layout: 'single', colormap: 'viridis', mode: 'image' }, input: { kind: 'raster', mapping: { source: 'file', chosenBy: 'model-card' } } })
-    expect(pngItxt(new Uint8Array(readFileSync(join(exportDir, png)))).get('Description')).toContain('Synthetic scene made by the e2e test.')
-    const meta = await sharp(join(exportDir, png)).metadata()
+    expect(pngItxt(new Uint8Array(png)).get('Description')).toContain('Synthetic scene made by the e2e test.')
+    const meta = await sharp(png).metadata()
     expect(meta.width).toBeGreaterThan(300)
-    expect(readFileSync(join(exportDir, names.find((n) => n.endsWith('.pdf'))!)).subarray(0, 5).toString()).toBe('%PDF-')
+    const [, pdf] = fileEnding(got.files, '.pdf')
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-')
+    expect(pdf.length).toBeGreaterThan(10_000)
+    expect(fileEnding(got.files, '.svg')[1].toString('utf8')).toContain('<svg')
     await shot(page, '21-export-report')
+  })
+
+  it('a single format arrives as that file itself, named with method and class', async (ctx) => {
+    needsApp(ctx)
+    await page.uncheck('[data-testid=export-format-svg]')
+    await page.uncheck('[data-testid=export-format-pdf]')
+    const got = await exportAndReceive(page)
+    const methodId = await page.inputValue('[data-testid=method-select]')
+    expect(got.name).toMatch(new RegExp(`^ml-[0-9a-f]{12}-${methodId}-class\\d+[\\w-]*\\.png$`))
+    expect(await reportedNames()).toEqual([got.name])
+    expect(got.bytes.subarray(1, 4).toString()).toBe('PNG')
+    expect((await sharp(got.bytes).metadata()).format).toBe('png')
+    expect(provenanceOf(got.bytes).methods.map((m) => m.id)).toEqual([methodId])
   })
 
   it('the side-by-side comparison is exported as one figure with both methods', async (ctx) => {
@@ -88,20 +113,18 @@ describe('figure export (browser mode, end to end)', () => {
     await page.check('[data-testid=compare-toggle]')
     await page.selectOption('[data-testid=compare-method]', 'raw-attention')
     await page.waitForFunction(() => (document.querySelector('[data-testid=pane-title-1]')?.textContent ?? '') !== '', undefined, { timeout: 120_000 })
-    const before = new Set(readdirSync(exportDir))
     await page.click('[data-testid=export-button]')
     await page.uncheck('[data-testid=export-format-svg]')
     await page.uncheck('[data-testid=export-format-pdf]')
-    const names = await exportAndWait()
-    const png = names.find((n) => n.endsWith('.png') && !before.has(n))!
-    expect(png).toMatch(/_raw-attention-class\d+[\w-]*\.png$/)
-    const prov = provenanceOf(png)
+    const got = await exportAndReceive(page)
+    expect(got.name).toMatch(/_raw-attention-class\d+[\w-]*\.png$/)
+    const prov = provenanceOf(got.bytes)
     expect(prov.view.layout).toBe('side-by-side')
     expect(prov.methods.map((m) => m.id)).toHaveLength(2)
     expect(prov.methods[1]?.id).toBe('raw-attention')
     await shot(page, '22-export-compare')
     // The exported figure itself, kept with the screenshots for review.
-    copyFileSync(join(exportDir, png), join(ARTIFACTS, '23-exported-compare-figure.png'))
+    writeFileSync(join(ARTIFACTS, '23-exported-compare-figure.png'), got.bytes)
     await page.uncheck('[data-testid=compare-toggle]')
   })
 
@@ -130,12 +153,11 @@ describe('figure export (browser mode, end to end)', () => {
     await page.check('[data-testid=export-format-svg]')
     await page.uncheck('[data-testid=export-format-pdf]')
     await page.fill('[data-testid=export-caption]', '')
-    const names = await exportAndWait()
-    const svgName = names.find((n) => n.endsWith('.svg'))
-    if (svgName === undefined) throw new Error(`no SVG in ${names.join(', ')}`)
+    const got = await exportAndReceive(page)
+    const [svgName, svgBytes] = fileEnding(got.files, '.svg')
     const methodId = await page.inputValue('[data-testid=method-select]')
     expect(svgName).toMatch(new RegExp(`^ml-[0-9a-f]{12}-${methodId}-class\\d+`))
-    const svg = readFileSync(join(exportDir, svgName), 'utf8')
+    const svg = svgBytes.toString('utf8')
     const texts = (role: string): string => [...svg.matchAll(new RegExp(`data-role="${role}">([^<]*)<`, 'g'))].map((x) => x[1]).join(' ').replace(/\u00a0/g, ' ')
     expect(texts('bar-name')).toBe('relevance, arbitrary units')
     // Vim-T's grid is 14 × 14: the index is row-major and 1-based too.
@@ -145,6 +167,41 @@ describe('figure export (browser mode, end to end)', () => {
     expect(svg).toMatch(/<rect [^>]*data-role="scale-bar"\/>/)
     expect(texts('scale-bar')).toMatch(/^scale: \d+ (mm|cm)$/)
     await shot(page, '23-export-ct-figure')
+  })
+
+  it('a DICOM Secondary Capture filed into the source study, on the explicit choice only, arrives as a download', async (ctx) => {
+    needsApp(ctx)
+    await page.click('[data-testid=export-dialog] button:has-text("Close")')
+    const study = '1.2.826.0.1.3680043.99.15'
+    const rows = 96, columns = 96
+    const source = Buffer.from(makeDicom({
+      sopClassUid: SOP.ct, rows, columns, bitsAllocated: 16, bitsStored: 16, pixelRepresentation: 1, photometric: 'MONOCHROME2',
+      pixels: Int16Array.from(phantom(rows, columns, -1000, 1500)),
+      attributes: { Modality: 'CT', StudyInstanceUID: study, WindowCenter: 40, WindowWidth: 400 },
+    }))
+    const before = await page.getAttribute('[data-testid=model-input-panel]', 'data-run-id')
+    await dropFile(page, source, 'study.dcm', 'application/dicom')
+    await page.waitForFunction((b) => {
+      const id = document.querySelector('[data-testid=model-input-panel]')?.getAttribute('data-run-id')
+      return id !== undefined && id !== null && id !== '' && id !== b && document.querySelector('[data-testid=progress]') === null
+    }, before, { timeout: 150_000 })
+    await page.click('[data-testid=export-button]')
+    await page.waitForSelector('[data-testid=export-dialog]:not([hidden])')
+    for (const f of ['png1', 'svg', 'pdf']) await page.uncheck(`[data-testid=export-format-${f}]`)
+    await page.check('[data-testid=export-format-dicom]')
+    expect(await page.isChecked('[data-testid=export-source-study]')).toBe(false)
+    await page.check('[data-testid=export-source-study]')
+    expect(await page.locator('[data-testid=export-linkage]').count()).toBe(0)
+    const got = await exportAndReceive(page)
+    expect(got.name).toMatch(/^ml-[0-9a-f]{12}-[\w-]+-class\d+[\w-]*\.dcm$/)
+    const sc = dicomParser.parseDicom(got.bytes)
+    const src = dicomParser.parseDicom(source)
+    expect([sc.string('x0020000d'), sc.string('x00100010'), sc.string('x00080016')]).toEqual([study, FAKE_PATIENT.PatientName, '1.2.840.10008.5.1.4.1.1.7'])
+    expect(sc.string('x00080018')).not.toBe(src.string('x00080018'))
+    expect(sc.elements.x00082112?.items?.[0]?.dataSet?.string('x00081155')).toBe(src.string('x00080018'))
+    expect([sc.uint16('x00280002'), sc.string('x00280004')]).toEqual([3, 'RGB'])
+    expect(sc.elements.x7fe00010!.length).toBeGreaterThanOrEqual(sc.uint16('x00280010')! * sc.uint16('x00280011')! * 3)
+    await shot(page, '24-export-sc-source-study')
   })
 
   it('keyboard: Enter opens the dialog with focus inside, Escape closes it and returns focus', async (ctx) => {

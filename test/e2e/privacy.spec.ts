@@ -3,23 +3,22 @@
 /**
  * Patient-data preflight for a non-DICOM input (issue 15), browser mode, real engine and conformance model:
  * the issue's caption ("Patient Maria Silva, DOB 1970-01-01, MRN 12345") is refused for a PNG and nothing is
- * written; a PNG with text burned into its pixels is refused before anything is written, then exported with
- * the text masked on the user's choice; a text file renamed .png and an empty file are named as what they are.
+ * downloaded; a PNG with text burned into its pixels is refused before anything is delivered, then exported
+ * with the text masked on the user's choice; a text file renamed .png and an empty file are named as what they are.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { exportAndReceive } from './downloads'
 import { dropFile, needsApp, openApp, shot, skipReason, type WebApp } from './harness'
 import { makeScenePng } from './images'
 
 const reason = skipReason()
-const exportDir = mkdtempSync(join(tmpdir(), 'mamba-e2e-privacy-'))
 let app: WebApp | null = null
 let browser: Browser | null = null
 let page: Page
+/** Downloads the page has started (a refused export must start none). */
+let downloads = 0
 
 /** The e2e scene with a black annotation band on top carrying scanner-style text (drawn by librsvg). */
 async function sceneWithText(): Promise<Buffer> {
@@ -47,13 +46,13 @@ async function openExportDialog(caption: string): Promise<void> {
 describe('patient-data preflight for a PNG (browser mode, end to end)', () => {
   beforeAll(async () => {
     if (reason !== null) return
-    ;({ app, browser, page } = await openApp({ MAMBA_LENS_EXPORT_DIR: exportDir }))
+    ;({ app, browser, page } = await openApp())
+    page.on('download', () => void (downloads += 1))
   })
 
   afterAll(async () => {
     await browser?.close()
     await app?.stop()
-    rmSync(exportDir, { recursive: true, force: true })
   })
 
   it('the issue\'s PHI caption is refused for a PNG input; nothing is written', async (ctx) => {
@@ -64,30 +63,28 @@ describe('patient-data preflight for a PNG (browser mode, end to end)', () => {
     await page.waitForSelector('[data-testid=export-error]', { timeout: 60_000 })
     expect(await page.getAttribute('[data-testid=export-error]', 'data-code')).toBe('export/phi-pattern')
     expect(await page.textContent('[data-testid=export-error]')).toMatch(/looks like it contains patient details \(a date, a record number, a person's name\)/)
-    expect(readdirSync(exportDir)).toEqual([])
+    expect(downloads).toBe(0)
     await shot(page, '40-png-phi-caption-refused')
-    // Without the identifiers the same figure is written.
+    // Without the identifiers the same figure is delivered.
     await page.fill('[data-testid=export-caption]', 'Synthetic scene, follow-up view.')
-    await page.click('[data-testid=export-run]')
-    await page.waitForSelector('[data-testid=export-report] [data-testid=export-file]', { timeout: 120_000 })
-    expect(readdirSync(exportDir).length).toBeGreaterThan(0)
+    const got = await exportAndReceive(page)
+    expect(got.name).toMatch(/\.png$/)
+    expect(downloads).toBe(1)
   })
 
   it('text burned into a PNG\'s pixels stops the export before writing; masking it is the user\'s choice', async (ctx) => {
     needsApp(ctx)
-    rmSync(exportDir, { recursive: true, force: true })
     await dropAndExplain(await sceneWithText(), 'annotated.png')
     await openExportDialog('')
     await page.click('[data-testid=export-run]')
     await page.waitForSelector('[data-testid=export-burned-in-text]', { timeout: 60_000 })
     expect(await page.textContent('[data-testid=export-burned-in-text]')).toMatch(/2 line\(s\) of text burned into its pixels/)
-    expect(() => readdirSync(exportDir)).toThrow() // the folder was not even created
+    expect(downloads).toBe(1) // only the earlier test's
     await shot(page, '41-png-burned-in-text-asks')
-    await page.click('[data-testid=export-mask-text]')
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), page.click('[data-testid=export-mask-text]')])
     await page.waitForSelector('[data-testid=export-report] [data-testid=export-file]', { timeout: 120_000 })
     expect(await page.textContent('[data-testid=export-report]')).toMatch(/burned-in text were masked/)
-    const png = readdirSync(exportDir).find((n) => n.endsWith('.png'))
-    expect(png).toBeDefined()
+    expect(download.suggestedFilename()).toMatch(/\.png$/)
     await shot(page, '42-png-burned-in-text-masked')
   })
 

@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vit
 import { PNG_PROVENANCE_KEY } from '../../main/adapters/export'
 import { parseProvenance } from '../../main/core/export/provenance'
 import { pngItxt } from '../main/adapters/export/readers'
+import { exportAndReceive } from './downloads'
 import { dropFile, openApp, ROOT, shot, skipReason, type WebApp } from './harness'
 
 const DATA = join(ROOT, '..', 'shared', 'data')
@@ -45,7 +46,6 @@ function defaultModelDir(): string {
 }
 
 const modelsDir = reason === null ? defaultModelDir() : ''
-const exportDir = mkdtempSync(join(tmpdir(), 'mamba-e2e-trust-export-'))
 let app: WebApp | null = null
 let browser: Browser | null = null
 let page: Page
@@ -76,14 +76,13 @@ async function expectOutOfDomain(shotName: string): Promise<void> {
 describe('domain guard (browser mode, default model, end to end)', () => {
   beforeAll(async () => {
     if (reason !== null) return
-    ;({ app, browser, page } = await openApp({ MAMBA_LENS_MODELS_DIR: modelsDir, MAMBA_LENS_EXPORT_DIR: exportDir }))
+    ;({ app, browser, page } = await openApp({ MAMBA_LENS_MODELS_DIR: modelsDir }))
   })
 
   afterAll(async () => {
     await browser?.close()
     await app?.stop()
     if (modelsDir !== '') rmSync(modelsDir, { recursive: true, force: true })
-    rmSync(exportDir, { recursive: true, force: true })
   })
 
   it('a breast-ultrasound image: no banner, verdict at the card threshold (bus_0231-l is malignant)', async (ctx) => {
@@ -102,15 +101,13 @@ describe('domain guard (browser mode, default model, end to end)', () => {
     await expectOutOfDomain('61-trust-cat-out-of-domain')
     await page.click('[data-testid=export-button]')
     await page.waitForSelector('[data-testid=export-dialog]:not([hidden])')
-    await page.click('[data-testid=export-run]')
-    await page.waitForSelector('[data-testid=export-report] [data-testid=export-file]', { timeout: 120_000 })
-    const png = (await page.$$eval('[data-testid=export-file]', (els) => els.map((e) => e.getAttribute('data-name') ?? ''))).find((n) => n.endsWith('.png'))!
-    const prov = parseProvenance(pngItxt(new Uint8Array(readFileSync(join(exportDir, png)))).get(PNG_PROVENANCE_KEY)!)
+    const png = (await exportAndReceive(page)).bytes
+    const prov = parseProvenance(pngItxt(new Uint8Array(png)).get(PNG_PROVENANCE_KEY)!)
     expect(prov.domain?.inDomain).toBe(false)
     expect(prov.verdict?.reliable).toBe(false)
     expect(prov.intendedUse).toBe('Research use only — not a medical device.')
     expect(prov.methods[0]!.trust?.label).toBe('fail')
-    await sharp(join(exportDir, png)).toFile(join(ROOT, 'artifacts', 'e2e', '62-trust-cat-figure.png'))
+    await sharp(png).toFile(join(ROOT, 'artifacts', 'e2e', '62-trust-cat-figure.png'))
     await page.click('[data-testid=export-dialog] button:has-text("Close")')
   })
 

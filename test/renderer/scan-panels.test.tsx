@@ -54,6 +54,23 @@ describe('scan and export panels', () => {
     expect(el.querySelector('[role=dialog]')?.hasAttribute('hidden')).toBe(true)
   })
 
+  it('export dialog: filing the SC into the source study is an explicit DICOM-only choice that replaces the linkage ID; a download is named', async () => {
+    session.set({ image: await imageOf('ct.dcm'), exportUi: { ...IDLE_EXPORT, open: true } })
+    const el = render(<ExportDialog />)
+    const q = (id: string) => el.querySelector<HTMLInputElement>(`[data-testid=${id}]`)
+    expect(q('export-source-study')).toBeNull() // only once the DICOM format is chosen
+    await act(async () => q('export-format-dicom')!.click())
+    expect(q('export-source-study')?.checked).toBe(false)
+    expect(unlabeled(el)).toEqual([])
+    await act(async () => q('export-source-study')!.click())
+    expect(q('export-linkage')).toBeNull()
+    expect(el.textContent).toMatch(/keeps the patient’s name, ID, dates and study; the other files stay de-identified/)
+    act(() => session.set({ exportUi: { ...IDLE_EXPORT, open: true, status: 'done', report: { folder: null, figures: 1, warnings: [], downloaded: 'ml-ab-x.zip', files: [{ name: 'ml-ab-x.png', format: 'png', bytes: 4096 }, { name: 'ml-ab-x.dcm', format: 'dicom', bytes: 9000 }] } } }))
+    expect(q('export-download')?.textContent).toBe('ml-ab-x.zip')
+    expect(q('export-folder')).toBeNull()
+    expect(el.querySelector('[data-testid=export-report]')?.textContent).toMatch(/Made 2 files; your browser saves them as ml-ab-x\.zip/)
+  })
+
   it('scan controls: window presets, model input choice, labelled', async () => {
     session.set({ image: await imageOf('ct.dcm') })
     const el = render(<ScanControls />)

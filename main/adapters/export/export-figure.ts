@@ -11,6 +11,7 @@ import { composeFigure, heatLayer } from '../../core/export/compose'
 import { buildFigureSpec, figureLayout, textsToCheck, type FigureSpec } from '../../core/export/figure'
 import { assertNoPhiPatterns, needsTextCheck, OFTEN_BURNED_IN, preflightBurnedInText } from '../../core/export/preflight'
 import { assertNoPhi, phiNeedles, type PhiNeedle } from '../../core/export/privacy'
+import { sourceStudyOf, type SourceStudy } from '../../core/export/sc-source'
 import { resizeRgb } from '../../core/export/raster'
 import { EXPORT_FORMATS, type ExportedFile, type ExportFormat, type ExportOptions, type ExportReport, type FigureRequest } from '../../core/export/types'
 import { AppError } from '../../core/errors'
@@ -99,8 +100,17 @@ async function rasterWithText(spec: FigureSpec, scale: number): Promise<Rgb8Imag
   return burnInSvg(composeFigure(spec, layout), svgTextLayer(layout))
 }
 
+/** The opted-in source study of the SC, or null (de-identified SC). Checked before anything is composed. */
+function scSource(req: FigureRequest, o: ExportOptions, formats: readonly ExportFormat[]): SourceStudy | null {
+  if (o.fileToSourceStudy !== true) return null
+  if (!formats.includes('dicom') || o.keepLinkageId === true) {
+    throw new AppError('export/invalid-request', { detail: { reason: 'filing into the source study needs the DICOM format and no linkage ID' } })
+  }
+  return sourceStudyOf(req)
+}
+
 async function encodeAll(spec: FigureSpec, formats: readonly ExportFormat[], scales: readonly number[], o: ExportOptions,
-  needles: readonly PhiNeedle[], link: string | null, deps: ExportDeps): Promise<Output[]> {
+  needles: readonly PhiNeedle[], link: string | null, source: SourceStudy | null, deps: ExportDeps): Promise<Output[]> {
   const out: Output[] = []
   const text = {
     Title: spec.title, Description: spec.caption, Software: `Mamba Lens ${spec.provenance.app.version}`,
@@ -122,7 +132,7 @@ async function encodeAll(spec: FigureSpec, formats: readonly ExportFormat[], sca
       out.push({ suffix: '.pdf', format, bytes: pdf, width: layout.width, height: layout.height })
     } else {
       const img = await rasterWithText(spec, 1)
-      const sc = encodeSecondaryCapture(spec, img, (deps.randomUuid ?? randomUUID)(), link, needles)
+      const sc = encodeSecondaryCapture(spec, img, (deps.randomUuid ?? randomUUID)(), link, needles, source)
       out.push({ suffix: '.dcm', format, bytes: sc.bytes, width: img.width, height: img.height })
     }
   }
@@ -138,6 +148,7 @@ async function encodeAll(spec: FigureSpec, formats: readonly ExportFormat[], sca
  */
 export async function exportFigure(original: FigureRequest, options: ExportOptions, deps: ExportDeps = {}): Promise<ExportReport> {
   const { formats, scales } = checkOptions(options)
+  const source = scSource(original, options, formats)
   const log = deps.log?.child('export')
   const warnings: string[] = []
   const burned = burnedIn(original)
@@ -159,7 +170,7 @@ export async function exportFigure(original: FigureRequest, options: ExportOptio
   const needles = phiNeedles(request.source.phi)
   assertNoPhi(textsToCheck(spec, request), needles)
 
-  const outputs = await encodeAll(spec, formats, scales, options, needles, link, deps)
+  const outputs = await encodeAll(spec, formats, scales, options, needles, link, source, deps)
   throwIfCancelled(options.signal)
   const staged = await StagedExport.open(options.outDir)
   const stem = staged.freeStem(spec.fileStem, outputs.map((f) => f.suffix), options.overwrite === true)
@@ -181,5 +192,5 @@ export async function exportFigure(original: FigureRequest, options: ExportOptio
   }
   // Ids and hashes only (STYLE.md §2.6): no path, no caption.
   log?.info('figure exported', { formats, files: files.length, inputSha256: request.source.fileSha256.slice(0, 12), methods: spec.panels.map((p) => p.methodId) })
-  return { files, provenance: spec.provenance, warnings }
+  return { stem, files, provenance: spec.provenance, warnings }
 }

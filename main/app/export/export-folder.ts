@@ -1,13 +1,12 @@
 /**
- * Where exports go and the linkage salt, outside Electron. Browser mode cannot show a native folder dialog
- * (and the page must never send a path), so the server owns one folder: `MAMBA_LENS_EXPORT_DIR`, else
- * `<base>/exports`; the report tells the user where the files went.
+ * The folder Electron's export dialog opens at, and the linkage salt. (Browser mode has no folder: the
+ * browser downloads the files, export/download.ts.)
  */
 import { randomBytes } from 'node:crypto'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 
-/** The export folder of browser mode (and the default of the Electron dialog). */
+/** Where Electron's folder dialog starts: `MAMBA_LENS_EXPORT_DIR`, else `<base>/exports`. */
 export function defaultExportDir(base: string, env: Readonly<Record<string, string | undefined>> = process.env): string {
   const explicit = env.MAMBA_LENS_EXPORT_DIR
   return explicit !== undefined && explicit.trim() !== '' ? resolve(explicit) : join(base, 'exports')

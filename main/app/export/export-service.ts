@@ -1,9 +1,10 @@
 /**
  * `export:figure`: from the page's description of its view (run ids, methods, overlay settings) to
  * `exportFigure` requests built from the runs main kept (RunStore), then one report in words the page can show.
- * The page never sends a folder: Electron asks the user with a native dialog, browser mode uses the folder
- * chosen by the server (MAMBA_LENS_EXPORT_DIR). A figure explains one class, so a side-by-side view of two
- * classes becomes two figures; two methods of one class become one figure with two panels.
+ * The page never sends a folder: Electron asks the user with a native dialog; browser mode writes into a
+ * private temporary folder and sends the files back as one download (download.ts). A figure explains one
+ * class, so a side-by-side view of two classes becomes two figures; two methods of one class become one
+ * figure with two panels.
  */
 import { basename } from 'node:path'
 import type { Engine } from '../../core/engine/api'
@@ -12,10 +13,14 @@ import type { ExportReport, FigureRequest } from '../../core/export/types'
 import type { Logger } from '../../core/log'
 import { trainedOnNameOf } from '../../core/trust/report'
 import type { FaithfulnessCheck } from '../../core/trust/types'
-import type { ExportFigureRequest, ExportReportDto } from '../../../preload/contract'
+import type { ExportFigureRequest, ExportReportDto } from '../../../preload/export-contract'
 import type { ImageStore } from '../image-store'
 import type { RunRecord, RunStore } from '../run-store'
+import { downloadOf, removeStaging, stagingFolder } from './download'
 import type { ExportRunner } from './export-thread'
+
+/** Where an export goes: the folder the user picks (Electron; null = cancelled), or a browser download. */
+export type ExportDestination = { readonly kind: 'folder'; readonly choose: () => Promise<string | null> } | { readonly kind: 'download' }
 
 export interface ExportServiceDeps {
   readonly engine: Pick<Engine, 'listModels' | 'listMethods' | 'faithfulness'>
@@ -23,8 +28,7 @@ export interface ExportServiceDeps {
   readonly runs: RunStore
   readonly appVersion: string
   readonly log: Logger
-  /** The output folder: Electron's folder dialog (null = the user cancelled) or browser mode's fixed folder. */
-  readonly chooseFolder: () => Promise<string | null>
+  readonly destination: ExportDestination
   /** The site secret for the opt-in linkage ID (docs/EXPORT.md, Privacy). */
   readonly linkageSalt: () => Promise<string>
   readonly runExport: ExportRunner
@@ -78,8 +82,19 @@ export async function exportView(req: ExportFigureRequest, signal: AbortSignal, 
   const figures = figuresOf(req, deps.runs)
   const requests: FigureRequest[] = []
   for (const f of figures) requests.push(await figureRequest(req, f, deps, signal))
-  const folder = await deps.chooseFolder()
+  const toFolder = deps.destination.kind === 'folder'
+  const folder = toFolder ? await deps.destination.choose() : await stagingFolder()
   if (folder === null) return null
+  try {
+    const reports = await runAll(req, requests, folder, signal, deps)
+    const download = toFolder ? undefined : await downloadOf(reports, new Date(reports[0]?.provenance.createdAt ?? Date.now()))
+    return { ...reportOf(req, figures, reports, deps), folder: toFolder ? folder : null, ...(download !== undefined ? { download } : {}) }
+  } finally {
+    if (!toFolder) await removeStaging(folder)
+  }
+}
+
+async function runAll(req: ExportFigureRequest, requests: readonly FigureRequest[], folder: string, signal: AbortSignal, deps: ExportServiceDeps): Promise<ExportReport[]> {
   const linkageSalt = req.keepLinkageId ? await deps.linkageSalt() : undefined
   const reports: ExportReport[] = []
   for (const request of requests) {
@@ -89,12 +104,17 @@ export async function exportView(req: ExportFigureRequest, signal: AbortSignal, 
       scales: req.pngScales,
       sidecar: req.sidecar,
       keepLinkageId: req.keepLinkageId,
+      ...(req.fileToSourceStudy === true ? { fileToSourceStudy: true } : {}),
       ...(linkageSalt !== undefined ? { linkageSalt } : {}),
       acceptBurnedInAnnotation: req.acceptBurnedInAnnotation,
       ...(req.burnedInText !== undefined ? { burnedInText: req.burnedInText } : {}),
       signal,
     }))
   }
+  return reports
+}
+
+function reportOf(req: ExportFigureRequest, figures: readonly { record: RunRecord; methodIds: string[] }[], reports: readonly ExportReport[], deps: ExportServiceDeps): Omit<ExportReportDto, 'folder'> {
   const files = reports.flatMap((rep) => rep.files.map((f) => ({
     name: basename(f.path), format: f.format, bytes: f.bytes,
     ...(f.width !== undefined ? { width: f.width } : {}), ...(f.height !== undefined ? { height: f.height } : {}),
@@ -105,5 +125,5 @@ export async function exportView(req: ExportFigureRequest, signal: AbortSignal, 
     figures: reports.length, files: files.length, formats: req.formats, methods: figures.flatMap((f) => f.methodIds),
     inputSha256: figures[0]?.record.imageId.slice(0, 12) ?? '',
   })
-  return { folder, figures: reports.length, files, warnings: [...new Set(reports.flatMap((rep) => rep.warnings))] }
+  return { figures: reports.length, files, warnings: [...new Set(reports.flatMap((rep) => rep.warnings))] }
 }

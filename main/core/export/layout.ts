@@ -132,8 +132,11 @@ export function layoutFigure(input: LayoutInput, scale: number): FigureLayout {
   })
   y += 8
 
-  const titleTop = y
-  const imageTop = titleTop + Math.round(TITLE * 1.4)
+  // Panel titles wrap rather than being cut (issue 15: "LRP-gated attention (o…" hid the method); every panel's
+  // picture starts below the tallest title, so side-by-side panels stay level.
+  const titleLine = Math.round(TITLE * 1.4)
+  const titleLines = Array.from({ length: n }, (_, i) => wrapText(input.panelTitles[i] ?? '', charsFor(panel.width, TITLE)))
+  const imageTop = y + titleLine * Math.max(1, ...titleLines.map((l) => l.length))
   const barTop = imageTop + panel.height + 8
   const tickTop = barTop + BAR + 3
   const nameTop = tickTop + Math.round(TICK * 1.4)
@@ -150,8 +153,9 @@ export function layoutFigure(input: LayoutInput, scale: number): FigureLayout {
       ...(bar !== null ? { scaleBar: { x: x * s, y: (scaleTop + 4) * s, width: Math.round(bar.px) * s, height: 3 * s } } : {}),
     })
     if (bar !== null) text(`scale: ${bar.label}`, x + Math.round(bar.px) + 6, scaleTop + TICK, TICK, 'scale-bar', { fill: MUTED })
-    // Baseline 5 px above the image: descenders (about 0.24 em) stay clear of the picture.
-    text(ellipsize(input.panelTitles[i] ?? '', charsFor(panel.width, TITLE)), x, imageTop - 5, TITLE, 'title', { weight: 'bold' })
+    // Last line's baseline 5 px above the image: descenders (about 0.24 em) stay clear of the picture.
+    const lines = titleLines[i]!
+    lines.forEach((l, k) => text(l, x, imageTop - 5 - (lines.length - 1 - k) * titleLine, TITLE, 'title', { weight: 'bold' }))
     const ticks = input.panelTicks[i] ?? []
     ticks.forEach((t, k) => {
       const anchor = k === 0 ? 'start' : k === ticks.length - 1 ? 'end' : 'middle'

@@ -10,6 +10,7 @@ import type { Rgb8Image } from '../image/types'
 import { scanText, type PhiFinding, type PhiNeedle } from './privacy'
 import { provenanceSummary, toAscii, type FigureProvenance } from './provenance'
 import { checkBasicProfile, type NaturalValue, type ProfileAllowance } from './ps315'
+import { COPIED_IDENTIFIERS, sourceStudyAttributes, type SourceStudy } from './sc-source'
 
 /** Secondary Capture Image Storage. */
 export const SC_SOP_CLASS_UID = '1.2.840.10008.5.1.4.1.1.7'
@@ -33,6 +34,8 @@ export interface ScInputs {
   readonly uids: { readonly study: string; readonly series: string; readonly instance: string }
   /** 'ML-…' when the user opted in; PatientID stays empty otherwise. */
   readonly linkageId: string | null
+  /** Opt-in (sc-source.ts): file the SC into this source study, with its identifiers; absent = de-identified. */
+  readonly source?: SourceStudy | null
 }
 
 /** Limits of the value representations used (PS3.5 Table 6.2-1), in characters. */
@@ -71,20 +74,22 @@ export function scDataset(inputs: ScInputs): Record<string, unknown> {
     ImageType: ['DERIVED', 'SECONDARY'],
     SOPClassUID: SC_SOP_CLASS_UID,
     SOPInstanceUID: inputs.uids.instance,
-    // Patient and study: Type 2 in the SC IOD, so present and empty (basic profile Z).
-    PatientName: '',
-    PatientID: inputs.linkageId ?? '',
-    PatientBirthDate: '',
-    PatientSex: '',
-    PatientIdentityRemoved: 'YES',
-    DeidentificationMethod: cut(`${p.privacy.profile}`, LO),
-    DeidentificationMethodCodeSequence: [{ ...BASIC_PROFILE_CODE }],
-    StudyInstanceUID: inputs.uids.study,
-    StudyDate: '',
-    StudyTime: '',
-    ReferringPhysicianName: '',
-    StudyID: '',
-    AccessionNumber: '',
+    ...(inputs.source != null ? sourceStudyAttributes(inputs.source) : {
+      // Patient and study: Type 2 in the SC IOD, so present and empty (basic profile Z), in a new study.
+      PatientName: '',
+      PatientID: inputs.linkageId ?? '',
+      PatientBirthDate: '',
+      PatientSex: '',
+      PatientIdentityRemoved: 'YES',
+      DeidentificationMethod: cut(`${p.privacy.profile}`, LO),
+      DeidentificationMethodCodeSequence: [{ ...BASIC_PROFILE_CODE }],
+      StudyInstanceUID: inputs.uids.study,
+      StudyDate: '',
+      StudyTime: '',
+      ReferringPhysicianName: '',
+      StudyID: '',
+      AccessionNumber: '',
+    }),
     Modality: 'OT',
     SeriesInstanceUID: inputs.uids.series,
     SeriesNumber: 1,
@@ -135,14 +140,21 @@ export function datasetStrings(ds: Readonly<Record<string, unknown>>, prefix = '
   return out
 }
 
+const COPIED: ReadonlySet<string> = new Set(COPIED_IDENTIFIERS)
+
 /**
  * Preflight of the SC dataset: the basic-profile check (ps315.ts) plus a search of every string value for
- * the source's identifying values. Throws `export/phi-detected`; the detail names keywords only.
+ * the source's identifying values. Throws `export/phi-detected`; the detail names keywords only. With
+ * `filedToSource` (the user's explicit opt-in), the copied patient/study attributes and the Source Image
+ * Sequence are meant to identify; every other attribute, our own texts included, is held to the same rules.
  */
-export function assertScDeidentified(ds: Readonly<Record<string, unknown>>, needles: readonly PhiNeedle[], allow: ProfileAllowance): void {
-  const violations = checkBasicProfile(ds as Readonly<Record<string, NaturalValue>>, allow)
+export function assertScDeidentified(ds: Readonly<Record<string, unknown>>, needles: readonly PhiNeedle[], allow: ProfileAllowance,
+  filedToSource = false): void {
+  const expected = (keyword: string): boolean => filedToSource && (COPIED.has(keyword) || keyword.startsWith('SourceImageSequence'))
+  const violations = checkBasicProfile(ds as Readonly<Record<string, NaturalValue>>, allow).filter((v) => !expected(v.keyword))
   const findings: PhiFinding[] = []
   for (const { keyword, text } of datasetStrings(ds)) {
+    if (expected(keyword)) continue
     for (const hit of scanText(text, needles)) findings.push({ where: `dicom:${keyword}`, keyword: hit })
   }
   if (violations.length > 0 || findings.length > 0) throw new AppError('export/phi-detected', { detail: { violations, findings } })

@@ -121,6 +121,12 @@ export interface ExportOptions {
   readonly keepLinkageId?: boolean
   /** Site secret for the linkage hash; keep it stable, or the same patient gets a new ID per export. */
   readonly linkageSalt?: string
+  /**
+   * DICOM sources only, off by default: the SC keeps the source's patient and study identifiers and Study
+   * Instance UID and references the source image, so PACS files it into the source study (core/export/sc-source.ts).
+   * The other formats stay de-identified. Not with `keepLinkageId` (the SC then carries the real patient ID).
+   */
+  readonly fileToSourceStudy?: boolean
   /** The user confirmed that a source marked BurnedInAnnotation YES carries no patient data in its pixels. */
   readonly acceptBurnedInAnnotation?: boolean
   /**
@@ -148,6 +154,8 @@ export interface ExportedFile {
 
 /** What the app shows after an export and what the CLI prints with --json. */
 export interface ExportReport {
+  /** The file-name stem every file of this figure starts with (`<stem>.png`, `<stem>@2x.png`, …). */
+  readonly stem: string
   readonly files: readonly ExportedFile[]
   /** The provenance embedded in every file (and in the sidecar). */
   readonly provenance: FigureProvenance

@@ -1,14 +1,16 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react'
-import type { ExportFormatDto, ExportReportDto } from '../../../preload/contract'
+import type { ExportFormatDto } from '../../../preload/export-contract'
 import { cancelExport, closeExport, exportCurrentView, type ExportChoices } from '../state/export-actions'
 import { useSession } from '../state/hooks'
+import type { ExportUiState } from '../state/session'
 
 interface Form {
   readonly png1: boolean; readonly png2: boolean; readonly svg: boolean; readonly pdf: boolean; readonly dicom: boolean
   readonly caption: string; readonly sidecar: boolean; readonly showGrid: boolean; readonly keepLinkageId: boolean
+  readonly fileToSourceStudy: boolean
 }
 
-const INITIAL: Form = { png1: true, png2: false, svg: false, pdf: false, dicom: false, caption: '', sidecar: false, showGrid: false, keepLinkageId: false }
+const INITIAL: Form = { png1: true, png2: false, svg: false, pdf: false, dicom: false, caption: '', sidecar: false, showGrid: false, keepLinkageId: false, fileToSourceStudy: false }
 
 const FORMAT_BOXES: readonly { key: 'png1' | 'png2' | 'svg' | 'pdf' | 'dicom'; label: string }[] = [
   { key: 'png1', label: 'PNG 1×' }, { key: 'png2', label: 'PNG 2× (print)' }, { key: 'svg', label: 'SVG (editable)' },
@@ -16,6 +18,7 @@ const FORMAT_BOXES: readonly { key: 'png1' | 'png2' | 'svg' | 'pdf' | 'dicom'; l
 ]
 
 function choicesOf(f: Form, isDicom: boolean): ExportChoices {
+  const filed = isDicom && f.dicom && f.fileToSourceStudy
   const formats: ExportFormatDto[] = []
   if (f.png1 || f.png2) formats.push('png')
   if (f.svg) formats.push('svg')
@@ -23,17 +26,20 @@ function choicesOf(f: Form, isDicom: boolean): ExportChoices {
   if (f.dicom && isDicom) formats.push('dicom')
   return {
     formats, pngScales: [...(f.png1 ? [1] : []), ...(f.png2 ? [2] : [])], caption: f.caption, sidecar: f.sidecar,
-    showGrid: f.showGrid, keepLinkageId: isDicom && f.keepLinkageId,
+    // Filing into the source study puts the real patient ID in the SC, so it replaces the hashed linkage ID.
+    showGrid: f.showGrid, keepLinkageId: isDicom && f.keepLinkageId && !filed, fileToSourceStudy: filed,
   }
 }
 
-function Report({ report }: { readonly report: ExportReportDto }) {
+function Report({ report }: { readonly report: NonNullable<ExportUiState['report']> }) {
+  const count = `${report.files.length} file${report.files.length === 1 ? '' : 's'}${report.figures > 1 ? ` (${report.figures} figures, one per class)` : ''}`
   return (
     <div className="export-report" role="status" data-testid="export-report">
-      <p>
-        Wrote {report.files.length} file{report.files.length === 1 ? '' : 's'}
-        {report.figures > 1 ? ` (${report.figures} figures, one per class)` : ''} to <code data-testid="export-folder">{report.folder}</code>
-      </p>
+      {report.downloaded !== undefined ? (
+        <p>Made {count}; your browser saves {report.files.length === 1 ? 'it' : 'them'} as <code data-testid="export-download">{report.downloaded}</code> in its downloads folder.</p>
+      ) : (
+        <p>Wrote {count} to <code data-testid="export-folder">{report.folder}</code></p>
+      )}
       <ul>
         {report.files.map((f) => (
           <li key={f.name} data-testid="export-file" data-name={f.name}>
@@ -72,7 +78,7 @@ export function ExportDialog() {
       <h2 id="export-title">Export figure</h2>
       <p className="hint">
         {isCompare ? 'The side-by-side view (every compared method and class)' : 'The method shown'}, with colour bars, caption and embedded
-        provenance. {mode === 'electron' ? 'You choose the folder next.' : 'Files go to the app’s export folder.'}
+        provenance. {mode === 'electron' ? 'You choose the folder next.' : 'Your browser downloads the figure (one ZIP when there are several files).'}
       </p>
       <fieldset className="field">
         <legend>Formats</legend>
@@ -87,7 +93,13 @@ export function ExportDialog() {
       <textarea id="export-caption" data-testid="export-caption" rows={2} maxLength={1000} value={form.caption} onChange={(e) => set({ caption: e.target.value })} />
       <label className="inline"><input type="checkbox" data-testid="export-sidecar" checked={form.sidecar} onChange={(e) => set({ sidecar: e.target.checked })} /> Also write the provenance as JSON</label>
       <label className="inline"><input type="checkbox" data-testid="export-grid" checked={form.showGrid} onChange={(e) => set({ showGrid: e.target.checked })} /> Draw the patch grid</label>
-      {isDicom && (
+      {isDicom && form.dicom && (
+        <label className="inline">
+          <input type="checkbox" data-testid="export-source-study" checked={form.fileToSourceStudy} onChange={(e) => set({ fileToSourceStudy: e.target.checked })} />
+          File the DICOM figure into the source study (it then keeps the patient’s name, ID, dates and study; the other files stay de-identified)
+        </label>
+      )}
+      {isDicom && !choices.fileToSourceStudy && (
         <label className="inline">
           <input type="checkbox" data-testid="export-linkage" checked={form.keepLinkageId} onChange={(e) => set({ keepLinkageId: e.target.checked })} />
           Keep a hashed linkage ID (a salted hash, never the patient ID)

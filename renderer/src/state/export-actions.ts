@@ -1,10 +1,12 @@
 /**
  * Exporting the current view as a figure. The page describes what it shows (the runs and methods of its
- * panes, the overlay settings); main builds the figure from the numbers it kept, picks the folder and writes
- * the files in a worker thread, so the page stays responsive and the user can keep working meanwhile.
+ * panes, the overlay settings); main builds the figure from the numbers it kept and writes the files in a
+ * worker thread, so the page stays responsive and the user can keep working meanwhile. Electron: into the
+ * folder the user picks; browser mode: main sends them back and the browser downloads them.
  */
-import type { ExportFigureRequest, ExportFormatDto } from '../../../preload/contract'
+import type { ExportFigureRequest, ExportFormatDto } from '../../../preload/export-contract'
 import { getApi } from '../api'
+import { saveDownload } from '../save-download'
 import { IDLE_EXPORT, scene, session, type ExportUiState } from './session'
 
 /** What the user chose in the export dialog. */
@@ -15,6 +17,8 @@ export interface ExportChoices {
   readonly sidecar: boolean
   readonly showGrid: boolean
   readonly keepLinkageId: boolean
+  /** DICOM SC filed back into the source study, with its identifiers (explicit opt-in; absent = off). */
+  readonly fileToSourceStudy?: boolean
 }
 
 let seq = 0
@@ -61,13 +65,21 @@ export async function exportCurrentView(choices: ExportChoices, acceptBurnedInAn
     ...(caption !== '' ? { caption } : {}),
     sidecar: choices.sidecar,
     keepLinkageId: choices.keepLinkageId,
+    ...(choices.fileToSourceStudy === true ? { fileToSourceStudy: true } : {}),
     acceptBurnedInAnnotation,
     ...(burnedInText !== undefined ? { burnedInText } : {}),
   })
   // Cancelled (or a newer export started): this answer is no longer wanted.
   if (session.get().exportUi.requestId !== requestId) return
   if (r.ok) {
-    setExport(r.value === null ? { status: 'idle', requestId: null } : { status: 'done', requestId: null, report: r.value })
+    if (r.value === null) {
+      setExport({ status: 'idle', requestId: null })
+      return
+    }
+    // Browser mode: the browser saves the file; the dialog keeps only its name.
+    const { download, ...report } = r.value
+    if (download !== undefined) saveDownload(download)
+    setExport({ status: 'done', requestId: null, report: { ...report, ...(download !== undefined ? { downloaded: download.name } : {}) } })
     return
   }
   if (r.error.code === 'export/burned-in-annotation' || r.error.code === 'export/burned-in-text') {

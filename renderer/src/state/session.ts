@@ -9,13 +9,13 @@ import type {
   DrilldownResultDto,
   ErrorDto,
   ExecutionProviderDto,
-  ExportReportDto,
   ImageInfoDto,
   InputMappingDto,
   MethodInfoDto,
   ModelInfoDto,
   PixelValueDto,
 } from '../../../preload/contract'
+import type { ExportReportDto } from '../../../preload/export-contract'
 import type { FaithfulnessCheckDto, RunTrustDto, VerdictDto } from '../../../preload/trust-contract'
 import type { PatchCell } from '@core/ui/coords'
 import { OverlayScene } from '../canvas/overlay-scene'
@@ -73,7 +73,8 @@ export interface ExportUiState {
   readonly status: 'idle' | 'running' | 'confirm-burned-in' | 'confirm-burned-in-text' | 'done' | 'error'
   /** Of the export in flight (to cancel it and to drop a superseded answer). */
   readonly requestId: string | null
-  readonly report: ExportReportDto | null
+  /** The last report; a browser download's bytes are handed to the browser, not kept (only its file name). */
+  readonly report: (Omit<ExportReportDto, 'download'> & { readonly downloaded?: string }) | null
   readonly error: ErrorDto | null
 }
 

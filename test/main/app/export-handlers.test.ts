@@ -5,8 +5,9 @@
  * record, refusals write nothing, and neither logs nor errors carry patient values or the folder.
  */
 import { readdirSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it, vi } from 'vitest'
 import { PNG_PROVENANCE_KEY } from '../../../main/adapters/export'
 import { loadImageFile } from '../../../main/adapters/image-io/registry'
 import { createDispatcher } from '../../../main/app/dispatch'
@@ -16,24 +17,29 @@ import { ImageStore } from '../../../main/app/image-store'
 import { RunStore } from '../../../main/app/run-store'
 import { parseProvenance } from '../../../main/core/export/provenance'
 import { renderDisplay } from '../../../main/core/image/display'
+import { decodeWire, encodeWire } from '../../../main/core/ui/wire'
 import { createLogger, type LogRecord } from '../../../main/core/log'
-import type { ExplainResultDto, ExportFigureRequest, ExportReportDto, ImageInfoDto, Result } from '../../../preload/contract'
+import type { ExplainResultDto, ImageInfoDto, Result } from '../../../preload/contract'
+import type { ExportFigureRequest, ExportReportDto } from '../../../preload/export-contract'
 import { signedCtRescale } from '../../fixtures/dicom-gen/cases'
 import { FAKE_PATIENT } from '../../fixtures/dicom-gen/make-dicom'
 import { InMemoryFakeEngine } from '../../renderer/fakes/in-memory-fake-engine'
-import { pngItxt, scratch } from '../adapters/export/readers'
+import { hasTool, pngItxt, scratch, zipEntries } from '../adapters/export/readers'
 
 const tmp = scratch('app')
 afterAll(tmp.cleanup)
 
-function setup(folder: string | null, opts: { worker?: boolean } = {}) {
+/** `folder`: Electron's dialog answer (null = cancelled), or 'download' for browser mode. */
+function setup(folder: string | null | 'download', opts: { worker?: boolean } = {}) {
   const records: LogRecord[] = []
   const log = createLogger((r) => records.push(r))
   const images = new ImageStore({ load: (b, o) => loadImageFile(b, o), render: renderDisplay })
   const runStore = new RunStore()
   const handlers = createHandlers({
     engine: new InMemoryFakeEngine(), images, appVersion: '0.1.0-test', mode: 'browser', log, runStore,
-    exports: { chooseFolder: async () => folder, linkageSalt: async () => 'test-site-salt', runExport: opts.worker === true ? exportInWorker(log) : exportInProcess },
+    exports: {
+      destination: folder === 'download' ? { kind: 'download' } : { kind: 'folder', choose: async () => folder }, linkageSalt: async () => 'test-site-salt', runExport: opts.worker === true ? exportInWorker(log) : exportInProcess,
+    },
   })
   const dispatch = createDispatcher(handlers, log)
   const call = async <T>(channel: string, req: unknown): Promise<Result<T>> => (await dispatch(channel, req, { emit: () => undefined })) as Result<T>
@@ -88,6 +94,44 @@ describe('export:figure', () => {
     const classes = await app.call<ExportReportDto>('export:figure', exportReq([{ runId: run.runId, methodId: 'mamba-attribution' }, { runId: other.value.runId, methodId: 'mamba-attribution' }], { formats: ['svg'] }))
     expect(classes.ok && classes.value.figures).toBe(2)
     expect(classes.ok && classes.value.files).toHaveLength(2)
+  })
+
+  it.skipIf(!hasTool('python3'))('browser mode: the same files come back as one download (the only file, or a stored ZIP), and no folder is left', async () => {
+    // One clock for both exports, so the provenance's time (and with it every byte) can agree.
+    vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-12-07T06:00:00Z') })
+    try {
+      const dir = join(tmp.dir, 'electron-path')
+      const electron = setup(dir)
+      const browser = setup('download')
+      const pane = (run: ExplainResultDto) => [{ runId: run.runId, methodId: 'mamba-attribution' }]
+      const [e, b] = [await explained(electron), await explained(browser)]
+      const staged = readdirSync(tmpdir()).filter((n) => n.startsWith('mamba-lens-export-')).length
+      const req = exportReq(pane(e.run), { formats: ['png', 'svg', 'pdf'], sidecar: true })
+      const onDisk = await electron.call<ExportReportDto>('export:figure', req)
+      const sent = await browser.call<ExportReportDto>('export:figure', { ...req, panes: pane(b.run) })
+      if (!onDisk.ok || !sent.ok) throw new Error('export failed')
+      expect(sent.value).toMatchObject({ folder: null, figures: 1, files: onDisk.value.files, download: { mime: 'application/zip' } })
+      const stem = onDisk.value.files[0]!.name.replace(/\.png$/, '')
+      expect(sent.value.download?.name).toBe(`${stem}.zip`)
+      const entries = zipEntries(sent.value.download!.bytes)
+      expect([...entries.keys()]).toEqual(readdirSync(dir).sort((x, y) => onDisk.value!.files.findIndex((f) => f.name === x) - onDisk.value!.files.findIndex((f) => f.name === y)))
+      for (const [name, bytes] of entries) expect(Buffer.compare(bytes, readFileSync(join(dir, name))), name).toBe(0)
+      // One file: the file itself, with its type.
+      const one = await browser.call<ExportReportDto>('export:figure', { ...req, panes: pane(b.run), formats: ['pdf'], sidecar: false })
+      expect(one.ok && one.value.download).toMatchObject({ name: `${stem}.pdf`, mime: 'application/pdf' })
+      // As the page receives it over the browser bridge's wire format.
+      const wired = decodeWire(encodeWire(one)) as Result<ExportReportDto>
+      const pdf = wired.ok ? wired.value.download?.bytes : undefined
+      expect(pdf).toBeInstanceOf(Uint8Array)
+      expect(Buffer.from(pdf!).subarray(0, 5).toString()).toBe('%PDF-')
+      expect(Buffer.compare(Buffer.from(pdf!), readFileSync(join(dir, `${stem}.pdf`)))).toBe(0)
+      // Refused (a name in the caption): an error, no download; the staging folders are gone either way.
+      const refused = await browser.call('export:figure', { ...req, panes: pane(b.run), caption: 'Patient Maria Silva, DOB 1970-01-01' })
+      expect(refused).toMatchObject({ ok: false, error: { code: 'export/phi-pattern' } })
+      expect(readdirSync(tmpdir()).filter((n) => n.startsWith('mamba-lens-export-')).length).toBe(staged)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it('refusals write nothing and say why; the page cannot send a folder; a cancelled dialog is null', async () => {

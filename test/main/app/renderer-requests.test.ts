@@ -27,7 +27,7 @@ function app(engine: Engine = new InMemoryFakeEngine()) {
   const log = createLogger((r) => records.push(r))
   const handlers = createHandlers({
     engine, images: new ImageStore({ load: (b, o) => loadImageFile(b, o), render: renderDisplay }), appVersion: '0.1.0-test', mode: 'browser', log,
-    runStore: new RunStore(), exports: { chooseFolder: async () => null, linkageSalt: async () => 'salt', runExport: exportInProcess },
+    runStore: new RunStore(), exports: { destination: { kind: 'folder', choose: async () => null }, linkageSalt: async () => 'salt', runExport: exportInProcess },
   })
   const dispatch = createDispatcher(handlers, log)
   const call = async (channel: string, req: unknown): Promise<Result<unknown>> => dispatch(channel, req, { emit: () => undefined })

@@ -155,4 +155,22 @@ describe('mamba-lens explain --format', () => {
     expect((await cli(['explain', paths.ct, '--caption', 'x'])).code).toBe(2)
     expect(existsSync(join(file, 'sub'))).toBe(false)
   })
+
+  it('--file-to-source-study: the SC joins the source study (opt-in); a source without a Study Instance UID exits 2', async () => {
+    const noStudy = await cli(['explain', paths.ct, '--method', 'raw-attention', '--format', 'dicom', '--file-to-source-study', '--out', join(tempDir(), 'f')])
+    expect(noStudy.code).toBe(2)
+    expect(noStudy.err).toContain('[export/invalid-request]')
+    const study = '1.2.826.0.1.3680043.99.7'
+    const withStudy = join(tempDir(), 'study.dcm')
+    writeFileSync(withStudy, makeDicom({
+      sopClassUid: SOP.ct, rows: 30, columns: 34, bitsAllocated: 16, bitsStored: 16, pixelRepresentation: 1, photometric: 'MONOCHROME2',
+      pixels: Int16Array.from(phantom(30, 34, -1000, 1000)), attributes: { Modality: 'CT', StudyInstanceUID: study, WindowCenter: 40, WindowWidth: 400 },
+    }))
+    const out = join(tempDir(), 'filed')
+    expect((await cli(['explain', withStudy, '--method', 'raw-attention', '--format', 'png,dicom', '--scale', '1', '--file-to-source-study', '--out', out])).code).toBe(0)
+    const sc = readFileSync(join(out, readdirSync(out).find((n) => n.endsWith('.dcm'))!))
+    expect(sc.includes(Buffer.from(study)) && sc.includes(Buffer.from(FAKE_PATIENT.PatientName))).toBe(true)
+    const png = readFileSync(join(out, readdirSync(out).find((n) => n.endsWith('.png'))!))
+    expect(png.includes(Buffer.from(FAKE_PATIENT.PatientName)) || png.includes(Buffer.from(study))).toBe(false)
+  })
 })

@@ -5,8 +5,9 @@
  * recorded and answered with a report (or `nextExportError`).
  */
 import type {
-  ErrorDto, ExportFigureRequest, ImageInfoDto, ImageRenderRequest, ModelInputSourceDto, ProgressDto, RendererApi, Result,
+  ErrorDto, ImageInfoDto, ImageRenderRequest, ModelInputSourceDto, ProgressDto, RendererApi, Result,
 } from '../../../preload/contract'
+import type { ExportFigureRequest } from '../../../preload/export-contract'
 import type { InMemoryFakeEngine } from './in-memory-fake-engine'
 
 const ok = <T>(value: T): Result<T> => ({ ok: true, value })

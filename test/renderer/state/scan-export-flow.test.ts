@@ -39,6 +39,10 @@ describe('export (fake engine)', () => {
     expect(req.view).toEqual({ colormap: 'inferno', opacity01: 0.4, threshold01: 0, contour: false, showGrid: false, pinnedPatch: 6, mode: 'image' })
     expect(req).toMatchObject({ formats: ['png', 'svg'], pngScales: [1, 2], caption: 'my note', sidecar: true, acceptBurnedInAnnotation: false })
     expect(session.get().exportUi).toMatchObject({ open: true, status: 'done', report: { folder: '/exports' } })
+    // Filing a DICOM figure into the source study is sent only when chosen.
+    expect(req.fileToSourceStudy).toBeUndefined()
+    await exportCurrentView({ ...CHOICES, formats: ['dicom'], fileToSourceStudy: true })
+    expect(api.exports.at(-1)).toMatchObject({ formats: ['dicom'], fileToSourceStudy: true, keepLinkageId: false })
   })
 
   it('side by side: both panes go to main (main makes one figure per class)', async () => {

@@ -1,6 +1,6 @@
 /**
  * Independent readers for exported files: a PNG chunk walker that checks every CRC with Node's own
- * zlib.crc32 (not the exporter's), wrappers for poppler and DCMTK, and tool detection so that suites
+ * zlib.crc32 (not the exporter's), wrappers for poppler, DCMTK and Python's zipfile, and tool detection so that suites
  * skip with a reason when a tool is missing. Dumps may hold test values only; they are never printed.
  */
 import { spawnSync } from 'node:child_process'
@@ -118,4 +118,20 @@ type JsdomModule = { JSDOM: new (html: string) => { window: { DOMParser: new () 
 export function parseXml(text: string): XmlDocument {
   const { JSDOM } = createRequire(import.meta.url)('jsdom') as JsdomModule
   return new new JSDOM('').window.DOMParser().parseFromString(text, 'image/svg+xml')
+}
+
+/**
+ * The entries of a ZIP archive, in order, as Python's zipfile reads them (an independent reader; python3 is
+ * part of the test set-up): `testzip()` checks every entry's CRC first.
+ */
+export function zipEntries(zip: Uint8Array): Map<string, Buffer> {
+  const script = [
+    'import base64, io, json, sys, zipfile',
+    'z = zipfile.ZipFile(io.BytesIO(sys.stdin.buffer.read()))',
+    'assert z.testzip() is None, "damaged entry"',
+    'print(json.dumps([[i.filename, base64.b64encode(z.read(i)).decode()] for i in z.infolist()]))',
+  ].join('\n')
+  const r = spawnSync('python3', ['-c', script], { input: zip, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 })
+  if (r.status !== 0) throw new Error(`python3 zipfile failed: ${r.stderr}`)
+  return new Map((JSON.parse(r.stdout) as [string, string][]).map(([name, b64]) => [name, Buffer.from(b64, 'base64')]))
 }

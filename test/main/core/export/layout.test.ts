@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest'
 import { buildFigureSpec, figureLayout } from '../../../../main/core/export/figure'
 import { layoutFigure, panelSize, type Rect, type TextItem } from '../../../../main/core/export/layout'
-import { wrapText } from '../../../../main/core/export/text'
+import { panelTitle, wrapText } from '../../../../main/core/export/text'
+import { methods } from '../../../../main/core/explain/registry'
 import { request } from './fixture'
 
 const specOf = (w: number, h: number, view = {}, over = {}) => {
@@ -79,6 +80,24 @@ describe('figure layout', () => {
     const ticks = l.texts.filter((t) => t.role === 'tick')
     expect(ticks).toHaveLength(3)
     expect(ticks[2]!.text).toBe('1.08')
+  })
+
+  it('panel titles wrap instead of being cut: every method label, flagged flat, is readable whole at the narrowest panel', () => {
+    // Issue 15: "LRP-gated attention (o…". The narrowest panel is 224 px (a 224 model input, or 2 side by side).
+    for (const m of methods) {
+      const title = panelTitle(m.label, false, true)
+      const input = { imageWidth: 224, imageHeight: 224, header: ['h'], panelTitles: [title, 'Raw'], panelTicks: [[], []], barNames: ['', ''], caption: '', footer: '' }
+      const l = layoutFigure(input, 1)
+      const lines = l.texts.filter((t) => t.role === 'title' && t.x === l.panels[0]!.image.x)
+      expect(lines.map((t) => t.text).join(' ')).toBe(title)
+      expect(lines.every((t) => !t.text.includes('…') && t.text.length * 0.62 * t.size <= l.panels[0]!.image.width)).toBe(true)
+      // Side-by-side pictures stay level, and the last title line sits just above its picture.
+      expect(l.panels[1]!.image.y).toBe(l.panels[0]!.image.y)
+      expect(Math.max(...lines.map((t) => t.y))).toBe(l.panels[0]!.image.y - 5)
+    }
+    const long = layoutFigure({ imageWidth: 224, imageHeight: 224, header: [], panelTitles: ['LRP-gated attention (ours) (nearly flat map)'], panelTicks: [[]], barNames: [''], caption: '', footer: '' }, 1)
+    expect(long.texts.filter((t) => t.role === 'title').map((t) => t.text)).toEqual(['LRP-gated attention (ours)', '(nearly flat map)'])
+    expect(long.panels[0]!.image.y).toBe(16 + 8 + 2 * Math.round(13 * 1.4))
   })
 
   it('rejects non-integer scales', () => {
