@@ -25,7 +25,7 @@ from .shared_weights import share_weights
 VARIANTS = {"forward": "forwardGraph", "classifier": "classifierGraph", "gpu": "gpuGraph"}
 
 
-def _build(kind: str, sd: dict[str, np.ndarray], cfg: VimConfig, grad_first: int, input_gradient: bool,
+def build_variant(kind: str, sd: dict[str, np.ndarray], cfg: VimConfig, grad_first: int, input_gradient: bool,
            metadata: dict) -> tuple[onnx.ModelProto, dict]:
     """The variant's graph and the card fields that describe it besides file, sha256 and nodes."""
     meta = {**metadata, "variant": kind}
@@ -44,7 +44,7 @@ def save_variant(kind: str, sd: dict[str, np.ndarray], cfg: VimConfig, grad_firs
                  out_dir: Path, name: str, explainer_bytes: bytes, metadata: dict) -> tuple[str, str, dict]:
     """Writes the variant graph to a temporary file in out_dir, its shared weights pointing into the explainer
     file `<name>.onnx` whose bytes are `explainer_bytes`; returns (temporary path, card key, card entry)."""
-    proto, fields = _build(kind, sd, cfg, grad_first, input_gradient, metadata)
+    proto, fields = build_variant(kind, sd, cfg, grad_first, input_gradient, metadata)
     onnx.checker.check_model(proto)
     explainer_file = f"{name}.onnx"
     shared = share_weights(proto, explainer_bytes, explainer_file)
