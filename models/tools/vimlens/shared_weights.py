@@ -12,8 +12,6 @@ transposes with a node instead, graph/classifier.py).
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
-
 import onnx
 from onnx import TensorProto
 
@@ -113,7 +111,3 @@ def external_refs(variant: onnx.ModelProto) -> list[tuple[str, str, int, int]]:
             refs.append((t.name, info["location"], int(info.get("offset", 0)), int(info["length"])))
     return refs
 
-
-def weights_locations(variant_path: Path) -> set[str]:
-    """The files a variant graph reads weights from (empty: all inline)."""
-    return {loc for _, loc, _, _ in external_refs(onnx.load(str(variant_path), load_external_data=False))}
