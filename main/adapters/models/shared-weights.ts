@@ -5,6 +5,8 @@
  * under `weightsFrom: { file, sha256 }`. The app hands ORT the explainer bytes it has already read and
  * sha256-checked for the explainer session, under that name (`sessionOptions.externalData`): nothing is
  * read twice, and no variant reads a file the card did not check.
+ * ORT copies the weights while it creates the session (measured on the default model's classifier: zeroing
+ * the buffer afterwards changes no logit), so the bytes are needed only until the last variant is opened.
  */
 import { AppError } from '../../core/errors'
 import type { ExternalWeights } from '../onnx/session'
