@@ -5,7 +5,7 @@
  * sha256-checked (adapters/models/shared-weights.ts). Opened through the pool, they give the explainer's
  * logits; a variant whose weights source is not the card's explainer is refused with its own error.
  */
-import { copyFileSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { loadCardFile } from '../../../main/adapters/models/registry'
@@ -79,6 +79,21 @@ describe('variant graphs read their weights from the explainer file', () => {
       // The parallel scan sums in another order (docs/GPU.md: within 1e-5 of the largest value).
       expect(maxAbsDiff((await runExplainer(model, x, zero, ['logits'], gpu))['logits']!.data, ref[i]!)).toBeLessThanOrEqual(1e-5 * scale)
     }
+    await gpu.release()
+    await pool.release()
+  }, 600_000)
+
+  const tiny = join(MODELS, 'vim-tiny-conformance.json')
+  const tinyBuilt = existsSync(join(MODELS, 'vim-tiny-conformance.gpu.onnx')) ? null : 'the conformance model is not built (scripts/conformance-model.mjs)'
+  it.skipIf(tinyBuilt !== null)('the conformance model\'s GPU graph, exported at test time, reads its weights the same way and gives the explainer\'s logits', async () => {
+    const pool = new ModelPool(noopLogger)
+    const { model } = await pool.ensure(workerSpec(loadCardFile(tiny), { preferProviders: ['cpu'] }))
+    expect((model.spec.card as unknown as Card)['gpuGraph']).toMatchObject({ weightsFrom: { file: model.spec.card.file, sha256: model.spec.card.sha256 } })
+    const x = syntheticInput(3)
+    const zero = new Float32Array(model.spec.card.classes.length)
+    const ref = (await runExplainer(model, x, zero, ['logits']))['logits']!.data
+    const gpu = await pool.graphSession(model, 'gpuGraph', true)
+    expect(maxAbsDiff((await runExplainer(model, x, zero, ['logits'], gpu))['logits']!.data, ref)).toBeLessThanOrEqual(1e-5 * maxAbs(ref))
     await gpu.release()
     await pool.release()
   }, 600_000)
