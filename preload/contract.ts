@@ -10,7 +10,7 @@
 export const ERROR_CODES = [
   'model/not-found', 'model/load-failed', 'model/manifest-invalid', 'model/manifest-mismatch', 'model/hash-mismatch',
   'model/output-missing', 'model/output-shape', 'model/unsupported-layout', 'model/provider-unavailable', 'model/inference-failed', 'model/no-classifier',
-  'image/not-found', 'image/not-loaded', 'image/unsupported-format', 'image/decode-failed', 'image/empty', 'image/too-large',
+  'model/weights-mismatch', 'image/not-found', 'image/not-loaded', 'image/unsupported-format', 'image/decode-failed', 'image/empty', 'image/too-large',
   'image/frame-out-of-range', 'image/slice-out-of-range', 'image/dicom-malformed', 'image/dicom-no-pixel-data',
   'image/dicom-truncated-pixel-data', 'image/dicom-unsupported-transfer-syntax', 'image/dicom-unsupported-pixel-format',
   'image/dicom-decode-failed', 'image/nifti-malformed', 'image/nifti-unsupported-datatype', 'image/empty-file', 'image/text-file',

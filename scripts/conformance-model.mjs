@@ -1,7 +1,9 @@
 // The Vim-T conformance model's graphs (models/vim-tiny-conformance.onnx, 29 MB, its GPU variant and its matrices graph)
 // are not committed: they are rebuilt from ../shared/conformance in ≈ 5 s, bit for bit (the committed card
 // holds the graph's sha256), so the repository stays small enough to travel. The build runs once; later
-// calls find the graphs in place. Used by the Vitest global set-ups, `npm run bench` and CI.
+// calls find the graphs in place. Used by the Vitest global set-ups, `npm run bench` and CI. The GPU variant
+// stores no weights: it reads them from vim-tiny-conformance.onnx (external data into that file's bytes, the
+// layout every shipped variant uses, docs/GRAPH_CONTRACT.md "Shared weights"), so the graphs are installed together.
 //
 //   node scripts/conformance-model.mjs      → builds if needed, exit 1 with the reason when it cannot
 import { spawnSync } from 'node:child_process'

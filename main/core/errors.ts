@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'model/provider-unavailable'
   | 'model/inference-failed'
   | 'model/no-classifier'
+  | 'model/weights-mismatch'
   | 'image/not-found'
   | 'image/not-loaded'
   | 'image/unsupported-format'
@@ -71,6 +72,8 @@ export const messages: Readonly<Record<ErrorCode, string>> = {
     'The selected compute backend is not available on this computer. The app can run on the CPU instead.',
   'model/inference-failed': 'The model failed while running on this image. Try again, or try another image.',
   'model/no-classifier': 'This model has no batch classifier graph, which this check needs. Re-export the model with its classifier variant.',
+  'model/weights-mismatch':
+    'A graph of this model reads its weights from a file that is not this model\'s explainer graph, or from another version of it. Re-export the model and all its graphs together.',
   'image/not-found': 'The image file could not be found. It may have been moved or deleted.',
   'image/not-loaded': 'No image is loaded. Open an image first.',
   'image/unsupported-format':

@@ -10,6 +10,7 @@ import { AppError } from '../core/errors'
 import type { Logger } from '../core/log'
 import { makeLayout, type TokenLayout } from '../core/layout'
 import { graphFilesOf } from '../adapters/models/card'
+import { externalWeightsFor } from '../adapters/models/shared-weights'
 import { checkGraphAgainstCard, verifySha256 } from '../adapters/models/verify'
 import { fromOrt } from '../adapters/onnx/from-ort'
 import { candidateProviders } from '../adapters/onnx/providers'
@@ -25,6 +26,8 @@ export interface LoadedModel {
   readonly layout: TokenLayout
   /** 'gpu': the card's GPU-shaped variant runs (gpuGraph), 'explainer': the card's main graph. */
   readonly graph: 'explainer' | 'gpu'
+  /** The explainer file's bytes, sha256-checked at load: what the variant graphs read their shared weights from. */
+  readonly explainerBytes: Uint8Array
   matrices?: OrtSession
   forward?: OrtSession
   classifier?: OrtSession
@@ -56,11 +59,12 @@ export class ModelPool {
       return { model: have, load: { provider: have.provider, attempts: [], createMs: 0, verifyMs: 0, optimizedCache: 'off', wasLoaded: true } }
     }
     const t0 = performance.now()
-    const gpu = await this.openGpuGraph(spec)
-    const bytes = gpu === null ? readModelFile(spec.onnxPath, spec.id) : null
-    if (bytes !== null) verifySha256(bytes, spec.card.sha256, 'graph')
+    // Read and checked even when the GPU graph runs: every variant graph reads its weights from these bytes.
+    const bytes = readModelFile(spec.onnxPath, spec.id)
+    verifySha256(bytes, spec.card.sha256, 'graph')
     const verifyMs = performance.now() - t0
-    const opened = gpu ?? await openSession(bytes!, {
+    const gpu = await this.openGpuGraph(spec, bytes)
+    const opened = gpu ?? await openSession(bytes, {
       logger: this.log.child('onnx'),
       modelSha256: spec.card.sha256.toLowerCase(),
       ...(spec.preferProviders !== undefined ? { preferProviders: spec.preferProviders } : {}),
@@ -74,7 +78,7 @@ export class ModelPool {
     }
     const model: LoadedModel = {
       spec, session: opened.session, provider: opened.provider, layout: makeLayout(spec.card.grid[0], spec.card.grid[1]),
-      graph: gpu === null ? 'explainer' : 'gpu',
+      graph: gpu === null ? 'explainer' : 'gpu', explainerBytes: bytes,
     }
     this.models.set(spec.id, model)
     if (opened.optimizedCache === 'miss' && spec.optimizedCacheDir !== undefined) {
@@ -92,14 +96,15 @@ export class ModelPool {
    * it (a GPU runs the Scan graph's per-token loops slower than a CPU: docs/BENCHMARKS.md); null otherwise,
    * or when it does not open and the chain may go on (the explainer graph then takes the whole chain).
    */
-  private async openGpuGraph(spec: WorkerModelSpec): Promise<Awaited<ReturnType<typeof openSession>> | null> {
+  private async openGpuGraph(spec: WorkerModelSpec, explainer: Uint8Array): Promise<Awaited<ReturnType<typeof openSession>> | null> {
     const gpu = spec.card.gpuGraph
     const first = candidateProviders(ortBackends(), spec.preferProviders)[0]
     if (gpu === undefined || spec.gpuPath === undefined || first === undefined || !(gpu.providers as readonly string[]).includes(first)) return null
     const bytes = readModelFile(spec.gpuPath, spec.id)
     verifySha256(bytes, gpu.sha256, 'GPU graph')
+    const externalData = externalWeightsFor(spec.card, 'gpuGraph', explainer)
     try {
-      return await openSession(bytes, { logger: this.log.child('onnx'), preferProviders: [first] })
+      return await openSession(bytes, { logger: this.log.child('onnx'), preferProviders: [first], externalData })
     } catch (e) {
       // Asked for that provider alone (--provider cuda): its failure is the answer, not a reason to fall back.
       if (spec.preferProviders?.length === 1) throw e
@@ -150,14 +155,16 @@ export class ModelPool {
 
   /**
    * Opens a graph the card names next to the explainer (`key`: its `*Graph` entry, any of them): read,
-   * sha256 check against the card, session on the model's provider. The one way such a graph is opened.
+   * sha256 check against the card, session on the model's provider, its shared weights read from the
+   * explainer bytes checked at load. The one way such a graph is opened.
    */
   async graphSession(model: LoadedModel, key: string, memoryArena: boolean): Promise<OrtSession> {
     const g = graphFilesOf(model.spec.card).find((e) => e.key === key)
     if (g === undefined) throw new AppError('model/manifest-invalid', { detail: { issues: [`${key}: not in the card`] } })
     const bytes = readModelFile(join(dirname(model.spec.onnxPath), g.file), model.spec.id)
     verifySha256(bytes, g.sha256, key)
-    return (await openSession(bytes, { logger: this.log.child('onnx'), preferProviders: [model.provider], memoryArena })).session
+    const externalData = externalWeightsFor(model.spec.card, key, model.explainerBytes)
+    return (await openSession(bytes, { logger: this.log.child('onnx'), preferProviders: [model.provider], memoryArena, externalData })).session
   }
 
   /** Releases one model (or all); returns how many sessions were released. */

@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util'
 import * as ort from '../../main/adapters/onnx/runtime'
 import { openSession } from '../../main/adapters/onnx/session'
 import { isExecutionProvider } from '../../main/adapters/onnx/providers'
+import { externalWeightsOf } from '../helpers/variant-weights'
 
 const { values } = parseArgs({ options: {
   graph: { type: 'string' }, provider: { type: 'string' }, batches: { type: 'string' }, runs: { type: 'string' }, reference: { type: 'string' },
@@ -19,7 +20,7 @@ const provider = values.provider ?? 'cpu'
 if (values.graph === undefined || !isExecutionProvider(provider)) throw new Error('usage: --graph G.onnx --provider cuda|cpu --batches 1,64')
 const batches = (values.batches ?? '1,16,64').split(',').map(Number)
 const runs = Number(values.runs ?? 10)
-const { session, provider: ran } = await openSession(readFileSync(values.graph), { preferProviders: [provider] })
+const { session, provider: ran } = await openSession(readFileSync(values.graph), { preferProviders: [provider], externalData: externalWeightsOf(values.graph) })
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN
 // A deterministic input in the normalised range; the timing does not depend on the values.
 const images = (n: number): ort.Tensor => {
@@ -42,7 +43,7 @@ for (const n of batches) {
 }
 if (values.reference !== undefined) {
   const n = batches[0]!
-  const ref = await openSession(readFileSync(values.reference), { preferProviders: ['cpu'] })
+  const ref = await openSession(readFileSync(values.reference), { preferProviders: ['cpu'], externalData: externalWeightsOf(values.reference) })
   const a = (await session.run({ image: images(n) }, ['logits']))['logits']!.data as Float32Array
   const b = (await ref.session.run({ image: images(n) }, ['logits']))['logits']!.data as Float32Array
   let num = 0

@@ -55,11 +55,11 @@ conformance)
   # tests take the fallback chain, whose first provider is CUDA once it loads.
   MAMBA_LENS_TEST_PROVIDER=cuda node node_modules/vitest/vitest.mjs run test/conformance test/main/engine/conformance-tiny.test.ts \
     test/main/engine/conformance-small.test.ts 2>&1 | tee "$OUT/conformance-cuda.log"
-  # The GPU-shaped variant (card gpuGraph) through the graph-level conformance tests, under the main graph's name
-  # so that its card is found (the engine test above already ran it: the engine picks it on CUDA).
+  # The GPU-shaped variant (card gpuGraph) through the graph-level conformance tests, in place: it reads its
+  # weights from vim-tiny-conformance.onnx beside it, and its card is found by the model name (run-graph.ts)
+  # (the engine test above already ran it: the engine picks it on CUDA).
   if [ -f models/vim-tiny-conformance.gpu.onnx ]; then
-    mkdir -p /tmp/gpu-graph && cp models/vim-tiny-conformance.gpu.onnx /tmp/gpu-graph/vim-tiny-conformance.onnx && cp models/vim-tiny-conformance.json /tmp/gpu-graph/
-    MAMBA_LENS_TEST_PROVIDER=cuda MAMBA_LENS_TINY_GRAPH=/tmp/gpu-graph/vim-tiny-conformance.onnx node node_modules/vitest/vitest.mjs run \
+    MAMBA_LENS_TEST_PROVIDER=cuda MAMBA_LENS_TINY_GRAPH=models/vim-tiny-conformance.gpu.onnx node node_modules/vitest/vitest.mjs run \
       test/conformance/official-maps.test.ts 2>&1 | tee "$OUT/conformance-cuda-gpu-graph.log"
   fi
   ;;
@@ -91,8 +91,7 @@ gpu-graph)
   link
   # The GPU-shaped graph alone, for a short lease: conformance on CUDA (graph level + the engine, which picks it on
   # CUDA), explain --provider cuda (GPU graph) vs --provider cpu (Scan graph) on a conformance image, timings.
-  mkdir -p /tmp/gpu-graph && cp models/vim-tiny-conformance.gpu.onnx /tmp/gpu-graph/vim-tiny-conformance.onnx && cp models/vim-tiny-conformance.json /tmp/gpu-graph/
-  MAMBA_LENS_TEST_PROVIDER=cuda MAMBA_LENS_TINY_GRAPH=/tmp/gpu-graph/vim-tiny-conformance.onnx timeout 150 node node_modules/vitest/vitest.mjs run \
+  MAMBA_LENS_TEST_PROVIDER=cuda MAMBA_LENS_TINY_GRAPH=models/vim-tiny-conformance.gpu.onnx timeout 150 node node_modules/vitest/vitest.mjs run \
     test/conformance/official-maps.test.ts test/main/engine/conformance-tiny.test.ts 2>&1 | tee "$OUT/conformance-cuda-gpu-graph.log"
   rm -rf /tmp/x && mkdir -p /tmp/x
   for p in cuda cpu; do

@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util'
 import * as ort from '../../main/adapters/onnx/runtime'
 import { relErr } from '../conformance/tolerance'
 import { openSession, type OrtSession } from '../../main/adapters/onnx/session'
+import { externalWeightsOf } from '../helpers/variant-weights'
 import { isExecutionProvider } from '../../main/adapters/onnx/providers'
 import type { EngineImage, ExecutionProvider } from '../../main/core/engine/api'
 import { createEngine } from '../../main/engine'
@@ -51,7 +52,7 @@ async function timedRuns(n: number, warm: number, f: () => Promise<unknown>): Pr
 
 async function open(file: string, provider: ExecutionProvider, memoryArena = true): Promise<{ session: OrtSession; createMs: number }> {
   const t = performance.now()
-  const { session } = await openSession(readFileSync(join(dir, file)), { preferProviders: [provider], memoryArena })
+  const { session } = await openSession(readFileSync(join(dir, file)), { preferProviders: [provider], memoryArena, externalData: externalWeightsOf(join(dir, file)) })
   return { session, createMs: performance.now() - t }
 }
 

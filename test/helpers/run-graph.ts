@@ -11,6 +11,7 @@ import type { TapSet, Tap } from '../../main/core/explain/method'
 import { makeLayout } from '../../main/core/layout'
 import { exactGpuArithmetic } from '../../main/adapters/onnx/gpu-env'
 import { isExecutionProvider } from '../../main/adapters/onnx/providers'
+import { cardPathOf } from './variant-weights'
 
 const PROVIDER = process.env['MAMBA_LENS_TEST_PROVIDER'] ?? 'cpu'
 if (!isExecutionProvider(PROVIDER)) throw new Error(`MAMBA_LENS_TEST_PROVIDER must be cuda, dml, webgpu or cpu, not ${PROVIDER}`)
@@ -18,9 +19,9 @@ if (!isExecutionProvider(PROVIDER)) throw new Error(`MAMBA_LENS_TEST_PROVIDER mu
 /** All float32 outputs of one run, by output name. */
 export type GraphOutputs = Readonly<Record<string, F32Tensor>>
 
-/** The model card beside a graph (`<name>.json`), or `null` when absent. */
+/** The model card beside a graph (`<name>.json`, also for a variant `<name>.gpu.onnx`), or `null` when absent. */
 export function readCard(modelPath: string): Readonly<Record<string, unknown>> | null {
-  const cardPath = modelPath.replace(/\.onnx$/, '.json')
+  const cardPath = cardPathOf(modelPath)
   if (!existsSync(cardPath)) return null
   return JSON.parse(readFileSync(cardPath, 'utf8')) as Record<string, unknown>
 }

@@ -8,7 +8,9 @@ import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import * as ort from '../onnx/runtime'
 import type { F32Tensor } from '../../core/tensor/f32'
-import { openSession, type OrtSession } from '../onnx/session'
+import { externalWeightsFor } from '../models/shared-weights'
+import { verifySha256 } from '../models/verify'
+import { openSession, type ExternalWeights, type OrtSession } from '../onnx/session'
 import type { ModelEntry } from '../models/registry'
 
 /** CPU threads per session: the evaluation runs beside other work (2-core machines). */
@@ -16,8 +18,8 @@ const THREADS = 2
 /** Perturbed inputs per classifier run. */
 const BATCH = 16
 
-async function open(file: string): Promise<OrtSession> {
-  return (await openSession(readFileSync(file), { preferProviders: ['cpu'], intraOpNumThreads: THREADS })).session
+async function open(model: Uint8Array, externalData: readonly ExternalWeights[] = []): Promise<OrtSession> {
+  return (await openSession(model, { preferProviders: ['cpu'], intraOpNumThreads: THREADS, externalData })).session
 }
 
 /** The card's batch-dynamic classifier graph file, if it names one (INTERFACES.md `classifierGraph`). */
@@ -60,7 +62,7 @@ function explainWith(entry: ModelEntry, explainer: OrtSession): EvalGraphs['expl
 
 /** Opens an explainer graph `file` laid out as `entry`'s. */
 export async function openExplainer(entry: ModelEntry, file: string): Promise<ExplainerGraph> {
-  const session = await open(file)
+  const session = await open(readFileSync(file))
   return { explain: explainWith(entry, session), close: () => session.release() }
 }
 
@@ -69,10 +71,16 @@ export async function openEvalGraphs(entry: ModelEntry): Promise<EvalGraphs> {
   const card = entry.card
   const [, , h, w] = card.input.shape
   const dims = [1, 3, h, w]
-  const explainer = await open(entry.onnxPath)
+  const explainerBytes = readFileSync(entry.onnxPath)
+  const explainer = await open(explainerBytes)
   const clsFile = classifierFile(entry)
   const kind = clsFile !== undefined ? 'classifier' : entry.forwardPath !== undefined ? 'forward' : 'explainer'
-  const classifier = clsFile !== undefined ? await open(clsFile) : entry.forwardPath !== undefined ? await open(entry.forwardPath) : explainer
+  // The variant reads its shared weights from the explainer's bytes (shared-weights.ts); they must be the card's.
+  const variant = async (file: string, key: string): Promise<OrtSession> => {
+    verifySha256(explainerBytes, card.sha256, 'graph')
+    return open(readFileSync(file), externalWeightsFor(card, key, explainerBytes))
+  }
+  const classifier = clsFile !== undefined ? await variant(clsFile, 'classifierGraph') : entry.forwardPath !== undefined ? await variant(entry.forwardPath, 'forwardGraph') : explainer
   const classes = card.classes.length
   const zeroTarget = new ort.Tensor('float32', new Float32Array(classes), [classes])
   const size = 3 * h * w

@@ -154,6 +154,11 @@ function graphEntryProblems(card: Readonly<Record<string, unknown>>): string[] {
     const { file, sha256 } = (typeof value === 'object' && value !== null ? value : {}) as { file?: unknown; sha256?: unknown }
     if (typeof file !== 'string' || !fileName.safeParse(file).success) problems.push(`${key}.file: must be a file name in the models folder`)
     if (typeof sha256 !== 'string' || !SHA256.test(sha256)) problems.push(`${key}.sha256: required (64 hex digits)`)
+    // Shared weights (shared-weights.ts): which file and version the graph's external data points into.
+    const from = (value as { weightsFrom?: { file?: unknown; sha256?: unknown } } | null)?.weightsFrom
+    if (from !== undefined && (typeof from?.file !== 'string' || typeof from.sha256 !== 'string' || !SHA256.test(from.sha256))) {
+      problems.push(`${key}.weightsFrom: needs the file name and sha256 of the graph it reads weights from`)
+    }
   }
   return problems
 }

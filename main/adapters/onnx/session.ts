@@ -29,6 +29,12 @@ export interface ProviderAttempt {
   readonly error?: string
 }
 
+/** One in-memory external-data file for ORT (`path`: the name the graph's initializers use as location). */
+export interface ExternalWeights {
+  readonly path: string
+  readonly data: Uint8Array
+}
+
 /** Options of {@link openSession}. */
 export interface OpenSessionOptions {
   /** Requested order (e.g. `--provider`); filtered by `backends`. Default: PROVIDER_ORDER. */
@@ -50,6 +56,11 @@ export interface OpenSessionOptions {
    * matrices graph): the arena would keep their peak (≈1.6 GB for Vim-T) for the session's life.
    */
   readonly memoryArena?: boolean
+  /**
+   * In-memory files the graph's external-data initializers name (a variant graph's shared weights: the
+   * explainer's bytes, adapters/models/shared-weights.ts).
+   */
+  readonly externalData?: readonly ExternalWeights[]
 }
 
 /** An open session plus how it was obtained. */
@@ -104,9 +115,11 @@ function firstLine(e: unknown): string {
   return reason.replace(/\/[^\s:]+/g, '<path>').slice(0, 200)
 }
 
-function baseOptions(provider: ExecutionProvider, threads: number | undefined, arena: boolean): ort.InferenceSession.SessionOptions {
+function baseOptions(provider: ExecutionProvider, o: Pick<OpenSessionOptions, 'intraOpNumThreads' | 'memoryArena' | 'externalData'>): ort.InferenceSession.SessionOptions {
+  const threads = o.intraOpNumThreads
   return {
-    ...(arena ? {} : { enableCpuMemArena: false, enableMemPattern: false }),
+    ...(o.memoryArena !== false ? {} : { enableCpuMemArena: false, enableMemPattern: false }),
+    ...(o.externalData !== undefined && o.externalData.length > 0 ? { externalData: [...o.externalData] } : {}),
     executionProviders: [provider],
     graphOptimizationLevel: 'all',
     executionMode: 'sequential',
@@ -145,7 +158,7 @@ function readCached(paths: CachePaths, log: Logger): Uint8Array | null {
 
 async function tryProvider(model: Uint8Array, provider: ExecutionProvider, o: OpenSessionOptions, log: Logger): Promise<{ session: OrtSession; cache: OpenedSession['optimizedCache'] }> {
   const factory = o.factory ?? ortFactory
-  const opts = baseOptions(provider, o.intraOpNumThreads, o.memoryArena !== false)
+  const opts = baseOptions(provider, o)
   if (o.optimizedCacheDir === undefined || o.modelSha256 === undefined) return { session: await factory(model, provider, opts), cache: 'off' }
   const paths = cachePaths(o.optimizedCacheDir, o.modelSha256, provider)
   const cached = readCached(paths, log)
@@ -190,7 +203,7 @@ export async function storeOptimizedGraph(model: Uint8Array, provider: Execution
   // ORT picks the format from the extension: the temporary name must end in .ort too.
   const tmp = `${paths.file}.${process.pid}.${Date.now()}.tmp.ort`
   try {
-    const session = await (o.factory ?? ortFactory)(model, provider, { ...baseOptions(provider, o.intraOpNumThreads, o.memoryArena !== false), optimizedModelFilePath: tmp })
+    const session = await (o.factory ?? ortFactory)(model, provider, { ...baseOptions(provider, o), optimizedModelFilePath: tmp })
     await session.release()
     if (!existsSync(tmp)) return 'off'
     const sum = createHash('sha256').update(readFileSync(tmp)).digest('hex')

@@ -7,7 +7,8 @@
 Writes `<out-dir>/<name>.onnx`, `<name>.matrices.onnx`, `<name>.json` (with --forward-variant also
 `<name>.forward.onnx`, with --classifier-variant `<name>.classifier.onnx`, with --gpu-variant `<name>.gpu.onnx`)
 atomically: on any error nothing is left behind (temporary files are removed),
-and existing files are only replaced once all are complete.
+and existing files are only replaced once all are complete. The variant graphs read the weights they share
+with the explainer from `<name>.onnx` itself (external data into its bytes, variants.py): one copy of the weights.
 """
 from __future__ import annotations
 
@@ -23,9 +24,9 @@ import onnx
 
 from .checkpoint import CheckpointError, load_vim, sha256_file
 from .config import IMAGENET_MEAN, IMAGENET_STD, VimConfig
-from .graph.classifier import build_classifier
 from .graph.explainer import build_explainer, output_shapes
 from .graph.matrices import build_matrices
+from .variants import save_variant
 
 MEANINGS = {
     "logits": "class scores", "hma_mean": "official H-MA CLS vector a_l (with its off-by-one), mean over E",
@@ -66,16 +67,6 @@ def make_card(name: str, cfg: VimConfig, ckpt: Path, onnx_sha: str, grad_first: 
     return card
 
 
-def save_classifier(sd: dict, cfg: VimConfig, out_dir: Path, name: str, metadata: dict) -> tuple[str, dict]:
-    """Writes the batch classifier graph to a temporary file in out_dir; returns it and its card entry."""
-    proto = build_classifier(sd, cfg, metadata={**metadata, "variant": "classifier"})
-    onnx.checker.check_model(proto)
-    fd, tmp = tempfile.mkstemp(dir=out_dir, suffix=".onnx.part"); os.close(fd)  # noqa: E702
-    onnx.save(proto, tmp)
-    return tmp, {"file": f"{name}.classifier.onnx", "sha256": hashlib.sha256(Path(tmp).read_bytes()).hexdigest(),
-                 "outputs": ["logits", "features"], "nodes": len(proto.graph.node)}
-
-
 def export(ckpt: Path, name: str, out_dir: Path, grad_first: int, labels: list[str] | None, extra: dict,
            forward_variant: bool = False, classifier_variant: bool = False, input_gradient: bool = False,
            gpu_variant: bool = False) -> tuple[Path, Path]:
@@ -84,58 +75,43 @@ def export(ckpt: Path, name: str, out_dir: Path, grad_first: int, labels: list[s
     labels = labels or [f"class {i}" for i in range(cfg.num_classes)]
     if len(labels) != cfg.num_classes:
         raise CheckpointError(f"{len(labels)} labels given for {cfg.num_classes} classes")
-    proto = build_explainer({k: v.numpy() for k, v in sd.items()}, cfg, grad_first, input_gradient=input_gradient,
-                            metadata={"mamba_lens_model": name, "source_sha256": sha256_file(ckpt)})
+    weights = {k: v.numpy() for k, v in sd.items()}
+    metadata = {"mamba_lens_model": name, "source_sha256": sha256_file(ckpt)}
+    proto = build_explainer(weights, cfg, grad_first, input_gradient=input_gradient, metadata=metadata)
     onnx.checker.check_model(proto)
     out_dir.mkdir(parents=True, exist_ok=True)
-    tmp_onnx = tmp_card = tmp_mat = tmp_fwd = tmp_cls = tmp_gpu = None
+    temporaries: list[str] = []
     try:
         fd, tmp_onnx = tempfile.mkstemp(dir=out_dir, suffix=".onnx.part"); os.close(fd)  # noqa: E702
-        onnx.save(proto, tmp_onnx)
-        digest = hashlib.sha256(Path(tmp_onnx).read_bytes()).hexdigest()
-        card = make_card(name, cfg, ckpt, digest, grad_first, labels, extra, proto, input_gradient)
+        temporaries.append(tmp_onnx)
+        explainer_bytes = proto.SerializeToString()
+        Path(tmp_onnx).write_bytes(explainer_bytes)
+        card = make_card(name, cfg, ckpt, hashlib.sha256(explainer_bytes).hexdigest(), grad_first, labels, extra, proto, input_gradient)
         published = []
-        if forward_variant:
-            # Same weights without the backward passes: what class-agnostic requests run (GRAPH_CONTRACT).
-            fwd = build_explainer({k: v.numpy() for k, v in sd.items()}, cfg, grad_first, forward_only=True,
-                                  metadata={"mamba_lens_model": name, "source_sha256": sha256_file(ckpt), "variant": "forward"})
-            onnx.checker.check_model(fwd)
-            fd, tmp_fwd = tempfile.mkstemp(dir=out_dir, suffix=".onnx.part"); os.close(fd)  # noqa: E702
-            onnx.save(fwd, tmp_fwd)
-            card["forwardGraph"] = {"file": f"{name}.forward.onnx", "sha256": hashlib.sha256(Path(tmp_fwd).read_bytes()).hexdigest(),
-                                    "outputs": [o.name for o in fwd.graph.output], "nodes": len(fwd.graph.node)}
-            published.append((tmp_fwd, out_dir / f"{name}.forward.onnx"))
-        if classifier_variant:
-            tmp_cls, card["classifierGraph"] = save_classifier({k: v.numpy() for k, v in sd.items()}, cfg, out_dir, name,
-                                                               {"mamba_lens_model": name, "source_sha256": sha256_file(ckpt)})
-            published.append((tmp_cls, out_dir / f"{name}.classifier.onnx"))
-        if gpu_variant:
-            # Same weights, inputs and outputs; the scans as log-depth parallel scans (graph/scan.py): what GPU
-            # providers run (the engine picks it per provider, docs/GPU.md).
-            gpu = build_explainer({k: v.numpy() for k, v in sd.items()}, cfg, grad_first, parallel_scan=True, input_gradient=input_gradient,
-                                  metadata={"mamba_lens_model": name, "source_sha256": sha256_file(ckpt), "variant": "gpu"})
-            onnx.checker.check_model(gpu)
-            fd, tmp_gpu = tempfile.mkstemp(dir=out_dir, suffix=".onnx.part"); os.close(fd)  # noqa: E702
-            onnx.save(gpu, tmp_gpu)
-            card["gpuGraph"] = {"file": f"{name}.gpu.onnx", "sha256": hashlib.sha256(Path(tmp_gpu).read_bytes()).hexdigest(),
-                                "scan": "parallel (Hillis-Steele, log2 L steps)", "providers": ["cuda", "dml"], "nodes": len(gpu.graph.node)}
-            published.append((tmp_gpu, out_dir / f"{name}.gpu.onnx"))
+        # Every variant reads the weights it shares with the explainer from the explainer's file (variants.py).
+        kinds = [k for k, on in (("forward", forward_variant), ("classifier", classifier_variant), ("gpu", gpu_variant)) if on]
+        for kind in kinds:
+            tmp, key, card[key] = save_variant(kind, weights, cfg, grad_first, input_gradient, out_dir, name, explainer_bytes, metadata)
+            temporaries.append(tmp)
+            published.append((tmp, out_dir / card[key]["file"]))
         fd, tmp_mat = tempfile.mkstemp(dir=out_dir, suffix=".onnx.part"); os.close(fd)  # noqa: E702
+        temporaries.append(tmp_mat)
         onnx.save(build_matrices(cfg.seq_len, cfg.d_inner, cfg.d_state), tmp_mat)
         # Every file the card names carries its sha256; the app refuses a graph that does not match.
         card["matricesGraph"]["sha256"] = hashlib.sha256(Path(tmp_mat).read_bytes()).hexdigest()
         fd, tmp_card = tempfile.mkstemp(dir=out_dir, suffix=".json.part"); os.close(fd)  # noqa: E702
+        temporaries.append(tmp_card)
         Path(tmp_card).write_text(json.dumps(card, indent=1) + "\n")
         onnx_path, card_path = out_dir / f"{name}.onnx", out_dir / f"{name}.json"
-        # Publish only once all three files are complete (mkstemp files are 0600: make them readable).
+        # Publish only once all files are complete (mkstemp files are 0600: make them readable).
         for tmp, dest in published + [(tmp_mat, out_dir / f"{name}.matrices.onnx"), (tmp_onnx, onnx_path), (tmp_card, card_path)]:
             os.chmod(tmp, 0o644)
             os.replace(tmp, dest)
-        tmp_onnx = tmp_card = tmp_mat = tmp_fwd = tmp_cls = tmp_gpu = None
+        temporaries.clear()
         return onnx_path, card_path
     finally:
-        for p in (tmp_onnx, tmp_card, tmp_mat, tmp_fwd, tmp_cls, tmp_gpu):
-            if p and os.path.exists(p):
+        for p in temporaries:
+            if os.path.exists(p):
                 os.unlink(p)
 
 

@@ -5,7 +5,7 @@ a copy of its card, for evaluating the gradient baselines before the shipped gra
 
 CHECKPOINT holds the shipped weights (for the default model: `python -m vimlens.recover`). The card copy keeps
 every field of the original (input, classes, data split, …) and changes only id, name, file, sha256 and outputs;
-the companion graphs it names are linked into DIR.
+the matrices graph is linked into DIR, the batch classifier rebuilt there (its weights read from the new graph).
 """
 from __future__ import annotations
 
@@ -16,11 +16,10 @@ import os
 import sys
 from pathlib import Path
 
-import onnx
-
 from .checkpoint import CheckpointError, load_vim
 from .export import MEANINGS
 from .graph.explainer import build_explainer, output_shapes
+from .variants import save_variant
 
 
 def write_variant(card_path: Path, ckpt: Path, out: Path) -> Path:
@@ -30,16 +29,25 @@ def write_variant(card_path: Path, ckpt: Path, out: Path) -> Path:
     name = f"{card.get('id', card['name'])}-grad"
     out.mkdir(parents=True, exist_ok=True)
     proto = build_explainer({k: v.numpy() for k, v in sd.items()}, cfg, gf, input_gradient=True, metadata={"mamba_lens_model": name})
-    onnx.save(proto, str(out / f"{name}.onnx"))
+    explainer_bytes = proto.SerializeToString()
+    (out / f"{name}.onnx").write_bytes(explainer_bytes)
     shapes = output_shapes(cfg, gf, input_gradient=True)
     card.update({"id": name, "name": name, "file": f"{name}.onnx", "default": False,
-                 "sha256": hashlib.sha256((out / f"{name}.onnx").read_bytes()).hexdigest(),
+                 "sha256": hashlib.sha256(explainer_bytes).hexdigest(),
                  "outputs": {k: {"shape": v, "meaning": MEANINGS[k]} for k, v in shapes.items()}})
+    # The original's forward and GPU graphs lack the new outputs; its classifier reads its weights from the
+    # original explainer file (variants.py), so the copy gets its own, reading them from this graph.
     card.pop("forwardGraph", None)
-    for key in ("matricesGraph", "classifierGraph"):
-        f = card.get(key, {}).get("file") if isinstance(card.get(key), dict) else card.get(key)
-        if isinstance(f, str) and not (out / f).exists():
-            os.symlink((card_path.parent / f).resolve(), out / f)
+    card.pop("gpuGraph", None)
+    if "classifierGraph" in card:
+        tmp, key, entry = save_variant("classifier", {k: v.numpy() for k, v in sd.items()}, cfg, gf, True, out, name,
+                                       explainer_bytes, {"mamba_lens_model": name})
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, out / entry["file"])
+        card[key] = entry
+    f = card.get("matricesGraph", {}).get("file") if isinstance(card.get("matricesGraph"), dict) else card.get("matricesGraph")
+    if isinstance(f, str) and not (out / f).exists():
+        os.symlink((card_path.parent / f).resolve(), out / f)
     (out / f"{name}.json").write_text(json.dumps(card, indent=1) + "\n")
     return out / f"{name}.json"
 

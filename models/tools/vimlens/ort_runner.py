@@ -47,6 +47,6 @@ def run(model_path: str | Path, feeds: dict[str, np.ndarray], threads: int = 0) 
             v.tofile(Path(tmp) / f"in_{k}.bin")
             meta[k] = list(v.shape)
         (Path(tmp) / "inputs.json").write_text(json.dumps(meta))
-        subprocess.run(["node", str(NODE_SCRIPT), str(model_path), tmp, str(threads)], check=True, cwd=NODE_SCRIPT.parents[2])
+        subprocess.run(["node", str(NODE_SCRIPT), str(Path(model_path).resolve()), tmp, str(threads)], check=True, cwd=NODE_SCRIPT.parents[2])
         shapes = json.loads((Path(tmp) / "outputs.json").read_text())
         return {k: np.fromfile(Path(tmp) / f"out_{k}.bin", dtype=np.float32).reshape(s) for k, s in shapes.items()}

@@ -5,6 +5,10 @@ CLS token the head reads, spec §1.7). Users: perturbation curves (many perturbe
 quick deletion check of the trust panel, and the domain guard's feature statistics — all of which need only
 the forward pass, none of the explainer's taps.
 
+Weights keep the explainer graph's layouts (forward.py, embed_parts) so that the classifier file stores none of
+them (variants.py: external data into the explainer's bytes); where a MatMul needs the transpose, a Transpose
+node on the initializer makes it, and ORT folds that constant at session creation.
+
 The maths is forward.py's layer (spec §1.5) with a leading batch axis on every tensor, so one `Scan` step
 advances all N images: a Scan's cost is mostly per-step and per-node overhead (scan.py), which N images now
 share. State per step: [N, 2N_s, E] (both directions stacked as in scan.py), B̄u as a batched MatMul with the
@@ -31,7 +35,7 @@ def _batch_dim(g: GraphBuilder, x: str) -> str:
 def _embed(g: GraphBuilder, cfg: VimConfig, sd: dict[str, np.ndarray], image: str) -> str:
     gr, P, C, D, c = cfg.grid, cfg.patch_size, cfg.in_chans, cfg.embed_dim, cfg.cls_index
     patches = g.reshape(g.transpose(g.reshape(image, [-1, C, gr, P, gr, P]), [0, 2, 4, 1, 3, 5]), [-1, gr * gr, C * P * P])
-    w = g.init("patch_w", np.ascontiguousarray(sd["patch_embed.proj.weight"].reshape(D, C * P * P).T))
+    w = g.transpose(g.init("patch_w", sd["patch_embed.proj.weight"].reshape(D, C * P * P)), [1, 0])     # [C·P·P, D]
     p = g.add(g.matmul(patches, w), g.init("patch_b", sd["patch_embed.proj.bias"]))          # [N, 196, D]
     shape = g.concat([_batch_dim(g, image), g.i64([1, D])], 0)
     cls = g.op("Expand", [g.init("cls_token", sd["cls_token"].reshape(1, 1, D)), shape])
@@ -52,13 +56,13 @@ def _layer(g: GraphBuilder, cfg: VimConfig, lw: LayerWeights, x: str, idx: int) 
     """Mixer output [N, L, D] of one layer for x [N, L, D] (spec §1.5; forward.layer_forward batched)."""
     L, E, N, R, K = cfg.seq_len, cfg.d_inner, cfg.d_state, cfg.dt_rank, cfg.d_conv
     yn, _ = rms_norm(g, x, g.init(f"l{idx}_norm", lw.norm), cfg.rms_eps)
-    xz = g.matmul(yn, g.init(f"l{idx}_in_proj_t", np.ascontiguousarray(lw.in_proj.T)))           # [N, L, 2E]
+    xz = g.matmul(yn, g.transpose(g.init(f"l{idx}_in_proj", lw.in_proj), [1, 0]))                 # [N, L, 2E]
     X, Z = g.slice(xz, 0, E, 2), g.slice(xz, E, 2 * E, 2)
     both = lambda v: g.concat([g.unsqueeze(v, [1]), g.unsqueeze(g.flip(v, 1), [1])], 1)   # noqa: E731  [N, 2, L, E]
     u = g.silu(_conv(g, both(X), lw, idx, L, K))
-    dbc = g.matmul(u, g.init(f"l{idx}_x_proj_t", np.ascontiguousarray(lw.x_proj.transpose(0, 2, 1))))   # [N, 2, L, R+2N]
+    dbc = g.matmul(u, g.transpose(g.init(f"l{idx}_x_proj", lw.x_proj), [0, 2, 1]))            # [N, 2, L, R+2N]
     dt, B, C = g.slice(dbc, 0, R, 3), g.slice(dbc, R, R + N, 3), g.slice(dbc, R + N, R + 2 * N, 3)
-    pre = g.add(g.matmul(dt, g.init(f"l{idx}_dt_w_t", np.ascontiguousarray(lw.dt_w.transpose(0, 2, 1)))),
+    pre = g.add(g.matmul(dt, g.transpose(g.init(f"l{idx}_dt_w", lw.dt_w), [0, 2, 1])),
                 g.init(f"l{idx}_dt_b", lw.dt_b[:, None, :]))
     delta = softplus20(g, pre)                                                                   # [N, 2, L, E]
     tm = lambda v: g.transpose(v, [2, 0, 1, 3])  # noqa: E731  time-major [L, N, 2, ·]
@@ -83,7 +87,7 @@ def _layer(g: GraphBuilder, cfg: VimConfig, lw: LayerWeights, x: str, idx: int) 
     y = g.add(g.transpose(y_tm, [1, 2, 0, 3]), g.mul(u, g.init(f"l{idx}_D", lw.Dskip[:, None, :])))
     od = g.mul(y, g.silu(both(Z)))
     o = g.mul(g.add(g.squeeze(g.slice(od, 0, 1, 1), [1]), g.flip(g.squeeze(g.slice(od, 1, 2, 1), [1]), 1)), g.f32(0.5))
-    return g.matmul(o, g.init(f"l{idx}_out_proj_t", np.ascontiguousarray(lw.out_proj.T)))       # [N, L, D]
+    return g.matmul(o, g.transpose(g.init(f"l{idx}_out_proj", lw.out_proj), [1, 0]))           # [N, L, D]
 
 
 def build_classifier(sd: dict[str, np.ndarray], cfg: VimConfig, metadata: dict | None = None) -> onnx.ModelProto:

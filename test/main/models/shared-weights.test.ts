@@ -1,0 +1,128 @@
+// @vitest-environment node
+/**
+ * One copy of the weights (issue 14, build 5): the default model's forward, classifier and GPU graphs store no
+ * weights of their own; they read them from the explainer's bytes that the model pool has already read and
+ * sha256-checked (adapters/models/shared-weights.ts). Opened through the pool, they give the explainer's
+ * logits; a variant whose weights source is not the card's explainer is refused with its own error.
+ */
+import { copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { loadCardFile } from '../../../main/adapters/models/registry'
+import { sha256Hex } from '../../../main/adapters/models/verify'
+import { noopLogger } from '../../../main/core/log'
+import { workerSpec } from '../../../main/engine/model-specs'
+import * as ort from '../../../main/adapters/onnx/runtime'
+import { ModelPool, runExplainer } from '../../../main/worker/model-pool'
+import { codeOf } from '../../helpers/errors'
+import { cleanup, tempDir } from '../adapters/onnx/fixtures/temp'
+
+afterAll(cleanup)
+
+const MODELS = join(__dirname, '../../../models')
+const NAME = 'vim-busbra-d12'
+const VARIANTS = ['forwardGraph', 'classifierGraph', 'gpuGraph'] as const
+type Card = Record<string, unknown> & { file: string; sha256: string }
+const card = JSON.parse(readFileSync(join(MODELS, `${NAME}.json`), 'utf8')) as Card
+const fileOf = (key: string): string => (card[key] as { file: string }).file
+
+/** A deterministic input in the normalised range (no image needed). */
+function syntheticInput(seed: number): Float32Array {
+  const x = new Float32Array(3 * 224 * 224)
+  let s = seed
+  for (let i = 0; i < x.length; i++) {
+    s = (s * 1103515245 + 12345) >>> 0
+    x[i] = (s / 2 ** 32) * 4 - 2
+  }
+  return x
+}
+
+const maxAbsDiff = (a: Float32Array, b: Float32Array): number => a.reduce((m, v, i) => Math.max(m, Math.abs(v - (b[i] as number))), 0)
+const maxAbs = (a: Float32Array): number => a.reduce((m, v) => Math.max(m, Math.abs(v)), 0)
+
+/** The default model's card and graphs copied to a temporary models folder, the card patched by `patch`. */
+function copyModel(patch: (c: Card) => Card, explainer?: Uint8Array): string {
+  const dir = tempDir()
+  for (const f of [fileOf('matricesGraph'), ...VARIANTS.map(fileOf), (card['domain'] as { features: { file: string } }).features.file]) copyFileSync(join(MODELS, f), join(dir, f))
+  if (explainer === undefined) copyFileSync(join(MODELS, card.file), join(dir, card.file))
+  else writeFileSync(join(dir, card.file), explainer)
+  writeFileSync(join(dir, `${NAME}.json`), JSON.stringify(patch(structuredClone(card))))
+  return join(dir, `${NAME}.json`)
+}
+
+describe('variant graphs read their weights from the explainer file', () => {
+  it('the shipped variants hold no weights of their own (each < 2 % of the explainer file)', () => {
+    const explainer = statSync(join(MODELS, card.file)).size
+    for (const key of VARIANTS) {
+      expect((card[key] as { weightsFrom?: unknown }).weightsFrom).toEqual({ file: card.file, sha256: card.sha256, bytes: expect.any(Number) })
+      expect(statSync(join(MODELS, fileOf(key))).size).toBeLessThan(0.02 * explainer)
+    }
+  })
+
+  it('forward, classifier and GPU graphs, opened by the model pool, give the explainer\'s logits', async () => {
+    const pool = new ModelPool(noopLogger)
+    const { model } = await pool.ensure(workerSpec(loadCardFile(join(MODELS, `${NAME}.json`)), { preferProviders: ['cpu'] }))
+    const inputs = [syntheticInput(1), syntheticInput(2)]
+    const zero = new Float32Array(2)
+    const ref = await Promise.all(inputs.map(async (x) => (await runExplainer(model, x, zero, ['logits']))['logits']!.data))
+    const forward = await pool.forwardSession(model)
+    const gpu = await pool.graphSession(model, 'gpuGraph', true)
+    const classifier = await pool.classifierSession(model)
+    const batch = new Float32Array(2 * inputs[0]!.length)
+    inputs.forEach((x, i) => batch.set(x, i * x.length))
+    const cls = (await classifier!.run({ image: new ort.Tensor('float32', batch, [2, 3, 224, 224]) }, ['logits']))['logits']!.data as Float32Array
+    for (const [i, x] of inputs.entries()) {
+      const scale = maxAbs(ref[i]!)
+      // Same weights and maths as the explainer: measured bitwise equal (forward) and within 2e-7 (classifier).
+      expect(maxAbsDiff((await runExplainer(model, x, null, ['logits'], forward))['logits']!.data, ref[i]!)).toBeLessThanOrEqual(1e-6 * scale)
+      expect(maxAbsDiff(cls.subarray(2 * i, 2 * i + 2), ref[i]!)).toBeLessThanOrEqual(1e-6 * scale)
+      // The parallel scan sums in another order (docs/GPU.md: within 1e-5 of the largest value).
+      expect(maxAbsDiff((await runExplainer(model, x, zero, ['logits'], gpu))['logits']!.data, ref[i]!)).toBeLessThanOrEqual(1e-5 * scale)
+    }
+    await gpu.release()
+    await pool.release()
+  }, 600_000)
+
+  const tiny = join(MODELS, 'vim-tiny-conformance.json')
+  const tinyBuilt = existsSync(join(MODELS, 'vim-tiny-conformance.gpu.onnx')) ? null : 'the conformance model is not built (scripts/conformance-model.mjs)'
+  it.skipIf(tinyBuilt !== null)('the conformance model\'s GPU graph, exported at test time, reads its weights the same way and gives the explainer\'s logits', async () => {
+    const pool = new ModelPool(noopLogger)
+    const { model } = await pool.ensure(workerSpec(loadCardFile(tiny), { preferProviders: ['cpu'] }))
+    expect((model.spec.card as unknown as Card)['gpuGraph']).toMatchObject({ weightsFrom: { file: model.spec.card.file, sha256: model.spec.card.sha256 } })
+    const x = syntheticInput(3)
+    const zero = new Float32Array(model.spec.card.classes.length)
+    const ref = (await runExplainer(model, x, zero, ['logits']))['logits']!.data
+    const gpu = await pool.graphSession(model, 'gpuGraph', true)
+    expect(maxAbsDiff((await runExplainer(model, x, zero, ['logits'], gpu))['logits']!.data, ref)).toBeLessThanOrEqual(1e-5 * maxAbs(ref))
+    await gpu.release()
+    await pool.release()
+  }, 600_000)
+
+  it('an explainer re-exported without its variants (card updated, variants not) is refused: model/weights-mismatch', async () => {
+    // One byte of the largest weight changed: a valid graph, a different version of the file.
+    const altered = new Uint8Array(readFileSync(join(MODELS, card.file)))
+    altered[Math.floor(altered.length / 2)]! ^= 1
+    const path = copyModel((c) => ({ ...c, sha256: sha256Hex(altered) }), altered)
+    const pool = new ModelPool(noopLogger)
+    const { model } = await pool.ensure(workerSpec(loadCardFile(path), { preferProviders: ['cpu'] }))
+    expect(await codeOf(pool.forwardSession(model))).toBe('model/weights-mismatch')
+    expect(await codeOf(pool.classifierSession(model))).toBe('model/weights-mismatch')
+    await pool.release()
+  }, 300_000)
+
+  it('a variant naming another weights file is refused before ORT reads anything: model/weights-mismatch', async () => {
+    const path = copyModel((c) => ({ ...c, classifierGraph: { ...(c['classifierGraph'] as object), weightsFrom: { file: 'other.onnx', sha256: c.sha256 } } }))
+    const pool = new ModelPool(noopLogger)
+    const { model } = await pool.ensure(workerSpec(loadCardFile(path), { preferProviders: ['cpu'] }))
+    expect(await codeOf(pool.classifierSession(model))).toBe('model/weights-mismatch')
+    await pool.release()
+  }, 300_000)
+
+  it('an explainer file altered on disk stops the load before any graph opens: model/hash-mismatch', async () => {
+    const altered = new Uint8Array(readFileSync(join(MODELS, card.file)))
+    altered[Math.floor(altered.length / 2)]! ^= 1
+    const path = copyModel((c) => c, altered)
+    const pool = new ModelPool(noopLogger)
+    expect(await codeOf(pool.ensure(workerSpec(loadCardFile(path), { preferProviders: ['cpu'] })))).toBe('model/hash-mismatch')
+  })
+})
