@@ -168,6 +168,11 @@ function windowOf(d: DisplayNote): { short: string; full: string } {
   return { short: `W ${Math.round(d.windowWidth)} L ${Math.round(d.windowCenter)}${unit}${d.invert ? ' (inverted)' : ''}`, full: displayText(d) }
 }
 
+/** The patch grid over the model crop (the viewer also draws it, unpinned, under the pointer). */
+export function gridMark(frame: ModelFrame, grid: PatchGrid): GridMark {
+  return { rect: { ...frame.crop }, rows: grid.gridRows, cols: grid.gridCols, colour: GRID_COLOUR, alpha: GRID_ALPHA }
+}
+
 /** The scene of one panel. */
 export function buildPanelScene(input: PanelSceneInput): PanelScene {
   const { frame, grid, map, style, picture } = input
@@ -185,9 +190,7 @@ export function buildPanelScene(input: PanelSceneInput): PanelScene {
   const spacing = input.pixelSpacingMm
   return {
     picture, mode: input.mode, heat,
-    grid: isCurrent && input.showGrid
-      ? { rect: { ...frame.crop }, rows: grid.gridRows, cols: grid.gridCols, colour: GRID_COLOUR, alpha: GRID_ALPHA }
-      : null,
+    grid: isCurrent && input.showGrid ? gridMark(frame, grid) : null,
     pin: pinned === null || !isCurrent
       ? null
       : { rect: patchRectInImage(pinned, frame, grid), index: pinned.index, label: pinnedPatchText(pinned), colour: PIN_COLOUR },
