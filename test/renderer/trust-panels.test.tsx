@@ -39,6 +39,8 @@ describe('trust UI', () => {
   useReactDom()
 
   it('the banner appears only for an input outside the model domain, with the reason', () => {
+    // The banner is the pane scene's, so there is a picture.
+    scene.setImage({ width: 4, height: 4, data: new Uint8Array(48) }, 'img')
     session.set({ result: result(true), model: null })
     expect(render(<DomainBanner />).querySelector('[data-testid=domain-banner]')).toBeNull()
     act(() => session.set({ result: result(false) }))
