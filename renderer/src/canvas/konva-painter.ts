@@ -115,7 +115,10 @@ export class KonvaPainter {
       const size = LABEL_PX * px
       // Above the patch, or inside its top edge when the patch touches the top of the picture.
       const y = pin.rect.y - 1.4 * size >= 0 ? pin.rect.y - 1.4 * size : pin.rect.y + pin.rect.height + 0.3 * size
-      n.pinLabel.setAttrs({ text: pin.label, x: pin.rect.x, y, fontSize: size, fill: pin.colour, shadowColor: '#000000', shadowBlur: 3 * px, shadowOpacity: 1 })
+      n.pinLabel.setAttrs({ text: pin.label, y, fontSize: size, fill: pin.colour, shadowColor: '#000000', shadowBlur: 3 * px, shadowOpacity: 1 })
+      // Starts over the patch, moved left as far as needed to end inside the picture (a patch at the right edge).
+      const right = scene === null ? Infinity : scene.picture.width
+      n.pinLabel.x(Math.max(0, Math.min(pin.rect.x, right - n.pinLabel.width())))
     }
     n.grid.getLayer()?.batchDraw()
   }
