@@ -93,6 +93,19 @@ describe('screen and figure draw one scene', () => {
     expect(onScreen.banner).toMatch(/^This image is unlike/)
   })
 
+  it('"what the model saw" with iso-lines: the model input under the map, no window or scale bar, in both', async () => {
+    scene.setViewMode('model')
+    scene.setStyle({ contour: true })
+    openExport()
+    await exportCurrentView({ formats: ['png'], pngScales: [1], caption: '', sidecar: false, showGrid: true, keepLinkageId: false })
+    const onScreen = paneScene(scene, session.get(), 0)!
+    const [request] = await figureRequestsOfLastExport()
+    expect(specOf(request!).panels[0]!.scene).toEqual(onScreen)
+    expect(onScreen).toMatchObject({ mode: 'model', window: null, scaleBar: null, picture: { width: 16, height: 16 }, heat: { smooth: false, rect: { x: 0, y: 0, width: 16, height: 16 } } })
+    scene.setViewMode('image')
+    scene.setStyle({ contour: false })
+  })
+
   it('side by side: both panes on the shared scale the figure uses', async () => {
     setCompare({ enabled: true, methodId: 'mamba-rollout', targetClass: null })
     await until(() => scene.get().panes[1] != null)
