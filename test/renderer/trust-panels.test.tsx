@@ -29,10 +29,10 @@ const result = (inDomain: boolean): ResultMeta => ({
   },
 })
 /** A pane whose map is on its own scale, or (`shared`) on the scale it shares with a second map. */
-const pane = (over: { key?: string; shared?: boolean; nearlyFlat?: boolean } = {}) => {
+const pane = (over: { shared?: boolean; nearlyFlat?: boolean } = {}) => {
   const map = { heatmap: Float32Array.of(0, 0.2, 0.6, 1).map((v) => (over.nearlyFlat === true ? 10 + v / 10 : v)), width: 2, height: 2, degenerate: false }
   const maps = scaleMaps(over.shared === true ? [map, { ...map, heatmap: map.heatmap.map((v) => 2 * v) }] : [map])
-  return { key: over.key ?? 'r1|a', label: 'A', runId: 'r1', methodId: 'a', map: maps[0]!, patchRelevance: new Float32Array(4), ranks: new Uint16Array(4) }
+  return { label: 'A', runId: 'r1', methodId: 'a', map: maps[0]!, patchRelevance: new Float32Array(4), ranks: new Uint16Array(4) }
 }
 
 describe('trust UI', () => {
@@ -99,7 +99,7 @@ describe('trust UI', () => {
   it('the colour bar states the scale mode and flags a nearly flat map', () => {
     // The bar belongs to the pane's scene, so there is a picture under it.
     scene.setImage({ width: 4, height: 4, data: new Uint8Array(48) }, 'img')
-    scene.setPanes([pane({ nearlyFlat: true }), pane({ key: 'x', shared: true })])
+    scene.setPanes([pane({ nearlyFlat: true }), pane({ shared: true })])
     const a = render(<ColorBar paneIndex={0} />)
     expect(a.querySelector('[data-testid=colorbar-scale-0]')?.textContent).toBe('own min–max scale: not comparable')
     expect(a.querySelector('[data-testid=colorbar-scale-0]')?.getAttribute('title')).toMatch(/colours not comparable between maps/)

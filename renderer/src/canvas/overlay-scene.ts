@@ -23,8 +23,6 @@ import type { SceneStyle, ScaledMap } from '@core/scene/panel-scene'
 
 /** One heatmap pane (two in the side-by-side view). Arrays are the engine's, never copied. */
 export interface PaneData {
-  /** Identity of what is shown (method, class, layers). */
-  readonly key: string
   readonly label: string
   /** Main's id of the run this pane shows (what an export names). */
   readonly runId: string

@@ -45,22 +45,39 @@ interface Memo {
   readonly scene: PanelScene | null
 }
 
-const memos = new Map<number, Memo>()
+/** Per overlay scene (the app has one; tests make several), per pane. */
+const memos = new WeakMap<OverlayScene, Map<number, Memo>>()
 
 /**
  * The scene of a pane, rebuilt only when its inputs changed (React selectors need a stable snapshot; the
  * painter repaints only what differs). Hover and other session fields do not rebuild it.
  */
 export function paneScene(scene: OverlayScene, session: SessionState, paneIndex: number): PanelScene | null {
-  const m = memos.get(paneIndex)
+  let byPane = memos.get(scene)
+  if (byPane === undefined) memos.set(scene, (byPane = new Map()))
+  const m = byPane.get(paneIndex)
   const s = scene.get()
   const hit = m !== undefined && m.image === session.image && m.result === session.result && m.model === session.model &&
     (m.state === s || isSameButHover(m.state as typeof s, s))
   if (hit) return m.scene
   const input = paneSceneInput(scene, session, paneIndex)
-  const built = input === null ? null : buildPanelScene(input)
-  memos.set(paneIndex, { state: s, image: session.image, result: session.result, model: session.model, scene: built })
+  const built = input === null ? null : shareEqualParts(m?.scene ?? null, buildPanelScene(input))
+  byPane.set(paneIndex, { state: s, image: session.image, result: session.result, model: session.model, scene: built })
   return built
+}
+
+/** The small parts of a scene (no typed arrays): cheap to compare by value. */
+const SMALL_PARTS = ['grid', 'pin', 'colorBar', 'window', 'scaleBar'] as const
+
+/**
+ * `next` with every small part that equals the previous scene's replaced by that very object, so a component
+ * that selects one part (the colour bar on a frame step, say) sees no change and does not re-render.
+ */
+function shareEqualParts(prev: PanelScene | null, next: PanelScene): PanelScene {
+  if (prev === null) return next
+  const out: { -readonly [K in keyof PanelScene]: PanelScene[K] } = { ...next }
+  for (const k of SMALL_PARTS) if (JSON.stringify(prev[k]) === JSON.stringify(next[k])) Object.assign(out, { [k]: prev[k] })
+  return out
 }
 
 /** Pointer moves and pan or zoom change the overlay state but not the scene. */

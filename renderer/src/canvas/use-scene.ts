@@ -19,7 +19,11 @@ function subscribeBoth(cb: () => void): () => void {
   }
 }
 
-/** The panel scene of a pane (the one its figure is made of); null before any image. */
-export function usePaneScene(paneIndex: number): PanelScene | null {
-  return useSyncExternalStore(subscribeBoth, () => paneScene(scene, session.get(), paneIndex))
+/**
+ * One part of the panel scene of a pane (the scene its figure is made of; null before any image). Select a
+ * part, not the scene: unchanged parts keep their identity across rebuilds (pane-scene.ts), so the component
+ * re-renders only when its part changed.
+ */
+export function usePaneScene<T>(paneIndex: number, select: (s: PanelScene | null) => T): T {
+  return useSyncExternalStore(subscribeBoth, () => select(paneScene(scene, session.get(), paneIndex)))
 }

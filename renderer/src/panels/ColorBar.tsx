@@ -7,7 +7,7 @@ import { usePaneScene } from '../canvas/use-scene'
  * the panel — colour table, ticks, name, scale mode and flat-map note — here upright beside the image.
  */
 export function ColorBar({ paneIndex }: { readonly paneIndex: 0 | 1 }) {
-  const bar = usePaneScene(paneIndex)?.colorBar ?? null
+  const bar = usePaneScene(paneIndex, (s) => s?.colorBar ?? null)
   if (bar === null) return null
   const { range, threshold01: threshold } = bar
   return (

@@ -10,7 +10,7 @@ const NO_REASONS: readonly string[] = []
  * reasons. The wrapper stays in the layout either way.
  */
 export function DomainBanner() {
-  const banner = usePaneScene(0)?.banner ?? null
+  const banner = usePaneScene(0, (s) => s?.banner ?? null)
   const reasons = useSession((s) => s.result?.trust.domain.reasons ?? NO_REASONS)
   return (
     <div className="alerts">

@@ -38,19 +38,20 @@ function cornerLines(s: {
  * grid, so the same bar measures image and overlay.
  */
 export function PaneAnnotations() {
-  const panel = usePaneScene(0)
+  const windowText = usePaneScene(0, (s) => s?.window?.short ?? null)
+  const sceneBar = usePaneScene(0, (s) => s?.scaleBar ?? null)
+  const isModelView = usePaneScene(0, (s) => s?.mode === 'model')
   const spacing = useSession((s) => s.image?.pixelSpacingMm ?? null)
   const orientation = useSession((s) => s.image?.orientation ?? null)
   const hasImage = useScene((s) => s.image !== null)
   const scale = useScene((s) => s.viewport.scale)
-  const isModelView = panel?.mode === 'model'
   const image = useSession((s) => s.image)
   const navIndex = useSession((s) => (s.image === null ? null : navIndexOf(s.image, s.navTarget)))
   const hasResult = useScene((s) => s.resultKey !== '')
   const isStale = useScene((s) => s.resultKey !== '' && s.resultKey !== s.imageKey)
   if (!hasImage || image === null) return null
-  const corner = cornerLines({ image, window: panel?.window?.short ?? null, navIndex, scale, isStale: hasResult && isStale })
-  const bar = panel?.scaleBar == null ? null : scaleBar(panel.scaleBar.mmPerPicturePx / scale)
+  const corner = cornerLines({ image, window: windowText, navIndex, scale, isStale: hasResult && isStale })
+  const bar = sceneBar === null ? null : scaleBar(sceneBar.mmPerPicturePx / scale)
   const edges = orientation !== null && orientation.source !== 'none' && !isModelView ? orientation.edges : null
   return (
     <div className="pane-annotations">

@@ -35,7 +35,6 @@ function paneFrom(result: ExplainResultDto, methodId: string | null, model: Mode
   }
   const method = session.get().methods.find((x) => x.id === m.methodId)
   return {
-    key: `${result.runId}|${m.methodId}`,
     runId: result.runId,
     label: `${method?.label ?? m.methodId} · ${classLabel(model, result.targetClass)}`,
     methodId: m.methodId,
@@ -152,7 +151,7 @@ function onSharedScale(panes: readonly [PaneData | null, PaneData | null]): (Pan
   // A pane's own-scale map holds the engine's array as is (scaleMaps of one map copies nothing).
   const asEngine = (p: PaneData): EngineMap => ({ heatmap: p.map.values, width: p.map.width, height: p.map.height, degenerate: p.map.degenerate })
   const shared = scaleMaps([asEngine(a), asEngine(b)])
-  return [a, b].map((p, i) => ({ ...p, key: `${p.key}|shared`, map: shared[i]! }))
+  return [a, b].map((p, i) => ({ ...p, map: shared[i]! }))
 }
 
 export function selectMethod(methodId: string): void {
