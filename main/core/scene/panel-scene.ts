@@ -131,7 +131,7 @@ export interface PanelSceneInput {
   readonly domain: { readonly inDomain: boolean | null; readonly trainedOnName?: string } | null
 }
 
-export const PIN_COLOUR = '#ffd400'
+const PIN_COLOUR = '#ffd400'
 const GRID_COLOUR = '#ffffff'
 const GRID_ALPHA = 0.35
 
