@@ -19,7 +19,6 @@ import { heatLayer, renderView } from '../core/export/compose'
 import { loadImageFile } from '../adapters/image-io/registry'
 import { parseNpy } from '../adapters/preprocess/npy'
 import { modelInputFromScan } from '../core/image/model-input'
-import { identityFrame } from '../core/ui/coords'
 import { valueRange } from '../core/ui/heatmap-image'
 import type { LensEngine } from '../engine'
 import type { ExplainArgs } from './args'
@@ -183,8 +182,9 @@ async function writeOutputs(args: ExplainArgs, engine: LensEngine, job: JobOutpu
       }
       // The figure's compose path, at model resolution and the identity frame ("what the model saw").
       const range = valueRange(m.heatmap)
-      const heat = heatLayer({ heatmap: m.heatmap, heatWidth: preview.width, heatHeight: preview.height, range }, { colormap: args.colormap, threshold01: 0, contour: false })
-      const overlay = { image: renderView(preview, heat, preview.width, preview.height, identityFrame(preview.width, preview.height), args.opacity01, true), degenerate: !(range.max > range.min) }
+      const heat = heatLayer({ values: m.heatmap, width: preview.width, height: preview.height, range, colormap: args.colormap, threshold01: 0, contour: false })
+      const whole = { x: 0, y: 0, width: preview.width, height: preview.height }
+      const overlay = { image: renderView(preview, heat, preview.width, preview.height, whole, args.opacity01, true), degenerate: !(range.max > range.min) }
       const file = `${stem}.${m.methodId}.png`
       const png = await encodePng(overlay.image, {
         Software: `mamba-lens ${appVersion}`, 'mamba-lens:method': m.methodId, 'mamba-lens:model-sha256': model?.sha256 ?? '',

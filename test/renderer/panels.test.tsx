@@ -11,6 +11,7 @@ import { MethodPicker } from '../../renderer/src/panels/MethodPicker'
 import { OverlayControls } from '../../renderer/src/panels/OverlayControls'
 import { PredictionPanel } from '../../renderer/src/panels/PredictionPanel'
 import { ProgressOverlay } from '../../renderer/src/panels/ProgressOverlay'
+import { scaleMaps } from '../../main/core/scene/panel-scene'
 import { scene, session } from '../../renderer/src/state/session'
 import { render, unlabeled, useReactDom } from './helpers/dom'
 
@@ -82,7 +83,7 @@ describe('panels', () => {
     relevance[0] = 1
     act(() => {
       scene.setResult({ width: 224, height: 224, data: new Uint8Array(3) }, { crop: { x: 0, y: 0, width: 224, height: 224 }, modelWidth: 224, modelHeight: 224 }, { gridRows: 14, gridCols: 14 }, '')
-      scene.setPanes([{ key: 'k', label: 'Rollout · cat', runId: 'r', methodId: 'mamba-rollout', heatmap: new Float32Array(4), width: 2, height: 2, range: { min: 0, max: 1 }, patchRelevance: relevance, ranks: new Uint16Array(196), degenerate: false }])
+      scene.setPanes([{ label: 'Rollout · cat', runId: 'r', methodId: 'mamba-rollout', map: scaleMaps([{ heatmap: new Float32Array(4), width: 2, height: 2, degenerate: false }])[0]!, patchRelevance: relevance, ranks: new Uint16Array(196) }])
     })
     const el = render(<HeatmapSummary />)
     const p = el.querySelector('[data-testid=heatmap-summary]')

@@ -71,6 +71,19 @@ describe('scan and export panels', () => {
     expect(el.querySelector('[data-testid=export-report]')?.textContent).toMatch(/Made 2 files; your browser saves them as ml-ab-x\.zip/)
   })
 
+  it('export dialog: the patch grid is drawn by default exactly when the screen draws it (a pinned patch)', () => {
+    const grid = (el: HTMLElement): boolean | undefined => el.querySelector<HTMLInputElement>('[data-testid=export-grid]')?.checked
+    act(() => scene.setPinned(null))
+    act(() => session.set({ exportUi: { ...IDLE_EXPORT, open: true } }))
+    const el = render(<ExportDialog />)
+    expect(grid(el)).toBe(false)
+    act(() => session.set({ exportUi: IDLE_EXPORT }))
+    act(() => scene.setPinned({ row: 1, col: 1, index: 15 }))
+    act(() => session.set({ exportUi: { ...IDLE_EXPORT, open: true } }))
+    expect(grid(el)).toBe(true)
+    act(() => scene.setPinned(null))
+  })
+
   it('scan controls: window presets, model input choice, labelled', async () => {
     session.set({ image: await imageOf('ct.dcm') })
     const el = render(<ScanControls />)

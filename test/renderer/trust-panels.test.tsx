@@ -10,6 +10,7 @@ import { DomainBanner } from '../../renderer/src/panels/DomainBanner'
 import { MethodPicker } from '../../renderer/src/panels/MethodPicker'
 import { PredictionPanel } from '../../renderer/src/panels/PredictionPanel'
 import { TrustPanel } from '../../renderer/src/panels/TrustPanel'
+import { scaleMaps } from '../../main/core/scene/panel-scene'
 import { scene, session, type ResultMeta } from '../../renderer/src/state/session'
 import { render, unlabeled, useReactDom } from './helpers/dom'
 
@@ -27,15 +28,19 @@ const result = (inDomain: boolean): ResultMeta => ({
     evaluated: { a: { evaluated: true, sanityPass: false, spearmanFullyRandomised: 0.71 } },
   },
 })
-const pane = (over: object = {}) => ({
-  key: 'r1|a', label: 'A', runId: 'r1', methodId: 'a', heatmap: new Float32Array(4).fill(1), width: 2, height: 2,
-  range: { min: 0, max: 1 }, patchRelevance: new Float32Array(4), ranks: new Uint16Array(4), degenerate: false, ...over,
-})
+/** A pane whose map is on its own scale, or (`shared`) on the scale it shares with a second map. */
+const pane = (over: { shared?: boolean; nearlyFlat?: boolean } = {}) => {
+  const map = { heatmap: Float32Array.of(0, 0.2, 0.6, 1).map((v) => (over.nearlyFlat === true ? 10 + v / 10 : v)), width: 2, height: 2, degenerate: false }
+  const maps = scaleMaps(over.shared === true ? [map, { ...map, heatmap: map.heatmap.map((v) => 2 * v) }] : [map])
+  return { label: 'A', runId: 'r1', methodId: 'a', map: maps[0]!, patchRelevance: new Float32Array(4), ranks: new Uint16Array(4) }
+}
 
 describe('trust UI', () => {
   useReactDom()
 
   it('the banner appears only for an input outside the model domain, with the reason', () => {
+    // The banner is the pane scene's, so there is a picture.
+    scene.setImage({ width: 4, height: 4, data: new Uint8Array(48) }, 'img')
     session.set({ result: result(true), model: null })
     expect(render(<DomainBanner />).querySelector('[data-testid=domain-banner]')).toBeNull()
     act(() => session.set({ result: result(false) }))
@@ -92,7 +97,9 @@ describe('trust UI', () => {
   })
 
   it('the colour bar states the scale mode and flags a nearly flat map', () => {
-    scene.setPanes([pane({ nearlyFlat: true }), pane({ key: 'x', scale: 'shared, relative to mean |relevance|' })])
+    // The bar belongs to the pane's scene, so there is a picture under it.
+    scene.setImage({ width: 4, height: 4, data: new Uint8Array(48) }, 'img')
+    scene.setPanes([pane({ nearlyFlat: true }), pane({ shared: true })])
     const a = render(<ColorBar paneIndex={0} />)
     expect(a.querySelector('[data-testid=colorbar-scale-0]')?.textContent).toBe('own min–max scale: not comparable')
     expect(a.querySelector('[data-testid=colorbar-scale-0]')?.getAttribute('title')).toMatch(/colours not comparable between maps/)

@@ -84,12 +84,13 @@ async function pngOf(image: Rgb8Image): Promise<Uint8Array> {
 
 async function svgOf(spec: FigureSpec): Promise<{ text: string; width: number; height: number }> {
   const layout = figureLayout(spec, 1)
-  const assets = await Promise.all(spec.panels.map(async (panel, i) => {
+  const assets = await Promise.all(spec.panels.map(async ({ scene }, i) => {
     const pl = layout.panels[i]!
     // The picture at 2× the panel size: sharp in print, and not the full scan (which may be 3000 px).
-    const picture = resizeRgb(spec.image, pl.image.width * 2, pl.image.height * 2)
-    const heat = await sharp(Buffer.from(heatLayer(panel, spec.style).buffer), { raw: { width: panel.heatWidth, height: panel.heatHeight, channels: 4 } }).png().toBuffer()
-    return { pictureBase64: Buffer.from(await pngOf(picture)).toString('base64'), heatBase64: heat.toString('base64') }
+    const picture = resizeRgb(scene.picture, pl.image.width * 2, pl.image.height * 2)
+    const h = scene.heat
+    const heat = h === null ? null : await sharp(Buffer.from(heatLayer(h).buffer), { raw: { width: h.width, height: h.height, channels: 4 } }).png().toBuffer()
+    return { pictureBase64: Buffer.from(await pngOf(picture)).toString('base64'), heatBase64: heat === null ? null : heat.toString('base64') }
   }))
   return { text: buildSvg(spec, layout, assets), width: layout.width, height: layout.height }
 }

@@ -7,7 +7,7 @@
 import { colormapLut } from '../../core/ui/colormaps'
 import type { FigureSpec } from '../../core/export/figure'
 import type { FigureLayout, TextItem } from '../../core/export/layout'
-import { patchRectInImage } from '../../core/ui/coords'
+import type { ColorBarScene, PanelScene } from '../../core/scene/panel-scene'
 
 /** XML namespace of the provenance element (a URN: the app is offline and resolves nothing). */
 export const PROVENANCE_NS = 'urn:mamba-lens:provenance:1'
@@ -41,12 +41,12 @@ export function svgTextLayer(layout: FigureLayout): string {
 export interface SvgPanelAssets {
   /** The picture under the overlay, any resolution (it is stretched to the panel). */
   readonly pictureBase64: string
-  /** The heat bitmap (RGBA, heatmap resolution) as the renderer builds it. */
-  readonly heatBase64: string
+  /** The heat bitmap (RGBA, heatmap resolution) as the viewer builds it; null when the scene has no heat. */
+  readonly heatBase64: string | null
 }
 
-function colourBar(id: string, x: number, y: number, w: number, h: number, spec: FigureSpec): string {
-  const lut = colormapLut(spec.style.colormap)
+function colourBar(id: string, x: number, y: number, w: number, h: number, bar: ColorBarScene): string {
+  const lut = colormapLut(bar.colormap)
   const stops: string[] = []
   // Every 8th entry plus the last: the tables are piecewise linear between these knots (main/core/ui/colormaps.ts).
   for (let k = 0; k <= 256; k += 8) {
@@ -56,7 +56,7 @@ function colourBar(id: string, x: number, y: number, w: number, h: number, spec:
   }
   let out = `<linearGradient id="${id}" x1="0" y1="0" x2="1" y2="0">${stops.join('')}</linearGradient>` +
     `<rect x="${n(x)}" y="${n(y)}" width="${n(w)}" height="${n(h)}" fill="url(#${id})" data-role="colorbar"/>`
-  const t = spec.style.threshold01
+  const t = bar.threshold01
   if (t > 0) {
     out += `<rect x="${n(x)}" y="${n(y)}" width="${n(t * w)}" height="${n(h)}" fill="#ffffff" fill-opacity="0.6"/>` +
       `<rect x="${n(x + Math.min(w - 1, t * w))}" y="${n(y)}" width="1" height="${n(h)}" fill="#000000"/>`
@@ -64,41 +64,48 @@ function colourBar(id: string, x: number, y: number, w: number, h: number, spec:
   return `${out}<rect x="${n(x + 0.5)}" y="${n(y + 0.5)}" width="${n(w - 1)}" height="${n(h - 1)}" fill="none" stroke="#888888" stroke-width="1"/>`
 }
 
-/** The SVG document at the 1× layout. `assets` holds one entry per panel. */
+/** The grid lines of a scene in panel coordinates (x, y: panel origin; kx, ky: panel px per picture px). */
+function gridPath(grid: NonNullable<PanelScene['grid']>, x: number, y: number, kx: number, ky: number): string {
+  const { rect: crop, rows, cols } = grid
+  const d: string[] = []
+  for (let c = 0; c <= cols; c++) {
+    const gx = x + (crop.x + (c * crop.width) / cols) * kx
+    d.push(`M${n(gx)} ${n(y + crop.y * ky)}V${n(y + (crop.y + crop.height) * ky)}`)
+  }
+  for (let r = 0; r <= rows; r++) {
+    const gy = y + (crop.y + (r * crop.height) / rows) * ky
+    d.push(`M${n(x + crop.x * kx)} ${n(gy)}H${n(x + (crop.x + crop.width) * kx)}`)
+  }
+  return `<path d="${d.join('')}" fill="none" stroke="${grid.colour}" stroke-opacity="${n(grid.alpha)}" stroke-width="1" data-role="grid"/>`
+}
+
+/** The SVG document at the 1× layout: each panel's scene (core/scene/panel-scene.ts); `assets` holds one entry per panel. */
 export function buildSvg(spec: FigureSpec, layout: FigureLayout, assets: readonly SvgPanelAssets[]): string {
   const parts: string[] = []
-  const { crop } = spec.frame
-  spec.panels.forEach((panel, i) => {
+  spec.panels.forEach(({ methodId, scene }, i) => {
     const pl = layout.panels[i]
     const a = assets[i]
     if (pl === undefined || a === undefined) return
     const { x, y, width, height } = pl.image
-    const kx = width / spec.image.width
-    const ky = height / spec.image.height
+    const kx = width / scene.picture.width
+    const ky = height / scene.picture.height
     const clip = `panel-${i}`
-    parts.push(`<g data-method="${xmlAttr(panel.methodId)}"><clipPath id="${clip}"><rect x="${x}" y="${y}" width="${width}" height="${height}"/></clipPath>`,
+    parts.push(`<g data-method="${xmlAttr(methodId)}"><clipPath id="${clip}"><rect x="${x}" y="${y}" width="${width}" height="${height}"/></clipPath>`,
       `<g clip-path="url(#${clip})">`,
-      `<image x="${x}" y="${y}" width="${width}" height="${height}" preserveAspectRatio="none" href="data:image/png;base64,${a.pictureBase64}" data-role="picture"/>`,
-      `<image x="${n(x + crop.x * kx)}" y="${n(y + crop.y * ky)}" width="${n(crop.width * kx)}" height="${n(crop.height * ky)}" preserveAspectRatio="none" opacity="${n(spec.style.opacity01)}"` +
-        `${spec.style.contour ? ' style="image-rendering:pixelated"' : ''} href="data:image/png;base64,${a.heatBase64}" data-role="heat"/>`)
-    if (spec.style.showGrid) {
-      const d: string[] = []
-      for (let c = 0; c <= spec.grid.gridCols; c++) {
-        const gx = x + (crop.x + (c * crop.width) / spec.grid.gridCols) * kx
-        d.push(`M${n(gx)} ${n(y + crop.y * ky)}V${n(y + (crop.y + crop.height) * ky)}`)
-      }
-      for (let r = 0; r <= spec.grid.gridRows; r++) {
-        const gy = y + (crop.y + (r * crop.height) / spec.grid.gridRows) * ky
-        d.push(`M${n(x + crop.x * kx)} ${n(gy)}H${n(x + (crop.x + crop.width) * kx)}`)
-      }
-      parts.push(`<path d="${d.join('')}" fill="none" stroke="#ffffff" stroke-opacity="0.35" stroke-width="1" data-role="grid"/>`)
+      `<image x="${x}" y="${y}" width="${width}" height="${height}" preserveAspectRatio="none" href="data:image/png;base64,${a.pictureBase64}" data-role="picture"/>`)
+    const h = scene.heat
+    if (h !== null && a.heatBase64 !== null) {
+      const r = h.rect
+      parts.push(`<image x="${n(x + r.x * kx)}" y="${n(y + r.y * ky)}" width="${n(r.width * kx)}" height="${n(r.height * ky)}" preserveAspectRatio="none" opacity="${n(h.opacity01)}"` +
+        `${h.smooth ? '' : ' style="image-rendering:pixelated"'} href="data:image/png;base64,${a.heatBase64}" data-role="heat"/>`)
     }
-    if (spec.pinned !== null) {
-      const r = patchRectInImage(spec.pinned, spec.frame, spec.grid)
-      parts.push(`<rect x="${n(x + r.x * kx + 1)}" y="${n(y + r.y * ky + 1)}" width="${n(r.width * kx - 2)}" height="${n(r.height * ky - 2)}" fill="none" stroke="#ffd400" stroke-width="2" data-role="pin"/>`)
+    if (scene.grid !== null) parts.push(gridPath(scene.grid, x, y, kx, ky))
+    if (scene.pin !== null) {
+      const r = scene.pin.rect
+      parts.push(`<rect x="${n(x + r.x * kx + 1)}" y="${n(y + r.y * ky + 1)}" width="${n(r.width * kx - 2)}" height="${n(r.height * ky - 2)}" fill="none" stroke="${scene.pin.colour}" stroke-width="2" data-role="pin"/>`)
     }
     const sb = pl.scaleBar
-    parts.push('</g>', colourBar(`colorbar-${i}`, pl.colorBar.x, pl.colorBar.y, pl.colorBar.width, pl.colorBar.height, spec),
+    parts.push('</g>', scene.colorBar === null ? '' : colourBar(`colorbar-${i}`, pl.colorBar.x, pl.colorBar.y, pl.colorBar.width, pl.colorBar.height, scene.colorBar),
       sb === undefined ? '' : `<rect x="${n(sb.x)}" y="${n(sb.y)}" width="${n(sb.width)}" height="${n(sb.height)}" fill="#111111" data-role="scale-bar"/>`, '</g>')
   })
   return '<?xml version="1.0" encoding="UTF-8"?>\n' +

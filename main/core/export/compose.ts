@@ -1,34 +1,37 @@
 /**
- * Raster composition of a figure (everything but the text): white page, one image panel per method with
- * the heat overlay, patch grid and pinned-patch outline, a colour bar under each panel and a scan's scale bar.
+ * Raster backend of the panel scene (core/scene/panel-scene.ts) for figures (everything but the text): white
+ * page, one image panel per method with the heat overlay, patch grid and pinned-patch outline, a colour bar
+ * under each panel and a scan's scale bar.
  *
- * The overlay reproduces what the viewer shows. The renderer colours the map with `heatmapToRgba` (main/core/ui/heatmap-image.ts, threshold and contour included), draws that
- * RGBA bitmap over the model crop with canvas smoothing (off for contours) and applies the opacity as the
- * Konva node's alpha (renderer/src/canvas/konva-sync.ts). We do the same steps here on typed arrays, with
- * the app's one colormap table (main/core/ui/colormaps.ts). The CLI's overlay PNGs use this path too (one
+ * The viewer draws the same scene with Konva (renderer/src/canvas/konva-painter.ts): it colours the map with
+ * `heatmapToRgba` (main/core/ui/heatmap-image.ts, threshold and contour included), draws that RGBA bitmap over
+ * the model crop with canvas smoothing (off for contours) and applies the opacity as the node's alpha. We do
+ * the same steps here on typed arrays, with the app's one colormap table (main/core/ui/colormaps.ts). The CLI's overlay PNGs use this path too (one
  * compose path); with no threshold, no contour and the identity frame it is bit-identical to the plain
  * reference blend of the tests (test/main/core/export/reference-overlay.ts).
  */
 import type { Rgb8Image } from '../image/types'
-import { colormapLut, type ColormapId } from '../ui/colormaps'
-import type { ModelFrame } from '../ui/coords'
-import { patchRectInImage } from '../ui/coords'
+import type { ColorBarScene, GridMark, HeatLayer, PanelScene } from '../scene/panel-scene'
+import { colormapLut } from '../ui/colormaps'
 import { heatmapToRgba } from '../ui/heatmap-image'
-import type { FigurePanel, FigureSpec, FigureStyle } from './figure'
+import type { FigureSpec } from './figure'
 import type { FigureLayout, Rect } from './layout'
 import { blankImage, blendRect, paste, resizeRgb, strokeRect, type Rgb } from './raster'
 
 const WHITE: Rgb = [255, 255, 255]
-const GRID: Rgb = [255, 255, 255]
-const GRID_ALPHA = 0.35
-const PIN: Rgb = [0xff, 0xd4, 0x00]
 const BAR_EDGE: Rgb = [136, 136, 136]
 const SCALE_BAR: Rgb = [17, 17, 17]
 
-/** The heat bitmap of a panel exactly as the renderer builds it (RGBA at heatmap resolution). */
-export function heatLayer(panel: Pick<FigurePanel, 'heatmap' | 'heatWidth' | 'heatHeight' | 'range'>, style: Pick<FigureStyle, 'colormap' | 'threshold01' | 'contour'>): Uint8ClampedArray {
-  return heatmapToRgba(panel.heatmap, panel.heatWidth, panel.heatHeight, panel.range, {
-    colormap: style.colormap, threshold01: style.threshold01, contour: style.contour,
+/** '#ffd400' → [255, 212, 0] (the scene's mark colours are CSS hex, as Konva and SVG take them). */
+function rgbOf(hex: string): Rgb {
+  const v = Number.parseInt(hex.slice(1, 7), 16)
+  return [(v >> 16) & 255, (v >> 8) & 255, v & 255]
+}
+
+/** The heat bitmap of a scene exactly as the viewer builds it (RGBA at heatmap resolution). */
+export function heatLayer(heat: Pick<HeatLayer, 'values' | 'width' | 'height' | 'range' | 'colormap' | 'threshold01' | 'contour'>): Uint8ClampedArray {
+  return heatmapToRgba(heat.values, heat.width, heat.height, heat.range, {
+    colormap: heat.colormap, threshold01: heat.threshold01, contour: heat.contour,
   })
 }
 
@@ -38,10 +41,9 @@ export function heatLayer(panel: Pick<FigurePanel, 'heatmap' | 'heatWidth' | 'he
  * premultiplied alpha when `smooth`, nearest otherwise. Pixels outside the crop keep the image.
  */
 export function renderView(image: Rgb8Image, heat: Uint8ClampedArray, heatWidth: number, heatHeight: number,
-  frame: ModelFrame, opacity01: number, smooth: boolean): Rgb8Image {
+  crop: Rect, opacity01: number, smooth: boolean): Rgb8Image {
   const alpha = Math.min(1, Math.max(0, Number.isFinite(opacity01) ? opacity01 : 0))
   const out = image.data.slice()
-  const { crop } = frame
   const sx = heatWidth / crop.width
   const sy = heatHeight / crop.height
   const x0 = Math.max(0, Math.ceil(crop.x - 0.5))
@@ -99,8 +101,9 @@ function sampleNearest(rgba: Uint8ClampedArray, w: number, h: number, u: number,
 }
 
 /** Draws a horizontal colour bar: left = map minimum, right = maximum; the hidden part is washed out. */
-export function drawColorBar(fig: Rgb8Image, r: Rect, colormap: ColormapId, threshold01: number, scale: number): void {
-  const lut = colormapLut(colormap)
+export function drawColorBar(fig: Rgb8Image, r: Rect, bar: Pick<ColorBarScene, 'colormap' | 'threshold01'>, scale: number): void {
+  const { threshold01 } = bar
+  const lut = colormapLut(bar.colormap)
   for (let x = 0; x < r.width; x++) {
     const k = Math.round((r.width > 1 ? x / (r.width - 1) : 0) * 255) * 3
     for (let y = 0; y < r.height; y++) {
@@ -124,32 +127,33 @@ function intersect(a: Rect, b: Rect): Rect {
   return { x, y, width: Math.max(0, Math.min(a.x + a.width, b.x + b.width) - x), height: Math.max(0, Math.min(a.y + a.height, b.y + b.height) - y) }
 }
 
-/** Patch grid over a panel, 1 px per scale step, clipped to the panel (the renderer's 35 % white). */
-function drawGrid(fig: Rgb8Image, panel: Rect, spec: FigureSpec, scale: number): void {
-  const kx = panel.width / spec.image.width
-  const ky = panel.height / spec.image.height
-  const { crop } = spec.frame
-  const { gridRows, gridCols } = spec.grid
-  for (let c = 0; c <= gridCols; c++) {
-    const x = panel.x + (crop.x + (c * crop.width) / gridCols) * kx
-    blendRect(fig, intersect({ x: Math.round(x - scale / 2), y: panel.y + crop.y * ky, width: scale, height: crop.height * ky }, panel), GRID, GRID_ALPHA)
+/** Patch grid over a panel, 1 px per scale step, clipped to the panel (the viewer's 35 % white). */
+function drawGrid(fig: Rgb8Image, panel: Rect, picture: Rgb8Image, grid: GridMark, scale: number): void {
+  const kx = panel.width / picture.width
+  const ky = panel.height / picture.height
+  const { rect: crop, rows, cols } = grid
+  const colour = rgbOf(grid.colour)
+  for (let c = 0; c <= cols; c++) {
+    const x = panel.x + (crop.x + (c * crop.width) / cols) * kx
+    blendRect(fig, intersect({ x: Math.round(x - scale / 2), y: panel.y + crop.y * ky, width: scale, height: crop.height * ky }, panel), colour, grid.alpha)
   }
-  for (let r = 0; r <= gridRows; r++) {
-    const y = panel.y + (crop.y + (r * crop.height) / gridRows) * ky
-    blendRect(fig, intersect({ x: panel.x + crop.x * kx, y: Math.round(y - scale / 2), width: crop.width * kx, height: scale }, panel), GRID, GRID_ALPHA)
+  for (let r = 0; r <= rows; r++) {
+    const y = panel.y + (crop.y + (r * crop.height) / rows) * ky
+    blendRect(fig, intersect({ x: panel.x + crop.x * kx, y: Math.round(y - scale / 2), width: crop.width * kx, height: scale }, panel), colour, grid.alpha)
   }
 }
 
-// One view per panel: every format and scale starts from it, and a large scan costs a full-resolution pass.
-// Keyed by the panel object, which belongs to exactly one spec (and so one image, frame and style).
-const views = new WeakMap<FigurePanel, Rgb8Image>()
+// One view per scene: every format and scale starts from it, and a large scan costs a full-resolution pass.
+// Keyed by the scene object, which belongs to exactly one panel of one spec.
+const views = new WeakMap<PanelScene, Rgb8Image>()
 
 /** The composed panel image (overlay at panel size, before grid and pin): what the tests compare. */
-export function panelImage(spec: FigureSpec, panel: FigurePanel, target: Rect): Rgb8Image {
-  let view = views.get(panel)
+export function panelImage(scene: PanelScene, target: Rect): Rgb8Image {
+  let view = views.get(scene)
   if (view === undefined) {
-    view = renderView(spec.image, heatLayer(panel, spec.style), panel.heatWidth, panel.heatHeight, spec.frame, spec.style.opacity01, !spec.style.contour)
-    views.set(panel, view)
+    const h = scene.heat
+    view = h === null ? scene.picture : renderView(scene.picture, heatLayer(h), h.width, h.height, h.rect, h.opacity01, h.smooth)
+    views.set(scene, view)
   }
   return resizeRgb(view, target.width, target.height)
 }
@@ -157,19 +161,19 @@ export function panelImage(spec: FigureSpec, panel: FigurePanel, target: Rect): 
 /** The figure without its text, at the layout's scale. */
 export function composeFigure(spec: FigureSpec, layout: FigureLayout): Rgb8Image {
   const fig = blankImage(layout.width, layout.height, WHITE)
-  spec.panels.forEach((panel, i) => {
+  spec.panels.forEach(({ scene }, i) => {
     const pl = layout.panels[i]
     if (pl === undefined) return
-    paste(fig, panelImage(spec, panel, pl.image), pl.image.x, pl.image.y)
-    if (spec.style.showGrid) drawGrid(fig, pl.image, spec, layout.scale)
-    if (spec.pinned !== null) {
-      const r = patchRectInImage(spec.pinned, spec.frame, spec.grid)
-      const kx = pl.image.width / spec.image.width
-      const ky = pl.image.height / spec.image.height
+    paste(fig, panelImage(scene, pl.image), pl.image.x, pl.image.y)
+    if (scene.grid !== null) drawGrid(fig, pl.image, scene.picture, scene.grid, layout.scale)
+    if (scene.pin !== null) {
+      const r = scene.pin.rect
+      const kx = pl.image.width / scene.picture.width
+      const ky = pl.image.height / scene.picture.height
       const rect = { x: pl.image.x + r.x * kx, y: pl.image.y + r.y * ky, width: r.width * kx, height: r.height * ky }
-      strokeRect(fig, intersect(rect, pl.image), PIN, 2 * layout.scale)
+      strokeRect(fig, intersect(rect, pl.image), rgbOf(scene.pin.colour), 2 * layout.scale)
     }
-    drawColorBar(fig, pl.colorBar, spec.style.colormap, spec.style.threshold01, layout.scale)
+    if (scene.colorBar !== null) drawColorBar(fig, pl.colorBar, scene.colorBar, layout.scale)
     if (pl.scaleBar !== undefined) blendRect(fig, pl.scaleBar, SCALE_BAR, 1)
   })
   return fig

@@ -6,52 +6,35 @@
 import type { ExplainResult, MethodResult } from '../engine/api'
 import { AppError } from '../errors'
 import type { Rgb8Image } from '../image/types'
-import type { ColormapId } from '../ui/colormaps'
-import { patchCell, type ModelFrame, type PatchCell, type PatchGrid } from '../ui/coords'
-import { valueRange, type ValueRange } from '../ui/heatmap-image'
-import { layoutFigure, panelSize, tickCount, type FigureLayout, type LayoutInput } from './layout'
+import { buildPanelScene, scaleMaps, type PanelScene, type PanelSceneInput, type ScaledMap } from '../scene/panel-scene'
+import { patchCell, type ModelFrame, type PatchGrid } from '../ui/coords'
+import type { ValueRange } from '../ui/heatmap-image'
+import { layoutFigure, type FigureLayout, type LayoutInput } from './layout'
 import { defaultFileStem, sanitiseFileStem, type TextItemToCheck } from './privacy'
 import { DEID_PROFILE, PROVENANCE_SCHEMA, provenanceJson, type FigureProvenance, type MethodProvenance } from './provenance'
-import { alertLines, captionText, colorBarName, footerText, headerLines, panelTitle, tickLabels } from './text'
+import { captionText, footerText, headerLines, panelTitle } from './text'
 import type { FigureRequest } from './types'
 import { methodTrust, RESEARCH_ONLY } from '../trust/report'
-import { isNearlyFlat, sharedScale } from '../trust/scale'
 
 /**
- * One heatmap panel. A single panel draws the engine's array as is; side-by-side panels draw each map relative
- * to its mean |value| on one shared range (core/trust/scale.ts), so their colours can be compared.
+ * One heatmap panel: the method, its value range and flags (for the provenance), and the scene the encoders
+ * draw (core/scene/panel-scene.ts, the same scene the viewer draws). A single panel draws the engine's array
+ * as is; side-by-side panels draw each map relative to its mean |value| on one shared range, so their colours
+ * can be compared.
  */
 export interface FigurePanel {
   readonly methodId: string
   readonly label: string
-  readonly heatmap: Float32Array
-  readonly heatWidth: number
-  readonly heatHeight: number
   readonly range: ValueRange
   readonly degenerate: boolean
   /** The map varies by less than 5 % of its magnitude (core/trust/scale.ts): its colours exaggerate. */
   readonly nearlyFlat?: boolean
-}
-
-/** How heat is drawn (the overlay scene's style plus the grid/pin marks). */
-export interface FigureStyle {
-  readonly colormap: ColormapId
-  readonly opacity01: number
-  readonly threshold01: number
-  readonly contour: boolean
-  readonly showGrid: boolean
+  readonly scene: PanelScene
 }
 
 /** Everything the encoders need, independent of format and scale. */
 export interface FigureSpec {
   readonly panels: readonly FigurePanel[]
-  /** The picture under the overlay: the display image, or the model input in 'model' mode. */
-  readonly image: Rgb8Image
-  /** Where the model input (and so each heatmap) sits on `image`. */
-  readonly frame: ModelFrame
-  readonly grid: PatchGrid
-  readonly pinned: PatchCell | null
-  readonly style: FigureStyle
   readonly title: string
   readonly caption: string
   readonly layoutInput: LayoutInput
@@ -161,38 +144,50 @@ export function buildFigureSpec(req: FigureRequest, ctx: FigureContext): FigureS
   const chosen = pickMethods(req.result, req.view.methodIds)
   const { image, frame } = pictureAndFrame(req)
   const grid: PatchGrid = { gridRows: req.model.grid[0], gridCols: req.model.grid[1] }
-  const shared = chosen.length > 1 ? sharedScale(chosen.map((m) => m.heatmap)) : null
-  const panels: FigurePanel[] = chosen.map((m, i) => {
-    const own = valueRange(m.heatmap)
-    return {
-      methodId: m.methodId, label: req.methodLabels?.[m.methodId] ?? m.methodId, heatmap: shared?.maps[i] ?? m.heatmap,
-      heatWidth: m.heatmapWidth, heatHeight: m.heatmapHeight, range: shared?.range ?? own, degenerate: m.degenerate || !(own.max > own.min),
-      nearlyFlat: isNearlyFlat(m.heatmap),
-    }
-  })
+  const maps = scaleMaps(chosen.map((m) => ({ heatmap: m.heatmap, width: m.heatmapWidth, height: m.heatmapHeight, degenerate: m.degenerate })))
+  const sceneOf = (i: number): PanelScene => buildPanelScene(figureSceneInput(req, image, frame, grid, maps[i]!))
+  const panels: FigurePanel[] = chosen.map((m, i) => ({
+    methodId: m.methodId, label: req.methodLabels?.[m.methodId] ?? m.methodId, range: maps[i]!.range,
+    degenerate: maps[i]!.degenerate, nearlyFlat: maps[i]!.nearlyFlat, scene: sceneOf(i),
+  }))
   const provenance = buildProvenance(req, panels, grid, ctx)
   const caption = captionText(provenance, req.caption)
-  const nTicks = tickCount(panelSize(image.width, image.height).width)
+  const scenes = panels.map((p) => p.scene)
+  const first = scenes[0]!
   const layoutInput: LayoutInput = {
-    imageWidth: image.width, imageHeight: image.height, alert: alertLines(provenance, req.trainedOnName), header: headerLines(provenance, req.display),
+    imageWidth: image.width, imageHeight: image.height,
+    alert: first.banner === null ? [] : [`OUT OF DOMAIN — ${first.banner}`],
+    header: headerLines(provenance, first.window === null ? undefined : req.display),
     panelTitles: panels.map((p) => panelTitle(p.label, p.degenerate, p.nearlyFlat === true)),
-    panelTicks: panels.map((p) => tickLabels(p.range, nTicks)),
-    barNames: panels.map(() => colorBarName()),
-    // A scan shown as itself (not the resampled model input) gets a scale bar from its pixel spacing.
-    ...(req.display?.pixelSpacingMm != null && provenance.view.mode !== 'model' ? { mmPerImagePx: req.display.pixelSpacingMm.column } : {}),
+    panelTicks: scenes.map((sc) => sc.colorBar?.ticks ?? []),
+    barNames: scenes.map((sc) => sc.colorBar?.name ?? ''),
+    ...(first.scaleBar !== null ? { mmPerImagePx: first.scaleBar.mmPerPicturePx } : {}),
     caption, footer: footerText(provenance),
   }
   const stem = req.fileStem !== undefined && req.fileStem.trim() !== ''
     ? sanitiseFileStem(req.fileStem) : defaultFileStem(req.source.fileSha256, panels.map((p) => p.methodId), provenance.target)
-  const pinned = provenance.view.pinnedPatch === null ? null : patchCell(provenance.view.pinnedPatch.index, grid)
   return {
-    panels, image, frame, grid, pinned,
-    style: {
-      colormap: req.view.colormap, opacity01: provenance.view.opacity, threshold01: provenance.view.threshold,
-      contour: req.view.contour, showGrid: req.view.showGrid,
-    },
+    panels,
     title: `${panels.map((p) => p.label).join(' vs ')} — ${provenance.target.label}`,
     caption, layoutInput, provenance, provenanceJson: provenanceJson(provenance), fileStem: stem,
+  }
+}
+
+/**
+ * The scene input of a figure panel: the viewer fills the same input from its state
+ * (renderer/src/canvas/pane-scene.ts), so a view and its figure are one scene.
+ */
+export function figureSceneInput(req: FigureRequest, picture: Rgb8Image, frame: ModelFrame, grid: PatchGrid, map: ScaledMap): PanelSceneInput {
+  const v = req.view
+  const domain = req.result.trust.domain
+  return {
+    picture, mode: v.mode ?? 'image', frame, grid, map,
+    style: { colormap: v.colormap, opacity01: v.opacity01, threshold01: v.threshold01, contour: v.contour },
+    showGrid: v.showGrid,
+    pinned: v.pinnedPatch == null ? null : patchCell(v.pinnedPatch, grid),
+    display: req.display ?? null,
+    pixelSpacingMm: req.display?.pixelSpacingMm ?? null,
+    domain: domain === undefined ? null : { inDomain: domain.inDomain, ...(req.trainedOnName !== undefined ? { trainedOnName: req.trainedOnName } : {}) },
   }
 }
 

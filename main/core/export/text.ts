@@ -4,7 +4,7 @@
  * identifying can enter here except through that caption, which the preflight scans.
  */
 import { colorBarTicks, formatValue, type ValueRange } from '../ui/heatmap-image'
-import { outOfDomainBanner, RESEARCH_ONLY } from '../trust/report'
+import { RESEARCH_ONLY } from '../trust/report'
 import { describeVerdict } from '../trust/verdict'
 import type { FigureProvenance } from './provenance'
 import type { DisplayNote } from './types'
@@ -49,11 +49,6 @@ export function headerLines(p: FigureProvenance, display?: DisplayNote): string[
   if (display !== undefined && p.view.mode !== 'model') lines.push(displayText(display))
   lines.push(RESEARCH_ONLY)
   return lines
-}
-
-/** Lines shown above everything, in the alert colour: the out-of-domain banner. */
-export function alertLines(p: FigureProvenance, trainedOnName: string | undefined): string[] {
-  return p.domain?.inDomain === false ? [`OUT OF DOMAIN — ${outOfDomainBanner(trainedOnName)}`] : []
 }
 
 /**

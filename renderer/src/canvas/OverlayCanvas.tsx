@@ -6,7 +6,7 @@
  */
 import type Konva from 'konva'
 import { memo, useEffect, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react'
-import { Image as KImage, Layer, Rect, Shape, Stage } from 'react-konva'
+import { Image as KImage, Layer, Rect, Shape, Stage, Text } from 'react-konva'
 import { screenToImage, screenToPatch } from '@core/ui/coords'
 import { clearPin, movePin, pinPatch } from '../state/drill-actions'
 import { canStep, wheelStep } from '../state/frame-nav'
@@ -49,8 +49,10 @@ export const OverlayCanvas = memo(function OverlayCanvas({ paneIndex }: { readon
   const heatRef = useRef<Konva.Image>(null)
   const uiLayerRef = useRef<Konva.Layer>(null)
   const gridRef = useRef<Konva.Shape>(null)
+  const hoverGridRef = useRef<Konva.Shape>(null)
   const hoverRef = useRef<Konva.Rect>(null)
   const pinRef = useRef<Konva.Rect>(null)
+  const pinLabelRef = useRef<Konva.Text>(null)
   const dragFrom = useRef<{ x: number; y: number } | null>(null)
 
   useEffect(() => {
@@ -70,12 +72,12 @@ export const OverlayCanvas = memo(function OverlayCanvas({ paneIndex }: { readon
   useEffect(() => {
     const stage = stageRef.current
     const [imageLayer, image, heatLayer, heat, uiLayer] = [imageLayerRef.current, imageRef.current, heatLayerRef.current, heatRef.current, uiLayerRef.current]
-    const [grid, hover, pin] = [gridRef.current, hoverRef.current, pinRef.current]
+    const [grid, hoverGrid, hover, pin, pinLabel] = [gridRef.current, hoverGridRef.current, hoverRef.current, pinRef.current, pinLabelRef.current]
     if (stage === null || imageLayer === null || image === null || heatLayer === null || heat === null) return
-    if (uiLayer === null || grid === null || hover === null || pin === null) return
+    if (uiLayer === null || grid === null || hoverGrid === null || hover === null || pin === null || pinLabel === null) return
     // A stable hook for tests and the bench: the heatmap layer's own canvas.
     heatLayer.getNativeCanvasElement().setAttribute('data-testid', `heatmap-canvas-${paneIndex}`)
-    const sync = new KonvaSync({ stage, imageLayer, image, heatLayer, heat, uiLayer, grid, hover, pin }, paneIndex, reportOverlayDrawn)
+    const sync = new KonvaSync({ stage, imageLayer, image, heatLayer, heat, uiLayer, grid, hoverGrid, hover, pin, pinLabel }, paneIndex, reportOverlayDrawn)
     sync.apply(scene)
     return scene.subscribe(() => sync.apply(scene))
   }, [size, paneIndex])
@@ -175,9 +177,12 @@ export const OverlayCanvas = memo(function OverlayCanvas({ paneIndex }: { readon
             <KImage ref={heatRef} image={undefined} visible={false} />
           </Layer>
           <Layer ref={uiLayerRef} listening={false}>
-            <Shape ref={gridRef} stroke="rgba(255,255,255,0.35)" visible={false} />
+            {/* Drawn by KonvaPainter from the panel scene (grid, pin, label) and by KonvaSync (hover): no props here. */}
+            <Shape ref={gridRef} visible={false} />
+            <Shape ref={hoverGridRef} visible={false} />
             <Rect ref={hoverRef} stroke="#ffffff" visible={false} />
-            <Rect ref={pinRef} stroke="#ffd400" visible={false} />
+            <Rect ref={pinRef} visible={false} />
+            <Text ref={pinLabelRef} visible={false} />
           </Layer>
         </Stage>
       )}

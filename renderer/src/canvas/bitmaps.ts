@@ -4,8 +4,8 @@
  * opacity (a node property) or pointer moves (STYLE.md §1.8, konva "All Performance Tips").
  */
 import type { Rgb8Dto } from '../../../preload/contract'
-import { heatmapToRgba, type HeatmapStyle } from '@core/ui/heatmap-image'
-import type { PaneData } from './overlay-scene'
+import type { HeatLayer } from '@core/scene/panel-scene'
+import { heatmapToRgba } from '@core/ui/heatmap-image'
 
 const rgbCache = new WeakMap<Rgb8Dto | Uint8Array, HTMLCanvasElement>()
 
@@ -35,26 +35,27 @@ export function rgbCanvas(img: Rgb8Dto): HTMLCanvasElement {
   return canvas
 }
 
-/** One reusable heatmap canvas per pane. */
+/** One reusable heatmap canvas per pane: the scene's heat layer coloured as the figure colours it. */
 export class HeatmapBitmap {
   readonly canvas: HTMLCanvasElement = document.createElement('canvas')
-  private lastKey = ''
+  private last: { values: Float32Array; range: HeatLayer['range']; colormap: string; threshold01: number; contour: boolean } | null = null
   private buffer: ImageData | null = null
 
-  /** Recolours when needed; returns true when the pixels changed. */
-  update(pane: PaneData, style: HeatmapStyle): boolean {
-    const key = `${pane.key}|${style.colormap}|${style.threshold01}|${style.contour}`
-    if (key === this.lastKey) return false
+  /** Recolours when the map or its look changed (never for opacity, a node property); true when the pixels changed. */
+  update(heat: HeatLayer): boolean {
+    const l = this.last
+    if (l !== null && l.values === heat.values && l.range.min === heat.range.min && l.range.max === heat.range.max &&
+      l.colormap === heat.colormap && l.threshold01 === heat.threshold01 && l.contour === heat.contour) return false
     const ctx = this.canvas.getContext('2d')
     if (ctx === null) return false
-    if (this.canvas.width !== pane.width || this.canvas.height !== pane.height || this.buffer === null) {
-      this.canvas.width = pane.width
-      this.canvas.height = pane.height
-      this.buffer = ctx.createImageData(pane.width, pane.height)
+    if (this.canvas.width !== heat.width || this.canvas.height !== heat.height || this.buffer === null) {
+      this.canvas.width = heat.width
+      this.canvas.height = heat.height
+      this.buffer = ctx.createImageData(heat.width, heat.height)
     }
-    heatmapToRgba(pane.heatmap, pane.width, pane.height, pane.range, style, this.buffer.data)
+    heatmapToRgba(heat.values, heat.width, heat.height, heat.range, heat, this.buffer.data)
     ctx.putImageData(this.buffer, 0, 0)
-    this.lastKey = key
+    this.last = { values: heat.values, range: heat.range, colormap: heat.colormap, threshold01: heat.threshold01, contour: heat.contour }
     return true
   }
 }

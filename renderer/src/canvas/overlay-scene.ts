@@ -1,10 +1,12 @@
 /**
- * The overlay scene: everything the Konva layers draw, kept outside React (STYLE.md §1.8; excalidraw `Scene`).
- * Components subscribe and redraw through refs; React re-renders only for layout changes. DOM-free, so its
- * logic is unit-tested in plain Node; bitmaps are made from its data by `bitmaps.ts`.
+ * The overlay scene: the viewer's state (image, result, panes, style, viewport, hover, pin), kept outside React
+ * (STYLE.md §1.8; excalidraw `Scene`). Each pane's panel scene — what it draws, the same one its figure is made
+ * of — is built from it by `pane-scene.ts`; pan, zoom and hover stay here, interactive only. Components
+ * subscribe and redraw through refs; React re-renders only for layout changes. DOM-free, so its logic is
+ * unit-tested in plain Node.
  */
 import type { Rgb8Dto } from '../../../preload/contract'
-import { DEFAULT_COLORMAP, type ColormapId } from '@core/ui/colormaps'
+import { DEFAULT_COLORMAP } from '@core/ui/colormaps'
 import {
   fitViewport,
   identityFrame,
@@ -17,37 +19,23 @@ import {
   type Point,
   type Viewport,
 } from '@core/ui/coords'
-import type { ValueRange } from '@core/ui/heatmap-image'
-import type { ScaleMode } from '@core/trust/scale'
+import type { SceneStyle, ScaledMap } from '@core/scene/panel-scene'
 
 /** One heatmap pane (two in the side-by-side view). Arrays are the engine's, never copied. */
 export interface PaneData {
-  /** Identity of what is shown (method, class, layers); bitmap caches key on it. */
-  readonly key: string
   readonly label: string
   /** Main's id of the run this pane shows (what an export names). */
   readonly runId: string
   readonly methodId: string
-  readonly heatmap: Float32Array
-  readonly width: number
-  readonly height: number
-  readonly range: ValueRange
+  /** The map on the scale it is drawn with (core/scene/panel-scene.ts `scaleMaps`, as the figure scales it). */
+  readonly map: ScaledMap
   readonly patchRelevance: Float32Array
   /** 1 = most relevant patch. */
   readonly ranks: Uint16Array
-  readonly degenerate: boolean
-  /** The map varies by less than 5 % of its magnitude (core/trust/scale.ts): its colours exaggerate. */
-  readonly nearlyFlat?: boolean
-  /** How `heatmap` and `range` were scaled (the legend says it); default: the map's own min–max. */
-  readonly scale?: ScaleMode
 }
 
-export interface OverlayStyle {
-  readonly colormap: ColormapId
-  readonly opacity01: number
-  readonly threshold01: number
-  readonly contour: boolean
-}
+/** How heat is drawn: the scene style of core/scene/panel-scene.ts. */
+export type OverlayStyle = SceneStyle
 
 export type ViewMode = 'image' | 'model'
 

@@ -1,19 +1,23 @@
-import { outOfDomainBanner, trainedOnNameOf } from '@core/trust/report'
+import { usePaneScene } from '../canvas/use-scene'
 import { useSession } from '../state/hooks'
 
+/** One empty list: a selector must return a stable value. */
+const NO_REASONS: readonly string[] = []
+
 /**
- * The out-of-domain banner (docs/TRUST.md): shown above everything while the result on screen comes from an
- * input the domain guard flagged, with the guard's reasons. The wrapper stays in the layout either way.
+ * The out-of-domain banner (docs/TRUST.md): the panel scene's banner (the one its figure carries above
+ * everything), shown while the result on screen comes from an input the domain guard flagged, with the guard's
+ * reasons. The wrapper stays in the layout either way.
  */
 export function DomainBanner() {
-  const domain = useSession((s) => s.result?.trust.domain ?? null)
-  const model = useSession((s) => s.model)
+  const banner = usePaneScene(0, (s) => s?.banner ?? null)
+  const reasons = useSession((s) => s.result?.trust.domain.reasons ?? NO_REASONS)
   return (
     <div className="alerts">
-      {domain?.inDomain === false && (
+      {banner !== null && (
         <div className="domain-banner" role="alert" data-testid="domain-banner">
-          <strong>{outOfDomainBanner(model === null ? undefined : trainedOnNameOf(model.card))}</strong>
-          <span> The verdict and the maps below are shown for inspection only. Why: {domain.reasons.join('; ')}.</span>
+          <strong>{banner}</strong>
+          <span> The verdict and the maps below are shown for inspection only. Why: {reasons.join('; ')}.</span>
         </div>
       )}
     </div>

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState, type KeyboardEvent } from 'react'
 import type { ExportFormatDto } from '../../../preload/export-contract'
 import { cancelExport, closeExport, exportCurrentView, type ExportChoices } from '../state/export-actions'
 import { useSession } from '../state/hooks'
-import type { ExportUiState } from '../state/session'
+import { scene, type ExportUiState } from '../state/session'
 
 interface Form {
   readonly png1: boolean; readonly png2: boolean; readonly svg: boolean; readonly pdf: boolean; readonly dicom: boolean
@@ -61,7 +61,10 @@ export function ExportDialog() {
   const [form, setForm] = useState<Form>(INITIAL)
   const firstRef = useRef<HTMLInputElement>(null)
   useEffect(() => {
-    if (ui.open) firstRef.current?.focus()
+    if (!ui.open) return
+    firstRef.current?.focus()
+    // The figure starts as the screen shows it: the viewer draws the patch grid with a pinned patch.
+    setForm((f) => ({ ...f, showGrid: scene.get().pinned !== null }))
   }, [ui.open])
   const choices = choicesOf(form, isDicom)
   const set = (patch: Partial<Form>): void => setForm((f) => ({ ...f, ...patch }))

@@ -1,5 +1,5 @@
 import { scaleBar } from '@core/ui/scan-view'
-import { useScene } from '../canvas/use-scene'
+import { usePaneScene, useScene } from '../canvas/use-scene'
 import { useSession } from '../state/hooks'
 import { navIndexOf } from '../state/frame-nav'
 import type { ImageMeta } from '../state/session'
@@ -11,6 +11,8 @@ import type { ImageMeta } from '../state/session'
  */
 function cornerLines(s: {
   readonly image: ImageMeta
+  /** The panel scene's window line (the figure header states the same window). */
+  readonly window: string | null
   readonly navIndex: number | null
   readonly scale: number
   readonly isStale: boolean
@@ -18,7 +20,7 @@ function cornerLines(s: {
   const { image } = s
   const lines: string[] = []
   const ahead = (shown: number): string => (s.navIndex !== null && s.navIndex !== shown ? ` → ${s.navIndex + 1}` : '')
-  if (image.isGray) lines.push(`W ${Math.round(image.window.width)} L ${Math.round(image.window.center)}${image.invert ? ' (inverted)' : ''}`)
+  if (s.window !== null) lines.push(s.window)
   if (image.slice !== null) lines.push(`Slice ${image.slice.index + 1}/${image.slice.count}${ahead(image.slice.index)}`)
   if (image.frame.count > 1) {
     const name = image.slice !== null ? 'Volume' : 'Frame'
@@ -30,26 +32,26 @@ function cornerLines(s: {
 }
 
 /**
- * Drawn over a pane, outside Konva (text and a line; they change only with zoom): the millimetre scale bar
- * where the file gives a pixel spacing, and the anatomical labels of the edges for oriented volumes (NIfTI).
- * The heatmap sits on the original pixel grid, so the same bar measures image and overlay.
+ * Drawn over a pane, outside Konva (text and a line; they change only with zoom): the panel scene's window
+ * and millimetre scale bar (a scan shown as itself with a pixel spacing, as in its figure) at the current zoom,
+ * and the anatomical labels of the edges for oriented volumes (NIfTI). The heatmap sits on the original pixel
+ * grid, so the same bar measures image and overlay.
  */
 export function PaneAnnotations() {
+  const windowText = usePaneScene(0, (s) => s?.window?.short ?? null)
+  const sceneBar = usePaneScene(0, (s) => s?.scaleBar ?? null)
+  const isModelView = usePaneScene(0, (s) => s?.mode === 'model')
   const spacing = useSession((s) => s.image?.pixelSpacingMm ?? null)
   const orientation = useSession((s) => s.image?.orientation ?? null)
   const hasImage = useScene((s) => s.image !== null)
   const scale = useScene((s) => s.viewport.scale)
-  const isModelView = useScene((s) => s.viewMode === 'model' && s.preview !== null)
-  // In "what the model saw" one shown pixel covers crop.width / modelWidth image pixels.
-  const imagePxPerShownPx = useScene((s) => (s.imageFrame === null ? 1 : s.imageFrame.crop.width / s.imageFrame.modelWidth))
   const image = useSession((s) => s.image)
   const navIndex = useSession((s) => (s.image === null ? null : navIndexOf(s.image, s.navTarget)))
   const hasResult = useScene((s) => s.resultKey !== '')
   const isStale = useScene((s) => s.resultKey !== '' && s.resultKey !== s.imageKey)
   if (!hasImage || image === null) return null
-  const corner = cornerLines({ image, navIndex, scale, isStale: hasResult && isStale })
-  const mmPerShownPx = spacing === null ? 0 : spacing.column * (isModelView ? imagePxPerShownPx : 1)
-  const bar = spacing === null ? null : scaleBar(mmPerShownPx / scale)
+  const corner = cornerLines({ image, window: windowText, navIndex, scale, isStale: hasResult && isStale })
+  const bar = sceneBar === null ? null : scaleBar(sceneBar.mmPerPicturePx / scale)
   const edges = orientation !== null && orientation.source !== 'none' && !isModelView ? orientation.edges : null
   return (
     <div className="pane-annotations">

@@ -35,7 +35,7 @@ export function TrustPanel() {
   const pane = useScene((s) => s.panes[0] ?? null)
   if (result === null || pane === null) return null
   const check = faith.key === `${result.runId}|${pane.methodId}` ? faith.check : null
-  const t = methodTrust(result.trust, pane.methodId, pane.degenerate || pane.nearlyFlat === true, check)
+  const t = methodTrust(result.trust, pane.methodId, pane.map.degenerate || pane.map.nearlyFlat, check)
   const label = (id: string): string => methods.find((m) => m.id === id)?.label ?? id
   const agreement = t.agreement
   const best = agreement === null ? [] : Object.entries(agreement.spearman).sort((a, b) => b[1] - a[1])

@@ -5,9 +5,8 @@
  */
 import type { ExplainResultDto, MethodResultDto, ModelInfoDto } from '../../../preload/contract'
 import type { ModelFrame } from '@core/ui/coords'
-import { valueRange } from '@core/ui/heatmap-image'
+import { scaleMaps, type EngineMap, type ScaledMap } from '@core/scene/panel-scene'
 import { relevanceRanks } from '@core/ui/summary'
-import { isNearlyFlat, sharedScale } from '@core/trust/scale'
 import { getApi } from '../api'
 import type { PaneData } from '../canvas/overlay-scene'
 import { beginBusy, endBusy, isCurrent, showError } from './busy'
@@ -21,31 +20,27 @@ export function classLabel(model: ModelInfoDto | null, index: number): string {
   return model?.classes[index] ?? `class ${index}`
 }
 
-/** Heatmap range and patch ranks depend only on the engine's arrays: computed once per method result. */
-const derived = new WeakMap<MethodResultDto, { range: ReturnType<typeof valueRange>; ranks: Uint16Array }>()
+/** The map on its own scale and the patch ranks depend only on the engine's arrays: computed once per method result. */
+const derived = new WeakMap<MethodResultDto, { own: ScaledMap; ranks: Uint16Array }>()
+
+const engineMap = (m: MethodResultDto): EngineMap => ({ heatmap: m.heatmap, width: m.heatmapWidth, height: m.heatmapHeight, degenerate: m.degenerate })
 
 function paneFrom(result: ExplainResultDto, methodId: string | null, model: ModelInfoDto): PaneData | null {
   const m = result.methods.find((x) => x.methodId === methodId) ?? result.methods[0]
   if (m === undefined) return null
   let d = derived.get(m)
   if (d === undefined) {
-    d = { range: valueRange(m.heatmap), ranks: relevanceRanks(m.patchRelevance) }
+    d = { own: scaleMaps([engineMap(m)])[0]!, ranks: relevanceRanks(m.patchRelevance) }
     derived.set(m, d)
   }
   const method = session.get().methods.find((x) => x.id === m.methodId)
   return {
-    nearlyFlat: isNearlyFlat(m.heatmap),
-    key: `${result.runId}|${m.methodId}`,
     runId: result.runId,
     label: `${method?.label ?? m.methodId} · ${classLabel(model, result.targetClass)}`,
     methodId: m.methodId,
-    heatmap: m.heatmap,
-    width: m.heatmapWidth,
-    height: m.heatmapHeight,
-    range: d.range,
+    map: d.own,
     patchRelevance: m.patchRelevance,
     ranks: d.ranks,
-    degenerate: m.degenerate,
   }
 }
 
@@ -147,14 +142,16 @@ export async function refresh(): Promise<void> {
 }
 
 /**
- * Two panes side by side are compared, so they share one colour scale: each map relative to its mean
- * |relevance| (core/trust/scale.ts); a single pane keeps its own min–max (the legend says which).
+ * Two panes side by side are compared, so they share one colour scale (core/scene/panel-scene.ts `scaleMaps`,
+ * the figure's own scaling); a single pane keeps its own min–max (the legend says which).
  */
 function onSharedScale(panes: readonly [PaneData | null, PaneData | null]): (PaneData | null)[] {
   const [a, b] = panes
   if (a === null || b === null) return [...panes]
-  const shared = sharedScale([a.heatmap, b.heatmap])
-  return [a, b].map((p, i) => ({ ...p, key: `${p.key}|shared`, heatmap: shared.maps[i]!, range: shared.range, scale: 'shared, relative to mean |relevance|' as const }))
+  // A pane's own-scale map holds the engine's array as is (scaleMaps of one map copies nothing).
+  const asEngine = (p: PaneData): EngineMap => ({ heatmap: p.map.values, width: p.map.width, height: p.map.height, degenerate: p.map.degenerate })
+  const shared = scaleMaps([asEngine(a), asEngine(b)])
+  return [a, b].map((p, i) => ({ ...p, map: shared[i]! }))
 }
 
 export function selectMethod(methodId: string): void {

@@ -37,11 +37,11 @@ describe('session flow (fake engine)', () => {
     expect(session.get().result?.targetClass).toBe(1)
     expect(pane0()?.methodId).toBe('mamba-attribution')
     expect(scene.get().grid).toEqual({ gridRows: 4, gridCols: 4 })
-    const before = pane0()?.heatmap
+    const before = pane0()?.map.values
     selectMethod('mamba-rollout')
     await until(() => pane0()?.methodId === 'mamba-rollout')
     expect(engine.explainCalls).toHaveLength(1)
-    expect(pane0()?.heatmap).not.toBe(before)
+    expect(pane0()?.map.values).not.toBe(before)
   })
 
   it('another class re-runs once; going back is served from the cache', async () => {

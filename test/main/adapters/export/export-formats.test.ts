@@ -56,7 +56,7 @@ beforeAll(async () => {
   report = await exportFigure(req, { outDir: tmp.dir, formats: ['png', 'svg', 'pdf', 'dicom'], sidecar: true }, { randomUuid: () => '7d9f2c3e-1b4a-4c5d-8e6f-a0b1c2d3e4f5' })
   spec = buildFigureSpec(req, { createdAt: req.createdAt!, linkageId: null })
   const m = req.result.methods[0]!
-  reference = composeOverlay(spec.image, m.heatmap, { colormap: 'inferno', opacity01: 0.55 }).image
+  reference = composeOverlay(spec.panels[0]!.scene.picture, m.heatmap, { colormap: 'inferno', opacity01: 0.55 }).image
 })
 
 afterAll(() => tmp.cleanup())

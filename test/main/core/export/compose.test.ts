@@ -10,11 +10,11 @@ import { buildFigureSpec, figureLayout } from '../../../../main/core/export/figu
 import { crop, resizeRgb } from '../../../../main/core/export/raster'
 import type { Rgb8Image } from '../../../../main/core/image/types'
 import { composeOverlay } from './reference-overlay'
-import { COLORMAP_IDS } from '../../../../main/core/ui/colormaps'
+import { COLORMAP_IDS, type ColormapId } from '../../../../main/core/ui/colormaps'
 import { heatmapToRgba, valueRange } from '../../../../main/core/ui/heatmap-image'
 import { picture, request, smoothHeatmap } from './fixture'
 
-const identity = (w: number, h: number) => ({ crop: { x: 0, y: 0, width: w, height: h }, modelWidth: w, modelHeight: h })
+const identity = (w: number, h: number) => ({ x: 0, y: 0, width: w, height: h })
 
 function maxDiff(a: Rgb8Image, b: Rgb8Image): number {
   expect([a.width, a.height]).toEqual([b.width, b.height])
@@ -29,8 +29,9 @@ function meanDiff(a: Rgb8Image, b: Rgb8Image): number {
   return s / a.data.length
 }
 
-const panel = (heatmap: Float32Array, w: number, h: number) => ({
-  methodId: 'm', label: 'M', heatmap, heatWidth: w, heatHeight: h, range: valueRange(heatmap), degenerate: false,
+/** A heat layer of the scene (core/scene/panel-scene.ts) over the whole picture. */
+const heatOf = (values: Float32Array, w: number, h: number, style: { colormap: ColormapId; threshold01: number; contour: boolean }) => ({
+  values, width: w, height: h, range: valueRange(values), ...style,
 })
 
 describe('overlay composition matches the viewer', () => {
@@ -39,8 +40,7 @@ describe('overlay composition matches the viewer', () => {
     const heat = smoothHeatmap(224, 224, 0.3, 0.6, 2, -0.5)
     for (const colormap of COLORMAP_IDS) {
       for (const opacity01 of [0, 0.35, 0.6, 1]) {
-        const p = panel(heat, 224, 224)
-        const ours = renderView(img, heatLayer(p, { colormap, threshold01: 0, contour: false }), 224, 224, identity(224, 224), opacity01, true)
+        const ours = renderView(img, heatLayer(heatOf(heat, 224, 224, { colormap, threshold01: 0, contour: false })), 224, 224, identity(224, 224), opacity01, true)
         const ref = composeOverlay(img, heat, { colormap, opacity01 }).image
         expect(maxDiff(ours, ref)).toBe(0)
       }
@@ -52,7 +52,7 @@ describe('overlay composition matches the viewer', () => {
     const heat = smoothHeatmap(224, 224, 0.5, 0.5)
     const style = { colormap: 'inferno' as const, threshold01: 0.4, contour: false }
     const rgba = heatmapToRgba(heat, 224, 224, valueRange(heat), style)
-    const ours = renderView(img, heatLayer(panel(heat, 224, 224), style), 224, 224, identity(224, 224), 0.7, true)
+    const ours = renderView(img, heatLayer(heatOf(heat, 224, 224, style)), 224, 224, identity(224, 224), 0.7, true)
     let hidden = 0
     let mismatches = 0
     for (let i = 0; i < 224 * 224; i++) {
@@ -71,7 +71,7 @@ describe('overlay composition matches the viewer', () => {
     const img = picture(224, 224)
     const heat = smoothHeatmap(224, 224, 0.5, 0.5)
     const style = { colormap: 'viridis' as const, threshold01: 0.2, contour: true }
-    const ours = renderView(img, heatLayer(panel(heat, 224, 224), style), 224, 224, identity(224, 224), 1, false)
+    const ours = renderView(img, heatLayer(heatOf(heat, 224, 224, style)), 224, 224, identity(224, 224), 1, false)
     let changed = 0
     for (let i = 0; i < img.data.length; i++) if (ours.data[i] !== img.data[i]) changed++
     expect(changed).toBeGreaterThan(0)
@@ -81,8 +81,8 @@ describe('overlay composition matches the viewer', () => {
   it('maps the model crop onto a larger image: outside the crop untouched, inside close to composeOverlay of the resampled map', () => {
     const img = picture(300, 240)
     const heat = smoothHeatmap(224, 224, 0.4, 0.5)
-    const frame = { crop: { x: 30, y: 0, width: 240, height: 240 }, modelWidth: 224, modelHeight: 224 }
-    const ours = renderView(img, heatLayer(panel(heat, 224, 224), { colormap: 'viridis', threshold01: 0, contour: false }), 224, 224, frame, 0.6, true)
+    const frame = { x: 30, y: 0, width: 240, height: 240 }
+    const ours = renderView(img, heatLayer(heatOf(heat, 224, 224, { colormap: 'viridis', threshold01: 0, contour: false })), 224, 224, frame, 0.6, true)
     for (const x of [0, 29, 270, 299]) for (const y of [0, 120, 239]) {
       const i = (y * 300 + x) * 3
       expect([...ours.data.subarray(i, i + 3)]).toEqual([...img.data.subarray(i, i + 3)])
@@ -112,13 +112,13 @@ describe('overlay composition matches the viewer', () => {
     const spec = buildFigureSpec(req, { createdAt: req.createdAt!, linkageId: null })
     const l1 = figureLayout(spec, 1)
     const fig1 = composeFigure(spec, l1)
-    const p = spec.panels[0]!
-    const ref = composeOverlay(spec.image, p.heatmap, { colormap: 'viridis', opacity01: 0.6 }).image
+    const { scene } = spec.panels[0]!
+    const ref = composeOverlay(scene.picture, req.result.methods[0]!.heatmap, { colormap: 'viridis', opacity01: 0.6 }).image
     expect(maxDiff(crop(fig1, l1.panels[0]!.image), ref)).toBe(0)
     const l2 = figureLayout(spec, 2)
     const fig2 = composeFigure(spec, l2)
     const region2 = crop(fig2, l2.panels[0]!.image)
-    expect(maxDiff(region2, panelImage(spec, p, l2.panels[0]!.image))).toBe(0)
+    expect(maxDiff(region2, panelImage(scene, l2.panels[0]!.image))).toBe(0)
     expect(meanDiff(resizeRgb(region2, 224, 224), ref)).toBeLessThan(1)
   })
 

@@ -33,24 +33,29 @@ describe('figure spec', () => {
   })
 
   it('image mode uses the display image and the engine crop; model mode the preview and the identity frame', () => {
-    const a = build(300, 240)
-    expect(a.image.width).toBe(300)
-    expect(a.frame.crop).toEqual({ x: 30, y: 0, width: 240, height: 240 })
-    const b = build(300, 240, {}, { mode: 'model' })
-    expect([b.image.width, b.image.height]).toEqual([224, 224])
-    expect(b.frame.crop).toEqual({ x: 0, y: 0, width: 224, height: 224 })
+    const a = build(300, 240).panels[0]!.scene
+    expect(a.picture.width).toBe(300)
+    expect(a.heat?.rect).toEqual({ x: 30, y: 0, width: 240, height: 240 })
+    const b = build(300, 240, {}, { mode: 'model' }).panels[0]!.scene
+    expect([b.picture.width, b.picture.height]).toEqual([224, 224])
+    expect(b.heat?.rect).toEqual({ x: 0, y: 0, width: 224, height: 224 })
   })
 
   it('scales the crop when the display image is a reduced rendition of the original', () => {
     const spec = build(600, 480, { image: picture(300, 240) })
-    expect(spec.frame.crop).toEqual({ x: 30, y: 0, width: 240, height: 240 })
+    expect(spec.panels[0]!.scene.heat?.rect).toEqual({ x: 30, y: 0, width: 240, height: 240 })
   })
 
   it('pinned patch and grid come from the model card grid', () => {
     const spec = build(300, 240, {}, { pinnedPatch: 15, showGrid: true })
-    expect(spec.pinned).toEqual({ row: 1, col: 1, index: 15 })
+    const { pin, grid } = spec.panels[0]!.scene
+    // 14 × 14 patches over the 240 px crop at x = 30: patch (1, 1) starts one patch (240 / 14 px) in.
+    expect(pin).toMatchObject({ index: 15, label: 'pinned patch 16 (row 2, column 2)' })
+    const side = 240 / 14
+    expect([pin!.rect.x, pin!.rect.y, pin!.rect.width, pin!.rect.height].map((v) => Math.round(v * 1000))).toEqual([30 + side, side, side, side].map((v) => Math.round(v * 1000)))
+    expect(grid).toMatchObject({ rows: 14, cols: 14, rect: { x: 30, y: 0, width: 240, height: 240 } })
     expect(spec.provenance.view.pinnedPatch).toEqual({ index: 15, row: 1, col: 1 })
-    expect(build(300, 240, {}, { pinnedPatch: 9999 }).pinned).toBeNull()
+    expect(build(300, 240, {}, { pinnedPatch: 9999 }).panels[0]!.scene.pin).toBeNull()
   })
 
   it('names the colour bar and gives the pinned patch 1-based, as the app does', () => {
@@ -87,7 +92,7 @@ describe('figure spec', () => {
       const m = /^scale: (\d+(?:\.\d+)?) (mm|cm)$/.exec(label)!
       const mm = Number(m[1]) * (m[2] === 'cm' ? 10 : 1)
       // Bar length in picture pixels × 0.7 mm is the labelled length (to the pixel rounding of the bar).
-      const mmDrawn = (bar.width / panel.image.width) * spec.image.width * 0.7
+      const mmDrawn = (bar.width / panel.image.width) * spec.panels[0]!.scene.picture.width * 0.7
       expect(Math.abs(mmDrawn - mm) / mm).toBeLessThan(0.02)
       expect(bar.y).toBeGreaterThan(panel.colorBar.y + panel.colorBar.height)
     }
