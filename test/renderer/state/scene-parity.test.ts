@@ -54,11 +54,11 @@ async function figureRequestsOfLastExport(): Promise<FigureRequest[]> {
   const requests: FigureRequest[] = []
   await exportView(api.exports.at(-1)!, new AbortController().signal, {
     engine, images: { displayFor: () => picture, displayNote: () => note }, runs, appVersion: 'test', log: noopLogger,
-    chooseFolder: async () => '/figures', linkageSalt: async () => '',
+    destination: { kind: 'folder', choose: async () => '/figures' }, linkageSalt: async () => '',
     runExport: async (request) => {
       requests.push(request)
       const spec = buildFigureSpec(request, { createdAt: '2026-12-07T00:00:00Z', linkageId: null })
-      return { files: [], provenance: spec.provenance, warnings: [] }
+      return { files: [], stem: 'scene-parity', provenance: spec.provenance, warnings: [] }
     },
   })
   return requests
