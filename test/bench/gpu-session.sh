@@ -2,7 +2,7 @@
 # The GPU machine session behind docs/GPU.md and the GPU rows of docs/BENCHMARKS.md (issue 14). Runs from
 # the repository root on a machine with no network: the payload (see docs/GPU.md, "An offline GPU machine")
 # is unpacked in $PAYLOAD; logs and JSON go to $OUT.
-#   bash test/bench/gpu-session.sh unpack | setup | conformance | explain | bench | gpu-graph | bench-gpu-graph | bench-batch
+#   bash test/bench/gpu-session.sh unpack | setup | conformance | explain | bench | gpu-graph | bench-gpu-graph | bench-batch | profile
 # (2026-12-07, little device time left: unpack, setup, gpu-graph.)
 set -uo pipefail
 # Pieces of the payload, gathered outside the repository (a call's copy of the tree keeps no carried leftovers).
@@ -18,11 +18,15 @@ cli() { node bin/mamba-lens.mjs "$@"; }
 unz() { case "$1" in *.gz) gzip -dc "$1" ;; *.xz) xz -dc "$1" ;; esac; }
 
 # Everything unpacked lives outside the tree (each call gets a fresh copy of it); linked in on every call.
+# The default model's explainer (14.5 MB, the weights of all its graphs) may travel in the payload (d12/) instead
+# of the tree, so that a call carries more payload: it is put back where the tree lacks it.
 link() {
   [ -e node_modules ] || ln -s /root/nm/node_modules node_modules
   cp "$PAYLOAD"/tiny/* models/
+  for f in "$PAYLOAD"/d12/*.onnx; do [ -e "$f" ] && [ ! -e "models/$(basename "$f")" ] && cp "$f" models/; done
   [ -e ../shared ] || ln -s /work/shared ../shared
 }
+tsx() { node node_modules/tsx/dist/cli.mjs "$@"; }
 
 case "${1:-}" in
 unpack)
@@ -31,6 +35,7 @@ unpack)
   unz "$(ls "$PAYLOAD"/nm.tar.* | head -1)" | tar x -C /root/nm || exit 1
   # The graphs travel as one archive (tiny/: the conformance graphs; bench/: batch classifiers), weights once.
   if [ -f "$PAYLOAD/models.tar.xz" ]; then xz -dc "$PAYLOAD/models.tar.xz" | tar x -C "$PAYLOAD" || exit 1; fi
+  if [ -f "$PAYLOAD/d12.tar.xz" ]; then xz -T0 -dc "$PAYLOAD/d12.tar.xz" | tar x -C "$PAYLOAD" || exit 1; fi
   # The tests read ../shared/conformance (and one of them /work/shared): put the golden files at both.
   mkdir -p /work/shared/conformance/vim-official-seed1234 && cp "$PAYLOAD"/golden/* /work/shared/conformance/vim-official-seed1234/
   link
@@ -115,8 +120,19 @@ bench-batch)
   # ($PAYLOAD/bench/classifier-{hs,scan}.onnx from test/bench/build-batched-hs.py).
   b="$PAYLOAD/bench"
   node node_modules/tsx/dist/cli.mjs test/bench/batch-forward.ts --graph "$b/classifier-hs.onnx" --provider cuda --batches 1,16,64,128,256 \
-    --runs 10 --reference "$b/classifier-scan.onnx" 2>&1 | tee "$OUT/bench-batch.log"
-  node node_modules/tsx/dist/cli.mjs test/bench/batch-forward.ts --graph "$b/classifier-scan.onnx" --provider cpu --batches 1,16 --runs 5 2>&1 | tee -a "$OUT/bench-batch.log"
+    --runs 10 --reference models/vim-busbra-d12.classifier.onnx 2>&1 | tee "$OUT/bench-batch.log"
+  node node_modules/tsx/dist/cli.mjs test/bench/batch-forward.ts --graph models/vim-busbra-d12.classifier.onnx --provider cpu --batches 1,16 --runs 5 2>&1 | tee -a "$OUT/bench-batch.log"
   ;;
-*) echo "usage: $0 unpack|setup|conformance|explain|bench|gpu-graph|bench-gpu-graph|bench-batch" >&2; exit 2 ;;
+profile)
+  link
+  # Where a run's time goes on CUDA (ORT's profiler, per operator type): the Scan graph, the GPU graph, both models.
+  P="$OUT/profile"; mkdir -p "$P"
+  # *.gpu-hs0: the GPU graph before the maps were batched and the shifts became Gathers (10,256 / 5,176 nodes).
+  for gph in ${PROFILE_GRAPHS:-vim-tiny-conformance.gpu vim-tiny-conformance.gpu-hs0 vim-busbra-d12.gpu vim-busbra-d12.gpu-hs0 vim-busbra-d12.forward}; do
+    card=models/${gph%%.*}.json
+    timeout 120 tsx test/bench/graph-profile.ts --graph models/$gph.onnx --card $card --provider cuda --runs 5 --out "$P" 2>&1 | tail -1 | tee -a "$OUT/profile.log"
+  done
+  timeout 60 tsx test/bench/graph-profile.ts --graph models/vim-tiny-conformance.gpu.onnx --card models/vim-tiny-conformance.json --provider cpu --runs 3 --out "$P" 2>&1 | tail -1 | tee -a "$OUT/profile.log"
+  ;;
+*) echo "usage: $0 unpack|setup|conformance|explain|bench|gpu-graph|bench-gpu-graph|bench-batch|profile" >&2; exit 2 ;;
 esac
