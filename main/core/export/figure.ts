@@ -186,9 +186,19 @@ export function figureSceneInput(req: FigureRequest, picture: Rgb8Image, frame: 
     showGrid: v.showGrid,
     pinned: v.pinnedPatch == null ? null : patchCell(v.pinnedPatch, grid),
     display: req.display ?? null,
-    pixelSpacingMm: req.display?.pixelSpacingMm ?? null,
+    pixelSpacingMm: req.display?.pixelSpacingMm ?? mappingSpacing(req.inputMapping),
     domain: domain === undefined ? null : { inDomain: domain.inDomain, ...(req.trainedOnName !== undefined ? { trainedOnName: req.trainedOnName } : {}) },
   }
+}
+
+/**
+ * The file's pixel spacing as the model-input mapping records it (grey and colour alike): a colour ultrasound with a
+ * spacing has no display window, but its figure still gets the scale bar the screen draws.
+ */
+function mappingSpacing(m: FigureRequest['inputMapping']): { row: number; column: number } | null {
+  const row = m?.['pixelSpacingRowMm']
+  const column = m?.['pixelSpacingColumnMm']
+  return typeof row === 'number' && typeof column === 'number' ? { row, column } : null
 }
 
 /** The layout of a spec at an integer scale. */

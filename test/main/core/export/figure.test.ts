@@ -102,6 +102,14 @@ describe('figure spec', () => {
     expect(figureLayout(model, 1).panels[0]!.scaleBar).toBeUndefined()
   })
 
+  it('a colour image with a pixel spacing (no display window) still gets the scale bar the screen draws', () => {
+    const req = request(300, 240, { inputMapping: { source: 'file', pixelSpacingRowMm: 0.2, pixelSpacingColumnMm: 0.25 } })
+    const spec = buildFigureSpec(req, { createdAt: req.createdAt!, linkageId: null })
+    expect(spec.panels[0]!.scene.scaleBar).toEqual({ mmPerPicturePx: 0.25 })
+    expect(spec.panels[0]!.scene.window).toBeNull()
+    expect(figureLayout(spec, 1).texts.find((t) => t.role === 'scale-bar')?.text).toMatch(/^scale: \d+(\.\d+)? (mm|cm)$/)
+  })
+
   it('flags flat maps in the title', () => {
     const req = request()
     const flat = { ...req.result.methods[0]!, heatmap: new Float32Array(224 * 224).fill(2) }
