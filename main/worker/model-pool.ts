@@ -15,6 +15,7 @@ import { fromOrt } from '../adapters/onnx/from-ort'
 import { candidateProviders } from '../adapters/onnx/providers'
 import { openSession, ortBackends, type OrtSession } from '../adapters/onnx/session'
 import type { F32Tensor } from '../core/tensor/f32'
+import { ClassifierLane, lanesFor, laneThreads } from './classifier-lane'
 import type { LoadRes, StoreJob, WorkerModelSpec } from './protocol'
 
 /** A model ready to run. */
@@ -28,6 +29,8 @@ export interface LoadedModel {
   matrices?: OrtSession
   forward?: OrtSession
   classifier?: OrtSession
+  /** The classifier's second lane (classifier-lane.ts), started with `classifier` where lanes apply. */
+  classifierLane?: ClassifierLane
 }
 
 function readModelFile(path: string, id: string): Uint8Array {
@@ -141,10 +144,23 @@ export class ModelPool {
     return model.forward
   }
 
-  /** The batch classifier of a model (card `classifierGraph`), opened on first use; undefined when the card has none. */
+  /**
+   * The batch classifier of a model (card `classifierGraph`), opened on first use; undefined when the card has
+   * none. On a multi-core CPU its second lane starts then too, in the background (classifier-lane.ts), and
+   * this session takes its share of the cores.
+   */
   async classifierSession(model: LoadedModel): Promise<OrtSession | undefined> {
-    if (model.spec.card.classifierGraph === undefined) return undefined
-    model.classifier ??= await this.graphSession(model, 'classifierGraph', true)
+    const g = model.spec.card.classifierGraph
+    if (g === undefined) return undefined
+    if (model.classifier === undefined) {
+      const lanes = lanesFor(model.provider)
+      model.classifier = await this.graphSession(model, 'classifierGraph', true, lanes ? laneThreads() : undefined)
+      if (lanes) {
+        model.classifierLane = new ClassifierLane({
+          graphPath: join(dirname(model.spec.onnxPath), g.file), sha256: g.sha256, inputName: model.spec.card.input.name, intraOpNumThreads: laneThreads(),
+        })
+      }
+    }
     return model.classifier
   }
 
@@ -152,12 +168,12 @@ export class ModelPool {
    * Opens a graph the card names next to the explainer (`key`: its `*Graph` entry, any of them): read,
    * sha256 check against the card, session on the model's provider. The one way such a graph is opened.
    */
-  async graphSession(model: LoadedModel, key: string, memoryArena: boolean): Promise<OrtSession> {
+  async graphSession(model: LoadedModel, key: string, memoryArena: boolean, intraOpNumThreads?: number): Promise<OrtSession> {
     const g = graphFilesOf(model.spec.card).find((e) => e.key === key)
     if (g === undefined) throw new AppError('model/manifest-invalid', { detail: { issues: [`${key}: not in the card`] } })
     const bytes = readModelFile(join(dirname(model.spec.onnxPath), g.file), model.spec.id)
     verifySha256(bytes, g.sha256, key)
-    return (await openSession(bytes, { logger: this.log.child('onnx'), preferProviders: [model.provider], memoryArena })).session
+    return (await openSession(bytes, { logger: this.log.child('onnx'), preferProviders: [model.provider], memoryArena, ...(intraOpNumThreads !== undefined ? { intraOpNumThreads } : {}) })).session
   }
 
   /** Releases one model (or all); returns how many sessions were released. */
@@ -168,6 +184,7 @@ export class ModelPool {
       this.models.delete(key)
       await m.session.release()
       n++
+      await m.classifierLane?.close()
       for (const extra of [m.matrices, m.forward, m.classifier]) {
         if (extra === undefined) continue
         await extra.release()

@@ -54,7 +54,7 @@ describe('domain guard decision', () => {
 })
 
 const FAITHFUL: FaithfulnessCheck = {
-  methodId: 'm', classIndex: 1, original: 0.81, margin: 0.4, fill: 'grey', durationMs: 1,
+  methodId: 'm', classIndex: 1, original: 0.81, margin: 0.4, fill: 'grey', randomSeed: 0, durationMs: 1,
   points: [{ fraction: 0.1, patches: 20, relevant: 0.22, random: 0.78 }],
 }
 const base: TrustInputs = {
