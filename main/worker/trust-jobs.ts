@@ -20,6 +20,7 @@ import type { ModelCard } from '../adapters/models/card'
 import { readDomainStats } from '../adapters/trust/domain-stats'
 import type { JobContext, JobOutput } from './explain-job'
 import { classifyJob } from './classify-job'
+import type { LaneOutput } from './classifier-lane'
 import type { LoadedModel } from './model-pool'
 import type { FaithfulnessReq } from './protocol'
 
@@ -56,21 +57,26 @@ export interface TrustInput {
   readonly modality?: string
 }
 
-async function domainOf(ctx: JobContext, model: LoadedModel, input: TrustInput, logits: ArrayLike<number>): Promise<DomainAssessment> {
+async function domainOf(ctx: JobContext, model: LoadedModel, input: TrustInput, logits: ArrayLike<number>, early: Promise<LaneOutput | null> | null): Promise<DomainAssessment> {
   const card = model.spec.card
   const facts = { ...(input.modality !== undefined ? { modality: input.modality } : {}), colourShare: colourShare(input.rgb) }
   const spec = domainSpecOf(card)
   const session = spec !== null ? await ctx.pool.classifierSession(model) : undefined
   if (spec === null || session === undefined) return card.domain !== undefined ? assessMetadataOnly(card.domain.trainedOn, facts, card.domain.maxColourShare) : NOT_ASSESSED
-  const out = (await classifyJob({ kind: 'classify', model: model.spec, inputs: input.tensor, count: 1 }, ctx)).value
+  const features = (await early)?.features ?? (await classifyJob({ kind: 'classify', model: model.spec, inputs: input.tensor, count: 1 }, ctx)).value.features
   const [, , height, width] = card.input.shape
-  return assessDomain(spec, statsOf(model, spec.stats.file, spec.stats.sha256), out.features, logits, facts, pixelStatistics(input.preview, width, height))
+  return assessDomain(spec, statsOf(model, spec.stats.file, spec.stats.sha256), features, logits, facts, pixelStatistics(input.preview, width, height))
 }
 
-/** Verdict, domain, agreement and evaluation records of a finished explain run. */
-export async function runTrust(ctx: JobContext, model: LoadedModel, input: TrustInput, logits: Float32Array, methods: readonly MethodResult[]): Promise<{ verdict: Verdict; trust: RunTrust; probabilities: number[] }> {
+/**
+ * Verdict, domain, agreement and evaluation records of a finished explain run. `earlyFeatures`: the classifier's
+ * answer for this input, started on its second lane while the explainer ran (null: not started).
+ */
+export async function runTrust(
+  ctx: JobContext, model: LoadedModel, input: TrustInput, logits: Float32Array, methods: readonly MethodResult[], earlyFeatures: Promise<LaneOutput | null> | null = null,
+): Promise<{ verdict: Verdict; trust: RunTrust; probabilities: number[] }> {
   const card = model.spec.card
-  const domain = await domainOf(ctx, model, input, logits)
+  const domain = await domainOf(ctx, model, input, logits, earlyFeatures)
   const verdict = verdictOf(logits, card.classes, card.operatingPoint, domain.inDomain !== false)
   const agreement: Record<string, MethodAgreement> = {}
   const evaluated: Record<string, EvaluatedRecord> = {}

@@ -20,11 +20,13 @@ import { modelInputFromScan } from '../../../main/core/image/model-input'
 import { createEngine, type LensEngine } from '../../../main/engine'
 import { deletionPlan, greyFill, imageSeed, perturbedBatch } from '../../../main/core/trust/deletion-check'
 import { softmax } from '../../../main/core/eval/softmax'
+import { mahalanobis } from '../../../main/core/trust/gaussian'
+import { readDomainStats } from '../../../main/adapters/trust/domain-stats'
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
 const data = path.resolve(repoRoot, '../shared/data')
 const card = JSON.parse(readFileSync(path.join(repoRoot, 'models/vim-busbra-d12.json'), 'utf8')) as {
-  operatingPoint: { threshold: number }; classifierGraph?: unknown; domain?: { features?: unknown; meanGrey?: number }
+  operatingPoint: { threshold: number }; classifierGraph?: unknown; domain?: { features?: { file: string }; meanGrey?: number }
   input: { mean: number[]; std: number[] }
 }
 const BUS_0231 = path.join(data, 'busbra/Images/bus_0231-l.png')
@@ -105,5 +107,11 @@ describe('trust on the default model', () => {
       const p = softmax(out.logits.subarray(2 * i, 2 * i + 2))[check!.classIndex]!
       expect(Math.abs(p - check!.points[i]!.random)).toBeLessThan(1e-5)
     })
+    // The guard's features (computed on the classifier's second lane while the explainer ran, once the lane is
+    // up) are the classifier's features of this input: the same distance as from engine.classify.
+    const again = await e.explain(await engineImage(BUS_TEST), { methods: METHODS })
+    const stats = readDomainStats(path.join(repoRoot, 'models', card.domain!.features!.file))
+    const direct = mahalanobis((await e.classify(tensor, 1, {})).features, stats.features)
+    for (const r of [us, again]) expect(Math.abs(r.trust.domain.score! - direct)).toBeLessThan(1e-4)
   })
 })
