@@ -13,9 +13,10 @@ import type { ClassifyReq, ClassifyRes, ModelInputReq, ModelInputRes } from './p
 import { transferablesOf } from './protocol'
 
 /**
- * Images per graph run. On 2 cores the time per image is about flat from 1 to 16 images
- * (docs/BENCHMARKS.md, "Batch classifier"); chunks bound one run's memory (per step, the scan state is
- * [chunk, 2N, E]) and let progress and cancellation act between chunks.
+ * Images per chunk. On 2 cores the time per image of one session is about flat from 1 to 16 images
+ * (docs/BENCHMARKS.md, "Batch classifier"); each chunk is split over the classifier's two lanes
+ * (classifier-lane.ts). Chunks bound one run's memory (per step, the scan state is [chunk, 2N, E]) and let
+ * progress and cancellation act between chunks.
  */
 export const CLASSIFY_CHUNK = 8
 
