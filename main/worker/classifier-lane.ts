@@ -3,10 +3,10 @@
  * as two halves at once, one per lane (the inference worker's session is the other lane).
  *
  * Why: onnxruntime-node runs a session synchronously on its thread, and the graph's 12 Scan loops are chains
- * of small per-token nodes that ORT's intra-op threads barely share: on the 2-core VM one session takes
- * ≈ 640 ms for 8 images with 2 intra-op threads and ≈ 710 ms with one, while two sessions of one thread each,
- * 4 images each, take ≈ 440 ms together (docs/BENCHMARKS.md, "Batch classifier lanes"). The quick deletion
- * check (8 perturbed inputs) and every other classifier batch go through here.
+ * of small per-token nodes that ORT's intra-op threads barely share: on the 2-core VM a batch of 8 took
+ * 361–394 ms split over two lanes against 446–707 ms in one session with ORT's default threads, interleaved
+ * (docs/BENCHMARKS.md, "Batch classifier lanes and the quick deletion check"). The quick deletion check
+ * (8 perturbed inputs) and every other classifier batch go through here.
  *
  * The lane starts in the background when the classifier session is first opened; a batch that arrives before
  * it is ready, or after it failed, runs whole on the worker's own session.
