@@ -41,6 +41,8 @@ export default defineConfig({
           entry: resolve(root, 'main/worker/entry.ts'),
           // Writes the optimised-graph cache off the inference worker's job loop (main/worker/optimize-thread.ts).
           'optimize-worker': resolve(root, 'main/worker/optimize-worker.ts'),
+          // The batch classifier's second lane (main/worker/classifier-lane.ts), started by the inference worker.
+          'classifier-lane-worker': resolve(root, 'main/worker/classifier-lane-worker.ts'),
           'export-worker': resolve(root, 'main/app/export/export-worker.ts'),
         },
       },

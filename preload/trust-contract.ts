@@ -38,7 +38,7 @@ export interface RunTrustDto {
 export interface FaithfulnessCheckDto {
   readonly methodId: string; readonly classIndex: number; readonly original: number; readonly margin: number
   readonly points: readonly { readonly fraction: number; readonly patches: number; readonly relevant: number; readonly random: number }[]
-  readonly fill: string; readonly durationMs: number
+  readonly fill: string; readonly randomSeed: number; readonly durationMs: number
 }
 
 /** Quick deletion check of one map of a run. */

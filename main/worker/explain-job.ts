@@ -122,6 +122,11 @@ export async function explainJob(req: ExplainReq, ctx: JobContext): Promise<JobO
   const input = await modelInput(model, req.input)
   timings['preprocess'] = performance.now() - t
   const card = model.spec.card
+  // The domain guard's features come from the classifier graph: where its second lane is up, it computes them
+  // while this thread runs the explainer graph (trust-jobs.ts; null: the guard runs the classifier itself).
+  const [, C, H, W] = card.input.shape
+  const lane = model.classifierLane
+  const earlyFeatures = lane?.ready === true && card.domain?.features !== undefined ? lane.run(input.tensor, 1, [C, H, W]).catch(() => null) : null
   const classes = card.classes.length
   if (req.targetClass !== undefined && !(Number.isInteger(req.targetClass) && req.targetClass >= 0 && req.targetClass < classes)) {
     throw new AppError('explain/target-class', { detail: { targetClass: req.targetClass, classes } })
@@ -177,7 +182,7 @@ export async function explainJob(req: ExplainReq, ctx: JobContext): Promise<JobO
   timings['methods'] = performance.now() - tm
   t = performance.now()
   const rgb = req.input.kind === 'image' ? req.input.rgb : input.preview
-  const trusted = await runTrust(ctx, model, { tensor: input.tensor, rgb, preview: input.preview, ...(req.modality !== undefined ? { modality: req.modality } : {}) }, logits, results)
+  const trusted = await runTrust(ctx, model, { tensor: input.tensor, rgb, preview: input.preview, ...(req.modality !== undefined ? { modality: req.modality } : {}) }, logits, results, earlyFeatures)
   timings['trust'] = performance.now() - t
   const cached = cacheRun(ctx, req.runId, model, input.tensor, { taps, targetClass, graphTarget, options: opts })
   const topK = topKSoftmax(logits, card.classes, req.topK)

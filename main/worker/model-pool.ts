@@ -16,6 +16,7 @@ import { fromOrt } from '../adapters/onnx/from-ort'
 import { candidateProviders } from '../adapters/onnx/providers'
 import { openSession, ortBackends, type OrtSession } from '../adapters/onnx/session'
 import type { F32Tensor } from '../core/tensor/f32'
+import { ClassifierLane, lanesFor, laneThreads } from './classifier-lane'
 import type { LoadRes, StoreJob, WorkerModelSpec } from './protocol'
 
 /** A model ready to run. */
@@ -31,6 +32,8 @@ export interface LoadedModel {
   matrices?: OrtSession
   forward?: OrtSession
   classifier?: OrtSession
+  /** The classifier's second lane (classifier-lane.ts), started with `classifier` where lanes apply. */
+  classifierLane?: ClassifierLane
 }
 
 function readModelFile(path: string, id: string): Uint8Array {
@@ -146,10 +149,25 @@ export class ModelPool {
     return model.forward
   }
 
-  /** The batch classifier of a model (card `classifierGraph`), opened on first use; undefined when the card has none. */
+  /**
+   * The batch classifier of a model (card `classifierGraph`), opened on first use; undefined when the card has
+   * none. On a multi-core CPU its second lane starts then too, in the background (classifier-lane.ts), and
+   * this session takes its share of the cores.
+   */
   async classifierSession(model: LoadedModel): Promise<OrtSession | undefined> {
-    if (model.spec.card.classifierGraph === undefined) return undefined
-    model.classifier ??= await this.graphSession(model, 'classifierGraph', true)
+    const g = model.spec.card.classifierGraph
+    if (g === undefined) return undefined
+    if (model.classifier === undefined) {
+      const lanes = lanesFor(model.provider)
+      model.classifier = await this.graphSession(model, 'classifierGraph', true, lanes ? laneThreads() : undefined)
+      if (lanes) {
+        model.classifierLane = new ClassifierLane({
+          graphPath: join(dirname(model.spec.onnxPath), g.file), sha256: g.sha256, inputName: model.spec.card.input.name, intraOpNumThreads: laneThreads(),
+          // Its weights are the explainer's bytes checked at load (shared weights), copied into the lane's thread once.
+          externalData: externalWeightsFor(model.spec.card, 'classifierGraph', model.explainerBytes),
+        })
+      }
+    }
     return model.classifier
   }
 
@@ -158,13 +176,15 @@ export class ModelPool {
    * sha256 check against the card, session on the model's provider, its shared weights read from the
    * explainer bytes checked at load. The one way such a graph is opened.
    */
-  async graphSession(model: LoadedModel, key: string, memoryArena: boolean): Promise<OrtSession> {
+  async graphSession(model: LoadedModel, key: string, memoryArena: boolean, intraOpNumThreads?: number): Promise<OrtSession> {
     const g = graphFilesOf(model.spec.card).find((e) => e.key === key)
     if (g === undefined) throw new AppError('model/manifest-invalid', { detail: { issues: [`${key}: not in the card`] } })
     const bytes = readModelFile(join(dirname(model.spec.onnxPath), g.file), model.spec.id)
     verifySha256(bytes, g.sha256, key)
     const externalData = externalWeightsFor(model.spec.card, key, model.explainerBytes)
-    return (await openSession(bytes, { logger: this.log.child('onnx'), preferProviders: [model.provider], memoryArena, externalData })).session
+    return (await openSession(bytes, {
+      logger: this.log.child('onnx'), preferProviders: [model.provider], memoryArena, externalData, ...(intraOpNumThreads !== undefined ? { intraOpNumThreads } : {}),
+    })).session
   }
 
   /** Releases one model (or all); returns how many sessions were released. */
@@ -175,6 +195,7 @@ export class ModelPool {
       this.models.delete(key)
       await m.session.release()
       n++
+      await m.classifierLane?.close()
       for (const extra of [m.matrices, m.forward, m.classifier]) {
         if (extra === undefined) continue
         await extra.release()

@@ -64,7 +64,7 @@ describe('trust UI', () => {
     scene.setPanes([pane()])
     session.set({
       result: result(true), methods: [{ id: 'b', label: 'Method B', classSpecific: true, spec: '', official: false, description: '' }],
-      faithfulness: { key: 'r1|a', status: 'ready', check: { methodId: 'a', classIndex: 1, original: 0.81, margin: 0.4, fill: 'grey', durationMs: 1, points: [{ fraction: 0.1, patches: 20, relevant: 0.22, random: 0.78 }] } },
+      faithfulness: { key: 'r1|a', status: 'ready', check: { methodId: 'a', classIndex: 1, original: 0.81, margin: 0.4, fill: 'grey', randomSeed: 0, durationMs: 1, points: [{ fraction: 0.1, patches: 20, relevant: 0.22, random: 0.78 }] } },
     })
     const el = render(<TrustPanel />)
     expect(unlabeled(el)).toEqual([])

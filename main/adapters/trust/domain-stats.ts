@@ -9,6 +9,7 @@ import { z } from 'zod'
 import { AppError } from '../../core/errors'
 import type { DomainStats } from '../../core/trust/domain'
 import type { FeatureGaussian } from '../../core/trust/gaussian'
+import { PIXEL_STATS_DIM, PIXEL_STATS_ID } from '../../core/trust/pixel-stats'
 import { verifySha256 } from '../models/verify'
 
 export const DOMAIN_STATS_SCHEMA = 'mamba-lens.domain-stats/1'
@@ -20,10 +21,14 @@ const gaussianSchema = z.looseObject({
   whiteningLower: z.array(z.number()),
 })
 
-/** Statistics of the model's features (top level, the default) and optionally of the input's pixels. */
+/**
+ * Statistics of the model's features (top level, the default) and optionally of the input's pixels, which name
+ * the statistics they were fitted on (pixel-stats.ts PIXEL_STATS_ID): a file fitted on other pixel statistics is
+ * refused rather than compared with numbers that mean something else.
+ */
 const statsSchema = gaussianSchema.extend({
   schema: z.literal(DOMAIN_STATS_SCHEMA),
-  pixels: gaussianSchema.optional(),
+  pixels: gaussianSchema.extend({ statistics: z.literal(PIXEL_STATS_ID) }).optional(),
 })
 
 export type DomainStatsFile = z.infer<typeof statsSchema>
@@ -50,6 +55,9 @@ function unpack(g: z.infer<typeof gaussianSchema>, what: string): FeatureGaussia
 export function domainStatsOf(json: unknown): DomainStats {
   const p = statsSchema.safeParse(json)
   if (!p.success) throw new AppError('model/manifest-invalid', { detail: { issues: p.error.issues.slice(0, 5).map((i) => `domain statistics ${i.path.join('.')}: ${i.message}`) } })
+  if (p.data.pixels !== undefined && p.data.pixels.dim !== PIXEL_STATS_DIM) {
+    throw new AppError('model/manifest-invalid', { detail: { issues: [`domain statistics (pixels): dim ${p.data.pixels.dim}, expected ${PIXEL_STATS_DIM}`] } })
+  }
   return { features: unpack(p.data, 'features'), ...(p.data.pixels !== undefined ? { pixels: unpack(p.data.pixels, 'pixels') } : {}) }
 }
 

@@ -3,7 +3,8 @@
  * control, the same number of random patches — by the data set's mean grey and watch the explained class's
  * probability. A faithful map makes it drop faster than random patches do. A mini version of the
  * perturbation test of ALGORITHMS.md §4.1 (one image, 4 fractions), small enough to run with every result:
- * 8 perturbed inputs in one batch.
+ * 8 perturbed inputs in one batch. The random patches are seeded per image (imageSeed): they do not depend on
+ * the map, so the worker reuses their probabilities for the other methods of the same input.
  */
 import { mulberry32 } from '../tensor/prng'
 import type { DeletionPoint, FaithfulnessCheck } from './types'
@@ -28,6 +29,18 @@ export function randomOrder(n: number, seed: number): number[] {
   return order
 }
 
+/**
+ * The random control's seed for one input: FNV-1a over the bits of the model input, so every image gets its
+ * own random patches (one fixed order for all images would be a fixed pattern, not a chance floor) and the
+ * same image always gets the same ones.
+ */
+export function imageSeed(tensor: Float32Array): number {
+  const bits = new Uint32Array(tensor.buffer, tensor.byteOffset, tensor.length)
+  let h = 0x811c9dc5
+  for (let i = 0; i < bits.length; i++) h = Math.imul(h ^ bits[i]!, 0x01000193)
+  return h >>> 0
+}
+
 /** Where the patches sit in the model input. */
 export interface PatchGeometry {
   readonly gridRows: number
@@ -41,16 +54,18 @@ export interface PatchGeometry {
 export interface DeletionPlan {
   readonly fractions: readonly number[]
   readonly counts: readonly number[]
+  /** Seed of the random control's patch order (imageSeed of the input). */
+  readonly seed: number
   /** 2·fractions.length patch sets: [relevant f1, …, relevant fn, random f1, …, random fn]. */
   readonly sets: readonly (readonly number[])[]
 }
 
-export function deletionPlan(relevance: ArrayLike<number>, seed = 0, fractions: readonly number[] = DELETION_FRACTIONS): DeletionPlan {
+export function deletionPlan(relevance: ArrayLike<number>, seed: number, fractions: readonly number[] = DELETION_FRACTIONS): DeletionPlan {
   const n = relevance.length
   const byRel = patchesByRelevance(relevance)
   const rand = randomOrder(n, seed)
   const counts = fractions.map((f) => Math.max(1, Math.round(f * n)))
-  return { fractions, counts, sets: [...counts.map((k) => byRel.slice(0, k)), ...counts.map((k) => rand.slice(0, k))] }
+  return { fractions, counts, seed, sets: [...counts.map((k) => byRel.slice(0, k)), ...counts.map((k) => rand.slice(0, k))] }
 }
 
 /**
@@ -93,5 +108,5 @@ export function summarizeDeletion(
     fraction, patches: plan.counts[i]!, relevant: probabilities[i]!, random: probabilities[n + i]!,
   }))
   const margin = points.reduce((s, p) => s + (p.random - p.relevant), 0) / Math.max(1, n)
-  return { methodId, classIndex, original, points, margin, fill, durationMs }
+  return { methodId, classIndex, original, points, margin, fill, randomSeed: plan.seed, durationMs }
 }

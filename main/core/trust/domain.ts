@@ -2,8 +2,9 @@
  * The domain guard: is this input like the data the model was trained on? Four independent checks, any one
  * of which puts the input out of domain (docs/TRUST.md):
  * - the Mahalanobis distance of the model's pooled features to the training split's class means;
- * - the Mahalanobis distance of the input's pixel statistics (pixel-stats.ts) to the training split's, a
- *   model-free view that catches what the RMS-normalised features miss (i.i.d. speckle, flat images);
+ * - the Mahalanobis distance of the input's speckle-texture statistics (pixel-stats.ts) to the training split's,
+ *   a model-free view that catches what the RMS-normalised features miss (i.i.d. noise, smooth MR slices, flat
+ *   images) and, unlike brightness or layout, does not tell the scanners apart;
  *   both thresholds were chosen on the validation split (card `domain.tuning`);
  * - the source's declared modality (DICOM Modality) against the card's `trainedOn.modality`;
  * - colour: a model trained on grey images gets a colour image.
@@ -100,7 +101,7 @@ export function assessDomain(
     const d = mahalanobis(pixelStats, stats.pixels)
     pixels = { score: d, threshold: spec.pixelThreshold }
     if (!(d <= spec.pixelThreshold)) {
-      reasons.push(`its pixels are unlike the training images' (brightness, texture, layout: distance ${d.toFixed(1)} > threshold ${spec.pixelThreshold.toFixed(1)})`)
+      reasons.push(`its texture is unlike ultrasound speckle (distance ${d.toFixed(1)} > threshold ${spec.pixelThreshold.toFixed(1)})`)
     }
   }
   reasons.push(...metadataReasons(spec.trainedOn, facts, spec.maxColourShare))

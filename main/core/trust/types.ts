@@ -54,6 +54,8 @@ export interface FaithfulnessCheck {
   /** Mean over the points of (random − relevant): > 0 when the map's patches matter more than random ones. */
   readonly margin: number
   readonly fill: string
+  /** Seed of the random control's patches, derived from the input (the same image gets the same patches). */
+  readonly randomSeed: number
   readonly durationMs: number
 }
 

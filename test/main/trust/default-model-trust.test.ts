@@ -7,7 +7,8 @@
  *   between the threshold 0.402 and 0.5) is malignant although "benign" has the larger probability;
  * - a head CT DICOM is out of domain by its declared Modality alone;
  * - with the card's classifier graph and domain statistics: a cat photo and a noise image are out of domain,
- *   a BUS-BRA test image is in domain, and the quick deletion check returns its curve.
+ *   a BUS-BRA test image is in domain, and the quick deletion check returns its curve, its random control
+ *   seeded by the input and reused for the next method's check.
  */
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
@@ -17,11 +18,16 @@ import type { EngineImage } from '../../../main/core/engine/api'
 import { loadImageFile } from '../../../main/adapters/image-io/registry'
 import { modelInputFromScan } from '../../../main/core/image/model-input'
 import { createEngine, type LensEngine } from '../../../main/engine'
+import { deletionPlan, greyFill, imageSeed, perturbedBatch } from '../../../main/core/trust/deletion-check'
+import { softmax } from '../../../main/core/eval/softmax'
+import { mahalanobis } from '../../../main/core/trust/gaussian'
+import { readDomainStats } from '../../../main/adapters/trust/domain-stats'
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
 const data = path.resolve(repoRoot, '../shared/data')
 const card = JSON.parse(readFileSync(path.join(repoRoot, 'models/vim-busbra-d12.json'), 'utf8')) as {
-  operatingPoint: { threshold: number }; classifierGraph?: unknown; domain?: { features?: unknown }
+  operatingPoint: { threshold: number }; classifierGraph?: unknown; domain?: { features?: { file: string }; meanGrey?: number }
+  input: { mean: number[]; std: number[] }
 }
 const BUS_0231 = path.join(data, 'busbra/Images/bus_0231-l.png')
 const CT = path.join(data, 'dicom/CT_small.dcm')
@@ -85,5 +91,27 @@ describe('trust on the default model', () => {
     expect(check!.points.map((p) => p.fraction)).toEqual([0.1, 0.2, 0.3, 0.5])
     expect(check!.original).toBeCloseTo(us.topK.find((c) => c.index === us.targetClass)!.probability, 6)
     for (const p of check!.points) for (const v of [p.relevant, p.random]) expect(v).toBeGreaterThanOrEqual(0)
+    // The random control is seeded by the input and reused for the next method's check of the same input:
+    // the same points, and they are what the classifier says of those random patches replaced.
+    const { tensor } = await e.modelInput(await engineImage(BUS_TEST), {})
+    expect(check!.randomSeed).toBe(imageSeed(tensor))
+    const other = await e.faithfulness(us.runId, 'mamba-attribution')
+    expect(other!.randomSeed).toBe(check!.randomSeed)
+    expect(other!.points.map((p) => p.random)).toEqual(check!.points.map((p) => p.random))
+    expect(other!.points.map((p) => p.relevant)).not.toEqual(check!.points.map((p) => p.relevant))
+    const plan = deletionPlan(new Float32Array(196), check!.randomSeed)
+    const randomSets = { ...plan, sets: plan.sets.slice(plan.fractions.length) }
+    const batch = perturbedBatch(tensor, { gridRows: 14, gridCols: 14, patchSize: 16, width: 224, height: 224 }, randomSets, greyFill(card.domain!.meanGrey!, card.input.mean, card.input.std))
+    const out = await e.classify(batch, randomSets.sets.length, {})
+    randomSets.sets.forEach((_, i) => {
+      const p = softmax(out.logits.subarray(2 * i, 2 * i + 2))[check!.classIndex]!
+      expect(Math.abs(p - check!.points[i]!.random)).toBeLessThan(1e-5)
+    })
+    // The guard's features (computed on the classifier's second lane while the explainer ran, once the lane is
+    // up) are the classifier's features of this input: the same distance as from engine.classify.
+    const again = await e.explain(await engineImage(BUS_TEST), { methods: METHODS })
+    const stats = readDomainStats(path.join(repoRoot, 'models', card.domain!.features!.file))
+    const direct = mahalanobis((await e.classify(tensor, 1, {})).features, stats.features)
+    for (const r of [us, again]) expect(Math.abs(r.trust.domain.score! - direct)).toBeLessThan(1e-4)
   })
 })

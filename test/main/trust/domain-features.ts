@@ -2,13 +2,14 @@
  * What the domain guard sees of every image of a set (domain-sets.ts), through the app's own engine:
  * `modelInput` (the exact preprocessing of `explain`) then `classify` (the card's batch classifier graph:
  * `logits`, `features`), plus the pixel statistics of the 8-bit model input (main/core/trust/pixel-stats.ts).
- * Cached per set under .work (git-ignored), keyed by the classifier graph's sha256: resumable; delete to recompute.
+ * Cached per set under .work (git-ignored), keyed by the classifier graph's sha256 and the pixel statistics' id:
+ * resumable; delete to recompute.
  * The cache holds per-image derived data of ../shared files and must never be committed.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { colourShare } from '../../../main/core/trust/domain'
-import { pixelStatistics } from '../../../main/core/trust/pixel-stats'
+import { pixelStatistics, PIXEL_STATS_ID } from '../../../main/core/trust/pixel-stats'
 import { denormalizeChwToRgb8 } from '../../../main/core/preprocess/normalize'
 import type { LensEngine } from '../../../main/engine'
 import type { SetImage } from './domain-sets'
@@ -78,15 +79,15 @@ export async function setRows(
   let e: LensEngine | undefined
   for (const [name, make] of Object.entries(sets)) {
     const file = path.join(cacheDir, `${name}.json`)
-    const cached = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { graphSha: string; rows: Row[] }) : null
-    if (cached !== null && cached.graphSha === graphSha && cached.rows.every((r) => Array.isArray(r.pixels))) {
+    const cached = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { graphSha: string; pixelStats?: string; rows: Row[] }) : null
+    if (cached !== null && cached.graphSha === graphSha && cached.pixelStats === PIXEL_STATS_ID) {
       data[name] = cached.rows
       continue
     }
     e ??= await engine()
     const t0 = Date.now()
     data[name] = await rowsOf(e, modelId, card, make(), batch)
-    writeFileSync(file, JSON.stringify({ graphSha, rows: data[name] }))
+    writeFileSync(file, JSON.stringify({ graphSha, pixelStats: PIXEL_STATS_ID, rows: data[name] }))
     console.log(`${name}: ${data[name].length} images, ${((Date.now() - t0) / 1000).toFixed(0)} s`)
   }
   await e?.close()

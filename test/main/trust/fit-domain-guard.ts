@@ -22,6 +22,7 @@ import path from 'node:path'
 import { DOMAIN_STATS_SCHEMA, domainStatsOf, packLower } from '../../../main/adapters/trust/domain-stats'
 import { assessDomain, type DomainSpec, type DomainStats } from '../../../main/core/trust/domain'
 import { energy, fitGaussian, mahalanobis, quantile, type FeatureGaussian } from '../../../main/core/trust/gaussian'
+import { PIXEL_STATS_DIM, PIXEL_STATS_ID } from '../../../main/core/trust/pixel-stats'
 import { createEngine } from '../../../main/engine'
 import { setRows, type CardLike, type Row } from './domain-features'
 import { busbra, dicom, nifti, noise, pets, scannerProxy, SCANNER_PROXIES, type SetImage } from './domain-sets'
@@ -124,14 +125,18 @@ function tune(trainedOn: DomainSpec['trainedOn'], stats: DomainStats, val: reado
 }
 
 /**
- * The card's text with its `domain` block (its last key) replaced, every other byte kept: the card is also
- * written by the exporter and the evaluation, and a full rewrite would reformat their keys.
+ * The card's text with its `domain` block replaced, every other byte kept: the card is also written by the
+ * exporter and the evaluation, and a full rewrite would reformat their keys. Top-level keys sit at an indent of
+ * one space, so the block ends where the next such key (or the card) begins.
  */
 function withDomain(cardText: string, domain: unknown): string {
-  const keys = Object.keys(JSON.parse(cardText) as object)
-  const at = cardText.lastIndexOf('\n "domain": ')
-  if (keys[keys.length - 1] !== 'domain' || at < 0) throw new Error('expected "domain" as the card\'s last key (1-space indent)')
-  const text = `${cardText.slice(0, at)}\n "domain": ${JSON.stringify(domain, null, 1).replace(/\n/g, '\n ')}\n}\n`
+  const at = cardText.indexOf('\n "domain": ')
+  if (!('domain' in (JSON.parse(cardText) as object)) || at < 0) throw new Error('expected a top-level "domain" key in the card (1-space indent)')
+  const next = /,\n "[^"]+": /g
+  next.lastIndex = at + 1
+  const after = next.exec(cardText)
+  const end = after !== null ? after.index : cardText.lastIndexOf('\n}')
+  const text = `${cardText.slice(0, at)}\n "domain": ${JSON.stringify(domain, null, 1).replace(/\n/g, '\n ')}${cardText.slice(end)}`
   JSON.parse(text)
   return text
 }
@@ -171,10 +176,10 @@ async function main(): Promise<void> {
   const fitted = fit(train, card.classes.length)
   const statsJson = {
     schema: DOMAIN_STATS_SCHEMA,
-    what: 'Training-split statistics only (no per-image data): class means and whitening W = L^-1 of the shrunk tied covariance (Sigma = L L^T) of the classifier graph\'s pooled features (final-normed CLS token); under "pixels" the same for the 25 pixel statistics of the 8-bit model input (main/core/trust/pixel-stats.ts; covariance shrunk on standardised values).',
+    what: `Training-split statistics only (no per-image data): class means and whitening W = L^-1 of the shrunk tied covariance (Sigma = L L^T) of the classifier graph's pooled features (final-normed CLS token); under "pixels" the same for the ${PIXEL_STATS_DIM} speckle-texture statistics of the 8-bit model input (main/core/trust/pixel-stats.ts, ${PIXEL_STATS_ID}; covariance shrunk on standardised values).`,
     features: { graph: card.classifierGraph.file, graphSha256: card.classifierGraph.sha256, output: 'features' },
     split: 'BUS-BRA folds 3-5 (training)', n: train.length, nPerClass: card.classes.map((_, c) => train.filter((r) => r.label === c).length),
-    shrinkage: SHRINKAGE, ...packGaussian(fitted.features), pixels: packGaussian(fitted.pixels!),
+    shrinkage: SHRINKAGE, ...packGaussian(fitted.features), pixels: { statistics: PIXEL_STATS_ID, ...packGaussian(fitted.pixels!) },
     script: 'test/main/trust/fit-domain-guard.ts',
   }
   const statsText = `${JSON.stringify(statsJson)}\n`
@@ -210,7 +215,7 @@ async function main(): Promise<void> {
   const report = {
     schema: 'mamba-lens.domain-guard-report/2', model: id, date: new Date().toISOString().slice(0, 10),
     command: `nice -n 10 npx tsx test/main/trust/fit-domain-guard.ts --card ${cardPath}${proxies.length === 0 ? ' --no-proxies' : proxies.length < Object.keys(SCANNER_PROXIES).length ? ` --proxies ${proxies.join(',')}` : ''}`,
-    fit: { split: statsJson.split, n: train.length, shrinkage: SHRINKAGE, statistics: `models/${statsFile}` },
+    fit: { split: statsJson.split, n: train.length, shrinkage: SHRINKAGE, statistics: `models/${statsFile}`, pixelStatistics: PIXEL_STATS_ID },
     tuning: {
       rule: `of all pairs of validation quantiles (${QUANTILES.join(', ')}) for the feature and the pixel threshold whose union flags <= ${VAL_BUDGET} of the BUS-BRA validation split (fold 2), the pair that flags the most tuning outsiders (ties: fewer validation flags); energy: ${ENERGY_QUANTILE} quantile of validation energies, reported only`,
       quantiles: { features: t.qf, pixels: t.qp }, threshold: spec.threshold, pixelThreshold: spec.pixelThreshold, energyThreshold: r4(energyThreshold),

@@ -79,7 +79,7 @@ export class InMemoryFakeEngine implements Engine {
   /** A fixed, faithful-looking curve (the real check needs the classifier graph). */
   async faithfulness(_runId: string, methodId: string): Promise<FaithfulnessCheck | null> {
     return {
-      methodId, classIndex: 1, original: 0.7, margin: 0.3, fill: 'fake', durationMs: 0,
+      methodId, classIndex: 1, original: 0.7, margin: 0.3, fill: 'fake', randomSeed: 0, durationMs: 0,
       points: [0.1, 0.2, 0.3, 0.5].map((fraction, i) => ({ fraction, patches: Math.round(16 * fraction), relevant: 0.4 - 0.1 * i, random: 0.7 - 0.05 * i })),
     }
   }

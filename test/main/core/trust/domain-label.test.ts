@@ -39,7 +39,7 @@ describe('domain guard decision', () => {
     const far = assessDomain(spec, S, [0, 0], [0, 3], { colourShare: 0 }, [0, 3])
     expect(far.inDomain).toBe(false)
     expect(far.pixels).toEqual({ score: 3, threshold: 2 })
-    expect(far.reasons).toEqual(['its pixels are unlike the training images\' (brightness, texture, layout: distance 3.0 > threshold 2.0)'])
+    expect(far.reasons).toEqual(['its texture is unlike ultrasound speckle (distance 3.0 > threshold 2.0)'])
     expect(assessDomain(spec, S, [0, 0], [0, 3], { colourShare: 0 }, [1, 1]).inDomain).toBe(true)
     const off = assessDomain(SPEC, S, [0, 0], [0, 3], { colourShare: 0 }, [0, 3])
     expect(off.inDomain).toBe(true)
@@ -54,7 +54,7 @@ describe('domain guard decision', () => {
 })
 
 const FAITHFUL: FaithfulnessCheck = {
-  methodId: 'm', classIndex: 1, original: 0.81, margin: 0.4, fill: 'grey', durationMs: 1,
+  methodId: 'm', classIndex: 1, original: 0.81, margin: 0.4, fill: 'grey', randomSeed: 0, durationMs: 1,
   points: [{ fraction: 0.1, patches: 20, relevant: 0.22, random: 0.78 }],
 }
 const base: TrustInputs = {

@@ -1,38 +1,52 @@
 import { describe, expect, it } from 'vitest'
+import { mulberry32 } from '../../../../main/core/tensor/prng'
 import { pixelStatistics, PIXEL_STATS_DIM } from '../../../../main/core/trust/pixel-stats'
 
-const W = 8
-const H = 8
-const grey = (f: (x: number, y: number) => number): Uint8Array => {
-  const rgb = new Uint8Array(W * H * 3)
-  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) rgb.fill(f(x, y), 3 * (y * W + x), 3 * (y * W + x) + 3)
+const grey = (w: number, h: number, f: (x: number, y: number) => number): Uint8Array => {
+  const rgb = new Uint8Array(w * h * 3)
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) rgb.fill(Math.max(0, Math.min(255, Math.round(f(x, y)))), 3 * (y * w + x), 3 * (y * w + x) + 3)
   return rgb
 }
 
-describe('pixel statistics of the domain guard', () => {
-  it('a flat image: its grey as mean and every cell, no spread, no correlation, no gradient', () => {
-    const s = pixelStatistics(grey(() => 51), W, H)
+describe('speckle-texture statistics of the domain guard', () => {
+  it('a flat image: no correlation (log 1 = 0 at every lag), no local variation (the log floor)', () => {
+    const s = pixelStatistics(grey(16, 16, () => 51), 16, 16)
     expect(s).toHaveLength(PIXEL_STATS_DIM)
-    expect(s[0]).toBeCloseTo(0.2, 12)
-    for (let k = 1; k < 8; k++) expect(s[k]).toBeCloseTo(0, 12)
-    for (let c = 8; c < 24; c++) expect(s[c]).toBeCloseTo(0.2, 12)
-    expect(s[24]).toBeCloseTo(1, 12)
+    expect(Array.from(s.subarray(0, 3))).toEqual([0, 0, 0])
+    expect(s[3]).toBeCloseTo(Math.log(1e-4), 12)
   })
 
-  it('left half black, right half white: half black, half white, correlated at lag 1, one edge per row', () => {
-    const s = pixelStatistics(grey((x) => (x < W / 2 ? 0 : 255)), W, H)
-    expect(s[0]).toBeCloseTo(0.5, 12)
-    expect(s[1]).toBeCloseTo(0.5, 12)
-    expect(s[2]).toBeCloseTo(0, 12)
-    expect(s[3]).toBe(0.5)
-    expect(s[4]).toBe(0.5)
-    // Horizontal lag 1, per row: a = 0,0,0,0,1,1,1 and b = 0,0,0,1,1,1,1 → cov 9/49, var 12/49 each, r = 3/4;
-    // vertical: r = 1. Averaged: 7/8.
-    expect(s[5]).toBeCloseTo(7 / 8, 12)
-    // Mean absolute gradient: one jump of 1 per row among 7·8 horizontal + 8·7 vertical differences.
-    expect(s[7]).toBeCloseTo(8 / 112, 12)
-    expect([s[8], s[9], s[10], s[11]]).toEqual([0, 0, 1, 1])
-    expect(s[24]).toBe(0)
+  it('left half black, right half white: known correlations; only the white blocks count, and they are flat', () => {
+    const s = pixelStatistics(grey(16, 16, (x) => (x < 8 ? 0 : 255)), 16, 16)
+    // Horizontal lag k, per row of 16: pairs (x, x + k) for x < 16 − k; a = [x ≥ 8], b = [x + k ≥ 8].
+    const corr = (k: number): number => {
+      const m = 16 - k
+      const a = Array.from({ length: m }, (_, x) => (x >= 8 ? 1 : 0))
+      const b = Array.from({ length: m }, (_, x) => (x + k >= 8 ? 1 : 0))
+      const mean = (v: number[]): number => v.reduce((p, q) => p + q, 0) / v.length
+      const cov = mean(a.map((v, i) => v * b[i]!)) - mean(a) * mean(b)
+      return cov / Math.sqrt((mean(a) - mean(a) ** 2) * (mean(b) - mean(b) ** 2))
+    }
+    // Vertically each pixel equals the one below: correlation 1. Averaged: (ρ_h + 1)/2, so 1 − ρ = (1 − ρ_h)/2.
+    for (const [i, k] of [[0, 1], [1, 2], [2, 4]] as const) expect(s[i]).toBeCloseTo(Math.log((1 - corr(k)) / 2), 12)
+    expect(corr(1)).toBeCloseTo(0.875, 12)
+    expect(s[3]).toBeCloseTo(Math.log(1e-4), 12)
+  })
+
+  it('tells i.i.d. noise, smooth gradients and speckle-like grain apart', () => {
+    const next = mulberry32(3)
+    const noise = pixelStatistics(grey(64, 64, () => 128 + 40 * (next() - 0.5)), 64, 64)
+    const smooth = pixelStatistics(grey(64, 64, (x, y) => 60 + x + y), 64, 64)
+    // Grain two pixels wide: each 2 × 2 cell one exponential draw (multiplicative, as speckle).
+    const cells = Array.from({ length: 32 * 32 }, () => -Math.log(1 - next()))
+    const grain = pixelStatistics(grey(64, 64, (x, y) => 70 * cells[(y >> 1) * 32 + (x >> 1)]!), 64, 64)
+    expect(noise[0]).toBeGreaterThan(-0.1) // ρ1 ≈ 0
+    expect(smooth[0]).toBeLessThan(-6) // ρ1 ≈ 1
+    expect(grain[0]).toBeGreaterThan(smooth[0]! + 2)
+    expect(grain[0]).toBeLessThan(noise[0]! - 0.3)
+    // Exponential grain: local std ≈ mean, so log CV near 0; the smooth ramp's blocks barely vary.
+    expect(Math.abs(grain[3]!)).toBeLessThan(0.5)
+    expect(smooth[3]).toBeLessThan(-3)
   })
 
   it('rejects a buffer that does not match the size', () => {
