@@ -130,9 +130,9 @@ profile)
   # *.gpu-hs0: the GPU graph before the maps were batched and the shifts became Gathers (10,256 / 5,176 nodes).
   for gph in ${PROFILE_GRAPHS:-vim-tiny-conformance.gpu vim-tiny-conformance.gpu-hs0 vim-busbra-d12.gpu vim-busbra-d12.gpu-hs0 vim-busbra-d12.forward}; do
     card=models/${gph%%.*}.json
-    timeout 120 tsx test/bench/graph-profile.ts --graph models/$gph.onnx --card $card --provider cuda --runs 5 --out "$P" 2>&1 | tail -1 | tee -a "$OUT/profile.log"
+    timeout 120 node node_modules/tsx/dist/cli.mjs test/bench/graph-profile.ts --graph models/$gph.onnx --card $card --provider cuda --runs 5 --out "$P" 2>&1 | tail -1 | tee -a "$OUT/profile.log"
   done
-  timeout 60 tsx test/bench/graph-profile.ts --graph models/vim-tiny-conformance.gpu.onnx --card models/vim-tiny-conformance.json --provider cpu --runs 3 --out "$P" 2>&1 | tail -1 | tee -a "$OUT/profile.log"
+  timeout 60 node node_modules/tsx/dist/cli.mjs test/bench/graph-profile.ts --graph models/vim-tiny-conformance.gpu.onnx --card models/vim-tiny-conformance.json --provider cpu --runs 3 --out "$P" 2>&1 | tail -1 | tee -a "$OUT/profile.log"
   ;;
 *) echo "usage: $0 unpack|setup|conformance|explain|bench|gpu-graph|bench-gpu-graph|bench-batch|profile" >&2; exit 2 ;;
 esac
