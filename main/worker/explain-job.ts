@@ -56,7 +56,10 @@ export function fetchList(model: LoadedModel, requested: readonly ExplanationMet
     if (m.layerVectors !== undefined && m.needs.every((t) => t in outputs)) for (const t of m.needs) want.add(t)
   }
   for (const t of FACTORS) want.add(t)
-  return [...want].filter((n) => n in outputs)
+  // The GPU graph also gives the head's input features (docs/GRAPH_CONTRACT.md): the domain guard reads them from
+  // this run instead of running the batch classifier (Scan loops, slow on a GPU) once more.
+  const features = !forward && model.session.outputNames.includes('features') ? ['features'] : []
+  return [...[...want].filter((n) => n in outputs), ...features]
 }
 
 function tapSet(model: LoadedModel, outs: Record<string, F32Tensor>): TapSet {
@@ -122,11 +125,14 @@ export async function explainJob(req: ExplainReq, ctx: JobContext): Promise<JobO
   const input = await modelInput(model, req.input)
   timings['preprocess'] = performance.now() - t
   const card = model.spec.card
-  // The domain guard's features come from the classifier graph: where its second lane is up, it computes them
-  // while this thread runs the explainer graph (trust-jobs.ts; null: the guard runs the classifier itself).
+  // The domain guard's features come from the explain run where the graph gives them (the GPU graph), else from the
+  // classifier graph: where its second lane is up, it computes them while this thread runs the explainer graph
+  // (trust-jobs.ts; null: the guard runs the classifier itself).
   const [, C, H, W] = card.input.shape
   const lane = model.classifierLane
-  const earlyFeatures = lane?.ready === true && card.domain?.features !== undefined ? lane.run(input.tensor, 1, [C, H, W]).catch(() => null) : null
+  const earlyFeatures = lane?.ready === true && card.domain?.features !== undefined && !model.session.outputNames.includes('features')
+    ? lane.run(input.tensor, 1, [C, H, W]).catch(() => null)
+    : null
   const classes = card.classes.length
   if (req.targetClass !== undefined && !(Number.isInteger(req.targetClass) && req.targetClass >= 0 && req.targetClass < classes)) {
     throw new AppError('explain/target-class', { detail: { targetClass: req.targetClass, classes } })
@@ -182,7 +188,9 @@ export async function explainJob(req: ExplainReq, ctx: JobContext): Promise<JobO
   timings['methods'] = performance.now() - tm
   t = performance.now()
   const rgb = req.input.kind === 'image' ? req.input.rgb : input.preview
-  const trusted = await runTrust(ctx, model, { tensor: input.tensor, rgb, preview: input.preview, ...(req.modality !== undefined ? { modality: req.modality } : {}) }, logits, results, earlyFeatures)
+  const graphFeatures = outs['features']?.data
+  const features = graphFeatures !== undefined ? Promise.resolve({ logits, features: graphFeatures, featureDim: graphFeatures.length }) : earlyFeatures
+  const trusted = await runTrust(ctx, model, { tensor: input.tensor, rgb, preview: input.preview, ...(req.modality !== undefined ? { modality: req.modality } : {}) }, logits, results, features)
   timings['trust'] = performance.now() - t
   const cached = cacheRun(ctx, req.runId, model, input.tensor, { taps, targetClass, graphTarget, options: opts })
   const topK = topKSoftmax(logits, card.classes, req.topK)

@@ -30,7 +30,13 @@ def test_parallel_scan_graph_equals_the_scan_graph(which, grad_first, request, t
     image = golden["images"][0:1]
     loop = _outputs(bundle, tmp_path, image, grad_first, False)
     par = _outputs(bundle, tmp_path, image, grad_first, True)
-    assert set(par) == set(loop)
+    # The GPU-shaped graph also gives the head's input features (docs/GRAPH_CONTRACT.md): the classifier's
+    # `features`, which the logits are an affine map of.
+    assert set(par) == set(loop) | {"features"}
     for name, ref in loop.items():
         # 1e-5 of each output's largest value: the two differ only by the order of float32 additions.
         assert rel(par[name], ref) < 1e-5, name
+    _, _, sd = bundle
+    head_w, head_b = sd["head.weight"].numpy(), sd["head.bias"].numpy()
+    assert par["features"].shape == (head_w.shape[1],)
+    assert rel(par["features"] @ head_w.T + head_b, loop["logits"]) < 1e-5

@@ -14,6 +14,8 @@ import { noopLogger } from '../../../main/core/log'
 import { workerSpec } from '../../../main/engine/model-specs'
 import * as ort from '../../../main/adapters/onnx/runtime'
 import { ModelPool, runExplainer } from '../../../main/worker/model-pool'
+import { fetchList } from '../../../main/worker/explain-job'
+import { getMethod } from '../../../main/core/explain/registry'
 import { codeOf } from '../../helpers/errors'
 import { cleanup, tempDir } from '../adapters/onnx/fixtures/temp'
 
@@ -70,14 +72,25 @@ describe('variant graphs read their weights from the explainer file', () => {
     const classifier = await pool.classifierSession(model)
     const batch = new Float32Array(2 * inputs[0]!.length)
     inputs.forEach((x, i) => batch.set(x, i * x.length))
-    const cls = (await classifier!.run({ image: new ort.Tensor('float32', batch, [2, 3, 224, 224]) }, ['logits']))['logits']!.data as Float32Array
+    const clsOut = await classifier!.run({ image: new ort.Tensor('float32', batch, [2, 3, 224, 224]) }, ['logits', 'features'])
+    const cls = clsOut['logits']!.data as Float32Array
+    const clsFeatures = clsOut['features']!.data as Float32Array
+    // The GPU graph also gives the head's input features, which the domain guard then reads from the explain run
+    // (its statistics were fitted on the classifier's): asked for on that graph only, never on a forward run.
+    const uia = [getMethod('uia')]
+    expect(fetchList(model, uia)).not.toContain('features')
+    expect(fetchList({ ...model, session: gpu }, uia)).toContain('features')
+    expect(fetchList({ ...model, session: gpu }, uia, true)).not.toContain('features')
     for (const [i, x] of inputs.entries()) {
       const scale = maxAbs(ref[i]!)
       // Same weights and maths as the explainer: measured bitwise equal (forward) and within 2e-7 (classifier).
       expect(maxAbsDiff((await runExplainer(model, x, null, ['logits'], forward))['logits']!.data, ref[i]!)).toBeLessThanOrEqual(1e-6 * scale)
       expect(maxAbsDiff(cls.subarray(2 * i, 2 * i + 2), ref[i]!)).toBeLessThanOrEqual(1e-6 * scale)
       // The parallel scan sums in another order (docs/GPU.md: within 1e-5 of the largest value).
-      expect(maxAbsDiff((await runExplainer(model, x, zero, ['logits'], gpu))['logits']!.data, ref[i]!)).toBeLessThanOrEqual(1e-5 * scale)
+      const onGpuGraph = await runExplainer(model, x, zero, ['logits', 'features'], gpu)
+      expect(maxAbsDiff(onGpuGraph['logits']!.data, ref[i]!)).toBeLessThanOrEqual(1e-5 * scale)
+      const features = clsFeatures.subarray(192 * i, 192 * (i + 1))
+      expect(maxAbsDiff(onGpuGraph['features']!.data, features)).toBeLessThanOrEqual(1e-5 * maxAbs(features))
     }
     await gpu.release()
     await pool.release()

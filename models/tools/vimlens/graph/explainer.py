@@ -116,6 +116,10 @@ def build_explainer(sd: dict[str, np.ndarray], cfg: VimConfig, grad_first_layer:
     f, _ = rms_norm(g, g.slice(x, cfg.cls_index, cfg.cls_index + 1, 0), norm_f, cfg.rms_eps)
     logits = g.reshape(g.op("Gemm", [f, head_w, g.init("head_b", sd["head.bias"])], transB=1), [cfg.num_classes])
     g.output("logits", logits)
+    if parallel_scan and not forward_only:
+        # The head's input (the classifier graph's `features`): the domain guard's Mahalanobis distance reads it
+        # from the explain run itself, where a GPU would otherwise run the batch classifier's Scan loops once more.
+        g.output("features", g.reshape(f, [cfg.embed_dim]))
     if forward_only:
         shapes = {k: v for k, v in output_shapes(cfg, grad_first_layer, debug, lrp=False).items() if k not in FORWARD_ONLY_DROPS}
         for name in shapes:
@@ -150,4 +154,6 @@ def build_explainer(sd: dict[str, np.ndarray], cfg: VimConfig, grad_first_layer:
             g.output(name, stack(name))
     inputs = [tensor_info("image", [1, cfg.in_chans, cfg.img_size, cfg.img_size]), tensor_info("target", [cfg.num_classes])]
     outputs = [tensor_info(n, s) for n, s in shapes.items()]
+    if parallel_scan:
+        outputs.insert(1, tensor_info("features", [cfg.embed_dim]))
     return g.model(inputs, outputs, doc="Mamba Lens explainer graph (docs/GRAPH_CONTRACT.md)", metadata=metadata)
