@@ -5,29 +5,21 @@
  * Chromium: drop → prediction + overlay; method, class, opacity, colormap; drill-down of a patch (24 layers ×
  * 2 directions); keyboard; cancel; a corrupt file. Screenshots of every state go to artifacts/e2e/.
  */
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { dropFile, heatmapStats, needsApp, openApp, meanAbsDiff, shot, skipReason, type WebApp } from './harness'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { dropFile, heatmapStats, appForSpec, needsApp, meanAbsDiff, shot, skipReason } from './harness'
 import { makeCorruptPng, makeScenePng } from './images'
 
 const reason = skipReason()
-let app: WebApp | null = null
-let browser: Browser | null = null
 let page: Page
 
 
 const drillState = (): Promise<string | null> => page.getAttribute('[data-testid=drill-panel]', 'data-state')
 
 describe('browser mode, end to end', () => {
-  beforeAll(async () => {
-    if (reason !== null) return
-    ;({ app, browser, page } = await openApp())
+  appForSpec(reason, async (p) => {
+    page = p
     await shot(page, '01-empty')
-  })
-
-  afterAll(async () => {
-    await browser?.close()
-    await app?.stop()
   })
 
   it('drop an image made by our code → prediction and overlay appear', async (ctx) => {

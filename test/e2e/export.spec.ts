@@ -9,9 +9,9 @@
  */
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import sharp from 'sharp'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { PNG_PROVENANCE_KEY } from '../../main/adapters/export'
 import { parseProvenance } from '../../main/core/export/provenance'
 import { pngItxt } from '../main/adapters/export/readers'
@@ -19,12 +19,10 @@ import dicomParser from 'dicom-parser'
 import { FAKE_PATIENT, SOP, makeDicom, phantom } from '../fixtures/dicom-gen/make-dicom'
 import { ctDicom } from './ct-dicom'
 import { exportAndReceive } from './downloads'
-import { ARTIFACTS, dropFile, needsApp, openApp, shot, skipReason, type WebApp } from './harness'
+import { ARTIFACTS, dropFile, appForSpec, needsApp, shot, skipReason } from './harness'
 import { makeScenePng } from './images'
 
 const reason = skipReason()
-let app: WebApp | null = null
-let browser: Browser | null = null
 let page: Page
 
 
@@ -47,15 +45,7 @@ function fileEnding(files: ReadonlyMap<string, Buffer>, suffix: string): [string
 }
 
 describe('figure export (browser mode, end to end)', () => {
-  beforeAll(async () => {
-    if (reason !== null) return
-    ;({ app, browser, page } = await openApp())
-  })
-
-  afterAll(async () => {
-    await browser?.close()
-    await app?.stop()
-  })
+  appForSpec(reason, (p) => { page = p })
 
   it('exports PNG + SVG + PDF of the explained image; the files, names, provenance and report agree', async (ctx) => {
     needsApp(ctx)

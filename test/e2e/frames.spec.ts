@@ -10,14 +10,12 @@
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { dropFile, needsApp, openApp, ROOT, shot, skipReason, type WebApp } from './harness'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { dropFile, appForSpec, needsApp, ROOT, shot, skipReason } from './harness'
 
 const CINE = join(ROOT, '..', 'shared', 'data', 'dicom', 'examples_ybr_color.dcm')
 const reason = skipReason() ?? (existsSync(CINE) ? null : `test data missing (${CINE}): the 30-frame YBR cine of ../shared/data/dicom`)
-let app: WebApp | null = null
-let browser: Browser | null = null
 let page: Page
 
 /** Frame (1-based) of a model-input key: main's key lists the mapping, frameIndex among it. */
@@ -75,15 +73,7 @@ const staleLog = (): Promise<{ samples: number; stale: string[]; frames: number[
   page.evaluate(() => (window as unknown as { staleLog: { samples: number; stale: string[]; frames: number[] } }).staleLog)
 
 describe('colour cine, frames by keys, wheel and cine play (browser mode, end to end)', () => {
-  beforeAll(async () => {
-    if (reason !== null) return
-    ;({ app, browser, page } = await openApp())
-  })
-
-  afterAll(async () => {
-    await browser?.close()
-    await app?.stop()
-  })
+  appForSpec(reason, (p) => { page = p })
 
   it('30-frame YBR cine: frame control, keys without dropped steps, no stale map, cached frames, wheel, cine', async (ctx) => {
     ctx.skip(reason !== null, reason ?? '')

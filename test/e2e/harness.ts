@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type Page } from 'playwright-core'
-import type { TestContext } from 'vitest'
+import { afterAll, beforeAll, type TestContext } from 'vitest'
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 export const MODEL_FILE = join(ROOT, 'models', 'vim-tiny-conformance.onnx')
@@ -120,6 +120,24 @@ export async function openApp(env: Readonly<Record<string, string>> = {}): Promi
   await page.goto(app.url)
   await page.waitForSelector('[data-testid=method-select] option', { state: 'attached' })
   return { app, browser, page }
+}
+
+/**
+ * One app for a spec file: opened before its tests (unless `reason` skips them), handed to `ready` (which keeps the
+ * page and may act on it first), closed after them.
+ */
+export function appForSpec(reason: string | null, ready: (page: Page) => void | Promise<void>, env: Readonly<Record<string, string>> = {}): void {
+  let opened: { app: WebApp; browser: Browser } | null = null
+  beforeAll(async () => {
+    if (reason !== null) return
+    const { app, browser, page } = await openApp(env)
+    opened = { app, browser }
+    await ready(page)
+  })
+  afterAll(async () => {
+    await opened?.browser.close()
+    await opened?.app.stop()
+  })
 }
 
 export async function shot(page: Page, name: string): Promise<string> {

@@ -6,16 +6,14 @@
  * downloaded; a PNG with text burned into its pixels is refused before anything is delivered, then exported
  * with the text masked on the user's choice; a text file renamed .png and an empty file are named as what they are.
  */
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import sharp from 'sharp'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { exportAndReceive } from './downloads'
-import { dropFile, needsApp, openApp, shot, skipReason, type WebApp } from './harness'
+import { dropFile, appForSpec, needsApp, shot, skipReason } from './harness'
 import { makeScenePng } from './images'
 
 const reason = skipReason()
-let app: WebApp | null = null
-let browser: Browser | null = null
 let page: Page
 /** Downloads the page has started (a refused export must start none). */
 let downloads = 0
@@ -44,15 +42,9 @@ async function openExportDialog(caption: string): Promise<void> {
 }
 
 describe('patient-data preflight for a PNG (browser mode, end to end)', () => {
-  beforeAll(async () => {
-    if (reason !== null) return
-    ;({ app, browser, page } = await openApp())
+  appForSpec(reason, async (p) => {
+    page = p
     page.on('download', () => void (downloads += 1))
-  })
-
-  afterAll(async () => {
-    await browser?.close()
-    await app?.stop()
   })
 
   it('the issue\'s PHI caption is refused for a PNG input; nothing is written', async (ctx) => {

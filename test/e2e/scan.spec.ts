@@ -9,15 +9,13 @@
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
 import { FAKE_PATIENT } from '../fixtures/dicom-gen/make-dicom'
 import { ctDicom } from './ct-dicom'
-import { ARTIFACTS, canvasPixels, dropFile, heatmapStats, needsApp, openApp, meanAbsDiff, shot, skipReason, type WebApp } from './harness'
+import { ARTIFACTS, canvasPixels, dropFile, heatmapStats, appForSpec, needsApp, meanAbsDiff, shot, skipReason } from './harness'
 
 const reason = skipReason()
-let app: WebApp | null = null
-let browser: Browser | null = null
 let page: Page
 
 
@@ -32,15 +30,7 @@ async function waitForNewRun(previous: string | null): Promise<string | null> {
 }
 
 describe('medical scan (browser mode, end to end)', () => {
-  beforeAll(async () => {
-    if (reason !== null) return
-    ;({ app, browser, page } = await openApp())
-  })
-
-  afterAll(async () => {
-    await browser?.close()
-    await app?.stop()
-  })
+  appForSpec(reason, (p) => { page = p })
 
   it('a signed CT DICOM: overlay, model input in words, millimetre scale bar, HU under the pointer', async (ctx) => {
     needsApp(ctx)

@@ -10,16 +10,14 @@
  */
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import sharp from 'sharp'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ARTIFACTS, dropFile, needsApp, openApp, skipReason, type WebApp } from './harness'
+import { describe, expect, it } from 'vitest'
+import { ARTIFACTS, dropFile, appForSpec, needsApp, skipReason } from './harness'
 import { exportAndReceive } from './downloads'
 import { makeScenePng } from './images'
 
 const reason = skipReason()
-let app: WebApp | null = null
-let browser: Browser | null = null
 let page: Page
 
 interface Rgb { readonly width: number; readonly height: number; readonly data: Buffer }
@@ -56,15 +54,7 @@ function svgAttr(svg: string, role: string, name: string): string {
 }
 
 describe('screen and figure draw one scene (browser mode, end to end)', () => {
-  beforeAll(async () => {
-    if (reason !== null) return
-    ;({ app, browser, page } = await openApp())
-  })
-
-  afterAll(async () => {
-    await browser?.close()
-    await app?.stop()
-  })
+  appForSpec(reason, (p) => { page = p })
 
   it('the overlay on screen matches the exported figure panel within resampling tolerance', async (ctx) => {
     needsApp(ctx)

@@ -11,14 +11,14 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import sharp from 'sharp'
-import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest'
+import { afterAll, describe, expect, it, type TestContext } from 'vitest'
 import { PNG_PROVENANCE_KEY } from '../../main/adapters/export'
 import { parseProvenance } from '../../main/core/export/provenance'
 import { pngItxt } from '../main/adapters/export/readers'
 import { exportAndReceive } from './downloads'
-import { dropFile, openApp, ROOT, shot, skipReason, type WebApp } from './harness'
+import { appForSpec, dropFile, ROOT, shot, skipReason } from './harness'
 
 const DATA = join(ROOT, '..', 'shared', 'data')
 const CAT = join(DATA, 'oxford-iiit-pet-subset', 'images', 'Abyssinian_11.jpg')
@@ -46,8 +46,6 @@ function defaultModelDir(): string {
 }
 
 const modelsDir = reason === null ? defaultModelDir() : ''
-let app: WebApp | null = null
-let browser: Browser | null = null
 let page: Page
 
 /** The shown run's id; null before the first result (the panel is not there yet: no waiting for it). */
@@ -74,14 +72,9 @@ async function expectOutOfDomain(shotName: string): Promise<void> {
 }
 
 describe('domain guard (browser mode, default model, end to end)', () => {
-  beforeAll(async () => {
-    if (reason !== null) return
-    ;({ app, browser, page } = await openApp({ MAMBA_LENS_MODELS_DIR: modelsDir }))
-  })
+  appForSpec(reason, (p) => { page = p }, { MAMBA_LENS_MODELS_DIR: modelsDir })
 
   afterAll(async () => {
-    await browser?.close()
-    await app?.stop()
     if (modelsDir !== '') rmSync(modelsDir, { recursive: true, force: true })
   })
 
