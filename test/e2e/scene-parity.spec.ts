@@ -75,6 +75,16 @@ describe('screen and figure draw one scene (browser mode, end to end)', () => {
     expect(clip.x).toBeGreaterThanOrEqual(box.x - 0.5)
     expect(clip.x + clip.width).toBeLessThanOrEqual(box.x + box.width + 0.5)
     const screen = await page.screenshot({ clip })
+    // The colour bar beside it shows its colours and keeps its captions inside the viewer (squeezed, its ramp once
+    // collapsed to a line and its name ran into the sidebar).
+    const boxOf = async (sel: string) => (await page.locator(sel).boundingBox())!
+    const ramp = await boxOf('[data-testid=colorbar-0] .colorbar-ramp')
+    const bar = await boxOf('[data-testid=colorbar-0]')
+    const scaleNote = await boxOf('[data-testid=colorbar-scale-0]')
+    const viewer = await boxOf('[data-testid=viewer]')
+    expect(ramp.width).toBeGreaterThanOrEqual(14)
+    expect(scaleNote.x + scaleNote.width).toBeLessThanOrEqual(bar.x + bar.width + 0.5)
+    expect(bar.x + bar.width).toBeLessThanOrEqual(viewer.x + viewer.width)
 
     await page.click('[data-testid=export-button]')
     await page.waitForSelector('[data-testid=export-dialog]:not([hidden])')
