@@ -50,7 +50,8 @@ Figures (docs/EXPORT.md): one figure per method, instead of the plain overlay PN
   --file-to-source-study             DICOM inputs: the SC keeps the patient and study identifiers and references
                                      the source image, to be filed back into that study (other formats stay de-identified)
 Options (eval): --model, --methods <id,...> (default: all the model supports + centre-gaussian),
-  --split test|val|train|all (default test), --out <dir>, --limit <n>, --resume, --reverse, --perturbation-n <n>
+  --split test|val|train|all (default test), --out <dir>, --limit <n>, --resume, --reverse, --provider cuda|dml|cpu (one;
+  the card's GPU-shaped graphs where it names them), --shard <i>/<k> (records only; aggregate with --resume), --perturbation-n <n>
   (images that also get the perturbation tests, default 40), --multi-run-n <n> (further images that get integrated
   gradients and SmoothGrad, default 0), --sanity-cascade <dir> --sanity-n <n> (default 10)
 Exit codes: 0 ok, 1 internal (also: figure could not be written), 2 usage (also: invalid export settings),
@@ -141,7 +142,7 @@ export function parseCommand(argv: readonly string[]): Command {
         'file-to-source-study': { type: 'boolean' },
         data: { type: 'string' }, methods: { type: 'string' }, split: { type: 'string' }, limit: { type: 'string' }, resume: { type: 'boolean' }, reverse: { type: 'boolean' },
         'perturbation-n': { type: 'string' }, 'multi-run-n': { type: 'string' }, 'sanity-cascade': { type: 'string' }, 'sanity-n': { type: 'string' },
-        'skip-existing': { type: 'boolean' }, progress: { type: 'boolean' },
+        'skip-existing': { type: 'boolean' }, progress: { type: 'boolean' }, shard: { type: 'string' },
       },
     })
   } catch (e) {

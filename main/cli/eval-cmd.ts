@@ -14,6 +14,8 @@ import { CENTRE_GAUSSIAN_ID } from '../core/eval/reference-maps'
 import { getMethod } from '../core/explain/registry'
 import type { Logger } from '../core/log'
 import { EXIT, UsageError, type ExitCode } from './exit-codes'
+import type { ExecutionProvider } from '../core/engine/api'
+import { isExecutionProvider } from '../adapters/onnx/providers'
 import { ProgressBar, type TextSink } from './progress'
 
 export interface EvalArgs {
@@ -33,16 +35,29 @@ export interface EvalArgs {
   readonly multiRunN: number
   readonly sanityCascade?: string
   readonly sanityN: number
+  /** One provider, no fallback (the evaluated graphs are named in the report). */
+  readonly provider: ExecutionProvider
+  readonly shard?: { readonly index: number; readonly count: number }
   readonly argv: readonly string[]
 }
 
-type EvalValues = Readonly<Partial<Record<'model' | 'method' | 'methods' | 'data' | 'split' | 'out' | 'limit' | 'perturbation-n' | 'multi-run-n' | 'sanity-cascade' | 'sanity-n', string> & Record<'resume' | 'reverse', boolean>>>
+type EvalValues = Readonly<Partial<Record<'model' | 'method' | 'methods' | 'data' | 'split' | 'out' | 'limit' | 'perturbation-n' | 'multi-run-n' | 'sanity-cascade' | 'sanity-n' | 'provider' | 'shard', string> & Record<'resume' | 'reverse', boolean>>>
 
 function count(name: string, v: string | undefined, fallback: number | undefined): number | undefined {
   if (v === undefined) return fallback
   const n = Number(v)
   if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be an integer >= 0`)
   return n
+}
+
+/** `--shard i/k`: 0 ≤ i < k. */
+function shardArg(v: string | undefined): { index: number; count: number } | undefined {
+  if (v === undefined) return undefined
+  const m = /^(\d+)\/(\d+)$/.exec(v)
+  const index = Number(m?.[1])
+  const count = Number(m?.[2])
+  if (m === null || !(count >= 1) || !(index < count)) throw new UsageError('--shard must be <i>/<k> with 0 <= i < k, e.g. 0/4')
+  return { index, count }
 }
 
 /** The eval command from parsed flags. */
@@ -53,9 +68,13 @@ export function evalArgs(v: EvalValues, modelsDir: string | undefined, argv: rea
   const methods = (v.methods ?? v.method)?.split(',').map((s) => s.trim()).filter((s) => s.length > 0)
   const limit = count('limit', v.limit, undefined)
   const sanityCascade = v['sanity-cascade']
+  const provider = v.provider ?? 'cpu'
+  if (!isExecutionProvider(provider)) throw new UsageError('eval takes one --provider: cuda, dml, webgpu or cpu (no fallback: the report names what ran)')
+  const shard = shardArg(v.shard)
   return {
     command: 'eval', data: v.data, split: split as SplitName, out: v.out ?? 'mamba-lens-eval', resume: v.resume === true, reverse: v.reverse === true,
-    perturbationN: count('perturbation-n', v['perturbation-n'], 40)!, multiRunN: count('multi-run-n', v['multi-run-n'], 0)!, sanityN: count('sanity-n', v['sanity-n'], 10)!, argv,
+    perturbationN: count('perturbation-n', v['perturbation-n'], 40)!, multiRunN: count('multi-run-n', v['multi-run-n'], 0)!, sanityN: count('sanity-n', v['sanity-n'], 10)!, argv, provider,
+    ...(shard !== undefined ? { shard } : {}),
     ...(v.model !== undefined ? { model: v.model } : {}),
     ...(modelsDir !== undefined ? { modelsDir } : {}),
     ...(methods !== undefined ? { methods } : {}),
@@ -96,12 +115,16 @@ export async function evalCommand(args: EvalArgs, modelsDir: string, io: { stdou
   try {
     const outcome = await runEvalJob({
       entry, dataDir: args.data, datasetName: basename(args.data.replace(/[/\\]+$/, '')), split: args.split, methodIds, out: args.out,
-      resume: args.resume, reverse: args.reverse, perturbationN: args.perturbationN, multiRunN: args.multiRunN, sanityN: args.sanityN, command: `mamba-lens ${args.argv.join(' ')}`,
+      resume: args.resume, reverse: args.reverse, provider: args.provider, ...(args.shard !== undefined ? { shard: args.shard } : {}), perturbationN: args.perturbationN, multiRunN: args.multiRunN, sanityN: args.sanityN, command: `mamba-lens ${args.argv.join(' ')}`,
       date: new Date().toISOString().slice(0, 10),
       ...(args.limit !== undefined ? { limit: args.limit } : {}),
       ...(args.sanityCascade !== undefined ? { sanityCascade: args.sanityCascade } : {}),
     }, progress.update)
     progress.finish()
+    if (outcome.shard === true) {
+      io.stdout.write(`shard ${args.shard!.index}/${args.shard!.count}: ${outcome.images} images recorded in ${args.out}; when every shard is done, run again without --shard (with --resume) for the report\n`)
+      return EXIT.ok
+    }
     io.stdout.write(`evaluated ${outcome.images} images; best-ranked method: ${outcome.defaultMethod ?? '–'}; report: ${args.out}/report.md\n`)
     return EXIT.ok
   } catch (e) {

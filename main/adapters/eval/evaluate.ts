@@ -2,7 +2,7 @@
  * One whole evaluation job: items of the split → per-image records (resumable) → optional sanity
  * cascade → summaries → `results.json`, `report.md` and SVG curves in the output folder.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { cardMethods } from '../../core/eval/card-block'
 import { ciSubset } from '../../core/eval/ci-subset'
@@ -11,6 +11,7 @@ import { renderReport, type MarksSummary } from '../../core/eval/report'
 import { rankMethods, summarise, type MethodSummary } from '../../core/eval/summary'
 import { lineChart } from '../../core/eval/svg-curves'
 import type { ModelEntry } from '../models/registry'
+import type { ExecutionProvider } from '../../core/engine/api'
 import { readEvalItems, type CardSplit, type EvalItem, type SplitName } from './dataset'
 import { openEvalGraphs } from './graphs'
 import { loadModelInput } from './input'
@@ -39,6 +40,14 @@ export interface EvalJob {
   /** Folder with `cascade.json` of randomised graphs; absent = no randomisation test. */
   readonly sanityCascade?: string
   readonly sanityN: number
+  /** Execution provider (its GPU-shaped graphs where the card has them: graphs.ts). Default cpu. */
+  readonly provider?: ExecutionProvider
+  /**
+   * This process computes only the images whose index in the split is ≡ index (mod count); every shard agrees on
+   * which images get which tests. A shard writes records only: a run without shard (--resume) reads them all and
+   * writes the report. Lets several processes share one GPU, whose time per run is mostly host time per node.
+   */
+  readonly shard?: { readonly index: number; readonly count: number }
   /** The command line, for the report. */
   readonly command: string
   readonly date: string
@@ -48,6 +57,8 @@ export interface EvalOutcome {
   readonly summaries: readonly MethodSummary[]
   readonly defaultMethod: string | undefined
   readonly images: number
+  /** True for a shard's run: records written, no report. */
+  readonly shard?: boolean
 }
 
 /** `count` indices spread evenly over `0..n−1`. */
@@ -59,7 +70,14 @@ export function spread<T>(items: readonly T[], count: number): T[] {
 /** Per-channel mean of the normalised inputs: the data set's mean grey, as a normalised fill. */
 async function meanFill(job: EvalJob, items: readonly EvalItem[]): Promise<number[]> {
   const file = join(job.out, 'setup.json')
-  if (job.resume && existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { fill: number[] }).fill
+  if (job.resume && existsSync(file)) {
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as { fill: number[]; images?: number }
+    // Resumed records were scored against this fill; other perturbation images would need another one.
+    if (saved.images !== undefined && saved.images !== items.length) {
+      throw new Error(`${file}: the fill is the mean of ${saved.images} perturbation images, this run has ${items.length} (use another --out)`)
+    }
+    return saved.fill
+  }
   const spec = inputSpecOf(job.entry)
   const sums = [0, 0, 0]
   let count = 0
@@ -70,11 +88,20 @@ async function meanFill(job: EvalJob, items: readonly EvalItem[]): Promise<numbe
     count += plane
   }
   const fill = sums.map((s) => (count === 0 ? 0 : s / count))
-  writeFileSync(file, JSON.stringify({ fill, images: items.length }))
+  // Shards start together and compute the same fill: write whole (rename), never a torn file.
+  writeFileSync(`${file}.${process.pid}`, JSON.stringify({ fill, images: items.length }))
+  renameSync(`${file}.${process.pid}`, file)
   return fill
 }
 
 const labelOf = evalLabel
+
+/** "cuda: gpuGraph, gpuClassifierGraph (376 images)" per distinct value. */
+function tally(values: readonly string[]): string {
+  const counts = new Map<string, number>()
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1)
+  return [...counts].map(([v, n]) => `${v} (${n} images)`).join('; ')
+}
 
 function writeCharts(out: string, ms: readonly MethodSummary[], sanitySteps: readonly string[]): void {
   const per = ms.filter((m) => m.perturbation !== null)
@@ -103,7 +130,10 @@ export async function runEvalJob(job: EvalJob, progress: (done: number, total: n
   const pert = spread(items, job.perturbationN)
   const fill = pert.length > 0 ? await meanFill(job, pert) : [0, 0, 0]
   const layout = layoutOf(job.entry)
-  const graphs = await openEvalGraphs(job.entry)
+  const provider = job.provider ?? 'cpu'
+  const shard = job.shard ?? { index: 0, count: 1 }
+  const mine = items.filter((_, i) => i % shard.count === shard.index)
+  const graphs = await openEvalGraphs(job.entry, provider)
   let records
   try {
     records = await evaluateImages({
@@ -111,16 +141,22 @@ export async function runEvalJob(job: EvalJob, progress: (done: number, total: n
       multiRunIds: new Set(spread(items, job.multiRunN ?? 0).map((p) => p.id)),
       setup: { grid: { rows: layout.gridRows, cols: layout.gridCols, patchSize: job.entry.card.patchSize }, norm: job.entry.card.input, fill },
       progress,
-    }, job.reverse === true ? [...items].reverse() : items, job.resume)
+    }, job.reverse === true ? [...mine].reverse() : mine, job.resume)
     if (job.reverse === true) records.reverse()
   } finally {
     await graphs.close()
   }
+  const sanityItems = spread(pert.length > 0 ? pert : items, job.sanityN)
   const sanity = job.sanityCascade !== undefined
     // Multi-run methods would need 2·m runs per step and image: left out of the randomisation test (CPU budget).
     // The cascade must be re-drawn from the evaluated graph (for gradient × input: from the --input-gradient variant).
-    ? await runSanity(job.entry, job.sanityCascade, spread(pert.length > 0 ? pert : items, job.sanityN), job.methodIds.filter((id) => !isMultiRun(id)), job.out, progress)
+    ? await runSanity({
+      entry: job.entry, cascadeDir: job.sanityCascade, items: sanityItems, compute: new Set(mine.map((it) => it.id)),
+      methodIds: job.methodIds.filter((id) => !isMultiRun(id)), out: job.out, provider,
+    }, progress)
     : undefined
+  if (shard.count > 1) return { summaries: [], defaultMethod: undefined, images: mine.length, shard: true }
+  if (job.sanityCascade !== undefined && sanity === undefined) throw new Error('randomisation records are missing for some sanity images')
   const summaries = summarise(job.methodIds, records, layout.gridCols, sanity)
   const references = job.methodIds.filter((id) => isReferenceMap(id) || id === 'random-baseline')
   const random = summaries.find((m) => m.id === 'random-baseline')
@@ -128,7 +164,8 @@ export async function runEvalJob(job: EvalJob, progress: (done: number, total: n
   const defaultMethod = ranking[0]?.id
   const meta = {
     model: job.entry.id, modelSha256: job.entry.card.sha256, dataset: job.datasetName, split: job.split, images: items.length, date: job.date,
-    command: job.command, classifier: graphs.classifierKind === 'classifier' ? 'the batch-dynamic classifier graph' : `the ${graphs.classifierKind} graph, one image per run`,
+    command: job.command, computedOn: tally(records.map((r) => r.computedOn ?? 'cpu: explainer, classifierGraph (before records named it)')),
+    classifier: graphs.classifierKind === 'classifier' ? 'the batch-dynamic classifier graph' : `the ${graphs.classifierKind} graph, one image per run`,
     fillNote: pert.length > 0 ? `the mean of the ${pert.length} perturbation images (normalised ${fill.map((v) => v.toFixed(3)).join(', ')})` : 'not used',
     labels: Object.fromEntries(job.methodIds.map((id) => [id, labelOf(id)])), references,
   }

@@ -3,6 +3,10 @@
  * per run) for the maps, and for the perturbed inputs the card's batch-dynamic `classifierGraph`
  * (`image` [N,3,H,W] → `logits` [N,C]) when it has one, else the forward-only graph or the explainer
  * itself, one image per run, fetching only `logits`.
+ *
+ * On a GPU provider (`--provider cuda`) the card's GPU-shaped variants run instead where the card names that
+ * provider for them (`gpuGraph` for the explainer, `gpuClassifierGraph` for the batch classifier: no per-token
+ * `Scan`, which a GPU runs slower than its CPU; docs/GPU.md), on that provider alone: no silent CPU fallback.
  */
 import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
@@ -10,22 +14,35 @@ import * as ort from '../onnx/runtime'
 import type { F32Tensor } from '../../core/tensor/f32'
 import { externalWeightsFor } from '../models/shared-weights'
 import { verifySha256 } from '../models/verify'
+import type { ExecutionProvider } from '../../core/engine/api'
 import { openSession, type ExternalWeights, type OrtSession } from '../onnx/session'
+import { transplantWeights } from './randomise-graph'
 import type { ModelEntry } from '../models/registry'
 
 /** CPU threads per session: the evaluation runs beside other work (2-core machines). */
 const THREADS = 2
-/** Perturbed inputs per classifier run. */
-const BATCH = 16
+/** Perturbed inputs per classifier run (a GPU takes more at once: its time is per node, not per image). */
+const BATCH: Record<'cpu' | 'gpu', number> = { cpu: 16, gpu: 64 }
 
-async function open(model: Uint8Array, externalData: readonly ExternalWeights[] = []): Promise<OrtSession> {
-  return (await openSession(model, { preferProviders: ['cpu'], intraOpNumThreads: THREADS, externalData })).session
+/** A card graph entry as the evaluation reads it (raw card: variants a schema may not list yet). */
+interface GraphEntry { readonly file?: unknown; readonly sha256?: unknown; readonly providers?: unknown }
+
+function entryOf(entry: ModelEntry, key: string): GraphEntry | undefined {
+  const g = (entry.info.card as Record<string, unknown>)[key]
+  return typeof g === 'object' && g !== null && typeof (g as GraphEntry).file === 'string' ? (g as GraphEntry) : undefined
 }
 
-/** The card's batch-dynamic classifier graph file, if it names one (INTERFACES.md `classifierGraph`). */
-function classifierFile(entry: ModelEntry): string | undefined {
-  const g = (entry.info.card as { classifierGraph?: { file?: unknown } }).classifierGraph
-  return typeof g?.file === 'string' ? join(dirname(entry.onnxPath), g.file) : undefined
+/** The card's graph `key` when it is meant for `provider` (GPU variants list theirs; the others run anywhere). */
+function graphFor(entry: ModelEntry, key: string, provider: ExecutionProvider): { key: string; file: string; sha256?: string } | undefined {
+  const g = entryOf(entry, key)
+  if (g === undefined) return undefined
+  if (Array.isArray(g.providers) && !g.providers.includes(provider)) return undefined
+  return { key, file: join(dirname(entry.onnxPath), g.file as string), ...(typeof g.sha256 === 'string' ? { sha256: g.sha256 } : {}) }
+}
+
+/** The explainer graph that runs on `provider`: the GPU-shaped variant where the card names it for that provider. */
+export function explainerGraphFor(entry: ModelEntry, provider: ExecutionProvider): { key: string; file: string; sha256?: string } {
+  return graphFor(entry, 'gpuGraph', provider) ?? { key: 'explainer', file: entry.onnxPath, sha256: entry.card.sha256 }
 }
 
 /** Open sessions of one model. */
@@ -36,6 +53,8 @@ export interface EvalGraphs {
   classify(inputs: readonly Float32Array[]): Promise<Float32Array[]>
   /** What classifies the perturbed inputs: 'classifier' (batched), 'forward' or 'explainer'. */
   readonly classifierKind: 'classifier' | 'forward' | 'explainer'
+  /** Card keys of the graphs that run (e.g. gpuGraph + gpuClassifierGraph) and their provider, for the report. */
+  readonly graphs: { readonly explainer: string; readonly classifier: string; readonly provider: ExecutionProvider }
   close(): Promise<void>
 }
 
@@ -60,41 +79,69 @@ function explainWith(entry: ModelEntry, explainer: OrtSession): EvalGraphs['expl
   }
 }
 
-/** Opens an explainer graph `file` laid out as `entry`'s. */
-export async function openExplainer(entry: ModelEntry, file: string): Promise<ExplainerGraph> {
-  const session = await open(readFileSync(file))
+async function open(model: Uint8Array, provider: ExecutionProvider, externalData: readonly ExternalWeights[] = []): Promise<OrtSession> {
+  return (await openSession(model, { preferProviders: [provider], ...(provider === 'cpu' ? { intraOpNumThreads: THREADS } : {}), externalData })).session
+}
+
+/**
+ * Opens a randomised copy of `entry`'s explainer (`file`, written by randomise-graph.ts) on `provider`. On a GPU
+ * provider the card's GPU graph runs with the randomised file as its weights: the cascade re-draws weights in
+ * place (same byte length, same offsets), so the GPU graph's external-data offsets into the explainer hold there
+ * too, and its own small inline parameters get the randomised values (transplantWeights). The trained
+ * explainer's bytes vouch for the GPU graph's weightsFrom (sha256) before they are swapped.
+ */
+export async function openExplainer(entry: ModelEntry, file: string, provider: ExecutionProvider = 'cpu'): Promise<ExplainerGraph> {
+  const randomised = readFileSync(file)
+  const graph = explainerGraphFor(entry, provider)
+  if (graph.key === 'explainer') {
+    const session = await open(randomised, provider)
+    return { explain: explainWith(entry, session), close: () => session.release() }
+  }
+  const trained = readFileSync(entry.onnxPath)
+  verifySha256(trained, entry.card.sha256, 'graph')
+  if (randomised.length !== trained.length) throw new Error(`${file}: not a weight-randomised copy of ${entry.card.file} (length differs)`)
+  const weights = externalWeightsFor(entry.card, graph.key, trained).map((w) => ({ ...w, data: new Uint8Array(randomised) }))
+  const gpuBytes = readFileSync(graph.file)
+  if (graph.sha256 !== undefined) verifySha256(gpuBytes, graph.sha256, graph.key)
+  const session = await open(transplantWeights(gpuBytes, trained, randomised), provider, weights)
   return { explain: explainWith(entry, session), close: () => session.release() }
 }
 
-/** Opens the explainer and the best classifier of `entry`. */
-export async function openEvalGraphs(entry: ModelEntry): Promise<EvalGraphs> {
+/** Opens the explainer and the best classifier of `entry` for `provider` (only that provider: no fallback). */
+export async function openEvalGraphs(entry: ModelEntry, provider: ExecutionProvider = 'cpu'): Promise<EvalGraphs> {
   const card = entry.card
   const [, , h, w] = card.input.shape
   const dims = [1, 3, h, w]
   const explainerBytes = readFileSync(entry.onnxPath)
-  const explainer = await open(explainerBytes)
-  const clsFile = classifierFile(entry)
-  const kind = clsFile !== undefined ? 'classifier' : entry.forwardPath !== undefined ? 'forward' : 'explainer'
-  // The variant reads its shared weights from the explainer's bytes (shared-weights.ts); they must be the card's.
-  const variant = async (file: string, key: string): Promise<OrtSession> => {
-    verifySha256(explainerBytes, card.sha256, 'graph')
-    return open(readFileSync(file), externalWeightsFor(card, key, explainerBytes))
+  verifySha256(explainerBytes, card.sha256, 'graph')
+  // A variant reads its shared weights from the explainer's bytes (shared-weights.ts), checked just above.
+  const variant = async (g: { key: string; file: string; sha256?: string }): Promise<OrtSession> => {
+    const bytes = readFileSync(g.file)
+    if (g.sha256 !== undefined) verifySha256(bytes, g.sha256, g.key)
+    return open(bytes, provider, externalWeightsFor(card, g.key, explainerBytes))
   }
-  const classifier = clsFile !== undefined ? await variant(clsFile, 'classifierGraph') : entry.forwardPath !== undefined ? await variant(entry.forwardPath, 'forwardGraph') : explainer
+  const explainerGraph = explainerGraphFor(entry, provider)
+  const explainer = explainerGraph.key === 'explainer' ? await open(explainerBytes, provider) : await variant(explainerGraph)
+  const cls = graphFor(entry, 'gpuClassifierGraph', provider) ?? graphFor(entry, 'classifierGraph', provider)
+  const fwd = graphFor(entry, 'forwardGraph', provider)
+  const kind = cls !== undefined ? 'classifier' : fwd !== undefined ? 'forward' : 'explainer'
+  const classifier = cls !== undefined ? await variant(cls) : fwd !== undefined ? await variant(fwd) : explainer
+  const batch = BATCH[provider === 'cpu' ? 'cpu' : 'gpu']
   const classes = card.classes.length
   const zeroTarget = new ort.Tensor('float32', new Float32Array(classes), [classes])
   const size = 3 * h * w
   return {
     classifierKind: kind,
+    graphs: { explainer: explainerGraph.key, classifier: cls?.key ?? fwd?.key ?? 'explainer', provider },
     explain: explainWith(entry, explainer),
     async classify(inputs) {
       const out: Float32Array[] = []
       if (kind === 'classifier') {
-        for (let s = 0; s < inputs.length; s += BATCH) {
-          const chunk = inputs.slice(s, s + BATCH)
-          const batch = new Float32Array(chunk.length * size)
-          chunk.forEach((x, i) => batch.set(x, i * size))
-          const res = await classifier.run({ image: new ort.Tensor('float32', batch, [chunk.length, 3, h, w]) }, ['logits'])
+        for (let s = 0; s < inputs.length; s += batch) {
+          const chunk = inputs.slice(s, s + batch)
+          const data = new Float32Array(chunk.length * size)
+          chunk.forEach((x, i) => data.set(x, i * size))
+          const res = await classifier.run({ image: new ort.Tensor('float32', data, [chunk.length, 3, h, w]) }, ['logits'])
           const logits = res['logits']!.data as Float32Array
           for (let i = 0; i < chunk.length; i++) out.push(logits.slice(i * classes, (i + 1) * classes))
         }

@@ -7,7 +7,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { cascadeSteps, randomiseWeights, type WeightTensor } from '../../core/eval/randomise'
+import { cascadeSteps, groupOf, randomiseWeights, type WeightTensor } from '../../core/eval/randomise'
 
 interface Field { readonly field: number; readonly wire: number; readonly value: number; readonly start: number; readonly end: number }
 
@@ -84,4 +84,30 @@ export function writeRandomisedCascade(graphFile: string, depth: number, out: st
   const manifest = join(out, 'cascade.json')
   writeFileSync(manifest, `${JSON.stringify({ graph: graphFile.split(/[/\\]/).pop(), seed, rule: 'iid Gaussian with each checkpoint tensor\'s mean and std (A through A_log)', steps }, null, 1)}\n`)
   return manifest
+}
+
+/** An initializer's name without the builder's numeric suffix (`l3_norm_40` → `l3_norm`). */
+const baseName = (name: string): string => name.replace(/_\d+$/, '')
+
+/**
+ * A copy of variant graph `variant` (GPU graph, classifier, …) whose inline parameter initializers hold the values of
+ * a weight-randomised explainer `randomised` instead of the trained explainer `trained`'s. Variants read their large
+ * weights from the explainer's bytes (external data), which a randomised copy replaces as a whole; tensors under
+ * 1 kB stay inline in the variant (models/tools/vimlens/shared_weights.py), e.g. the final norm and the head bias,
+ * and are matched here by parameter name and trained bytes. Same length, so the protobuf stays valid.
+ */
+export function transplantWeights(variant: Uint8Array, trained: Uint8Array, randomised: Uint8Array): Uint8Array {
+  const from = readWeights(trained)
+  const to = readWeights(randomised)
+  const own = readWeights(variant)
+  const copy = Uint8Array.from(variant)
+  own.tensors.forEach((t, i) => {
+    if (groupOf(t.name) === null) return
+    const same = (u: WeightTensor) => baseName(u.name) === baseName(t.name) && u.data.length === t.data.length && u.data.every((v, k) => Object.is(v, t.data[k]))
+    const j = from.tensors.findIndex(same)
+    if (j < 0) throw new Error(`variant initializer ${t.name}: no explainer parameter with its name and values`)
+    const r = to.tensors[j]!.data
+    copy.set(new Uint8Array(r.buffer, r.byteOffset, r.byteLength), own.at[i]![0])
+  })
+  return copy
 }

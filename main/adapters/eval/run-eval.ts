@@ -117,7 +117,9 @@ async function evaluateImage(ctx: EvalContext, item: EvalItem): Promise<{ record
     other: Object.fromEntries([...maps].map(([id, [, m]]) => [id, round(m)])),
   }
   const lesion = mask !== undefined ? { lesionPatches: lesionPatchesOf(mask, ctx.setup.grid) } : {}
-  return { record: { id: item.id, label: item.label, explained, probability, methods, ...lesion }, patchMaps }
+  const g = ctx.graphs.graphs
+  const computedOn = `${g.provider}: ${g.explainer}, ${g.classifier}`
+  return { record: { id: item.id, label: item.label, explained, probability, methods, ...lesion, computedOn }, patchMaps }
 }
 
 /**

@@ -7,6 +7,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import type { ExecutionProvider } from '../../core/engine/api'
 import { spearman } from '../../core/eval/rank'
 import type { SanityRecord } from '../../core/eval/records'
 import type { ModelEntry } from '../models/registry'
@@ -34,47 +35,62 @@ function readTrained(out: string, item: EvalItem): Trained {
   return { item, explained: rec.explained, maps: maps.explained }
 }
 
-/** Runs every step of `cascadeDir` on `items` (already evaluated on the trained model). */
-export async function runSanity(entry: ModelEntry, cascadeDir: string, items: readonly EvalItem[], methodIds: readonly string[], out: string,
-  progress: (done: number, total: number, label: string) => void): Promise<SanityRecord> {
-  const cascade = JSON.parse(readFileSync(join(cascadeDir, 'cascade.json'), 'utf8')) as Cascade
+/** `<out>/sanity/<image>.json`: step name → method → Spearman ρ (null where a map is constant). */
+type ImageSanity = Record<string, Record<string, number | null>>
+
+/** What the cascade of `cascadeDir` gives for `items` (already evaluated on the trained model), every step. */
+export interface SanityJob {
+  readonly entry: ModelEntry
+  readonly cascadeDir: string
+  /** Every sanity image of the run (the record covers them all). */
+  readonly items: readonly EvalItem[]
+  /** The ones this process computes (its shard); the others' files must exist when the record is read. */
+  readonly compute: ReadonlySet<string>
+  readonly methodIds: readonly string[]
+  readonly out: string
+  readonly provider: ExecutionProvider
+}
+
+/** Runs the steps of the cascade on the job's own images (resumable), then reads every image's file. */
+export async function runSanity(job: SanityJob, progress: (done: number, total: number, label: string) => void): Promise<SanityRecord | undefined> {
+  const { entry, methodIds, out } = job
+  const cascade = JSON.parse(readFileSync(join(job.cascadeDir, 'cascade.json'), 'utf8')) as Cascade
   const dir = join(out, 'sanity')
   mkdirSync(dir, { recursive: true })
-  const trained = items.map((it) => readTrained(out, it))
+  const fileOf = (it: EvalItem) => join(dir, recordName(it.id))
+  const read = (it: EvalItem): ImageSanity => (existsSync(fileOf(it)) ? (JSON.parse(readFileSync(fileOf(it), 'utf8')) as ImageSanity) : {})
+  const mine = job.items.filter((it) => job.compute.has(it.id))
   const card = entry.card
   const layout = layoutOf(entry)
   const [, , h, w] = card.input.shape
   const spec = inputSpecOf(entry)
-  const inputs = await Promise.all(items.map((it) => loadModelInput(it.imagePath, spec)))
-  const perStep: (number | null)[][][] = []
   for (let s = 0; s < cascade.steps.length; s++) {
     const step = cascade.steps[s]!
     progress(s, cascade.steps.length, `randomised: ${step.name}`)
-    const file = join(dir, `${String(s).padStart(2, '0')}.json`)
-    const saved = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { step: string; spearman: Record<string, (number | null)[]> }) : undefined
-    if (saved !== undefined && saved.step === step.name && methodIds.every((id) => saved.spearman[id]?.length === items.length)) {
-      perStep.push(methodIds.map((id) => saved.spearman[id]!))
-      continue
-    }
-    const graphs = await openExplainer(entry, resolve(cascadeDir, step.file))
-    const values: Record<string, (number | null)[]> = Object.fromEntries(methodIds.map((id) => [id, []]))
+    const todo = mine.filter((it) => methodIds.some((id) => read(it)[step.name]?.[id] === undefined))
+    if (todo.length === 0) continue
+    const graph = await openExplainer(entry, resolve(job.cascadeDir, step.file), job.provider)
     try {
-      for (let i = 0; i < items.length; i++) {
-        const t = trained[i]!
-        const outputs = await graphs.explain(inputs[i]!, Array.from({ length: card.classes.length }, (_, c) => (c === t.explained ? 1 : 0)))
+      for (const it of todo) {
+        const t = readTrained(out, it)
+        const outputs = await graph.explain(await loadModelInput(it.imagePath, spec), card.classes.map((_, c) => (c === t.explained ? 1 : 0)))
         const taps = tapSetOf(outputs, layout, card.layers, card.gradFirstLayer)
+        const rhos: Record<string, number | null> = {}
         for (const id of methodIds) {
           const r = spearman(t.maps[id]!, mapOf(id, taps, h, w).patch)
-          values[id]!.push(Number.isFinite(r) ? r : null)
+          rhos[id] = Number.isFinite(r) ? r : null
         }
+        const saved = read(it)
+        writeFileSync(fileOf(it), JSON.stringify({ ...saved, [step.name]: { ...saved[step.name], ...rhos } }))
       }
     } finally {
-      await graphs.close()
+      await graph.close()
     }
-    writeFileSync(file, JSON.stringify({ step: step.name, spearman: values }))
-    perStep.push(methodIds.map((id) => values[id]!))
   }
   progress(cascade.steps.length, cascade.steps.length, '')
-  const spearmanById = Object.fromEntries(methodIds.map((id, m) => [id, perStep.map((step) => step[m]!)]))
-  return { steps: cascade.steps.map((s) => s.name), spearman: spearmanById, images: items.length }
+  // A shard's run records its images only; the record over all of them is read once every shard is done.
+  const all = job.items.map(read)
+  if (all.some((r) => cascade.steps.some((st) => methodIds.some((id) => r[st.name]?.[id] === undefined)))) return undefined
+  const spearmanById = Object.fromEntries(methodIds.map((id) => [id, cascade.steps.map((st) => all.map((r) => r[st.name]?.[id] ?? null))]))
+  return { steps: cascade.steps.map((st) => st.name), spearman: spearmanById, images: job.items.length }
 }

@@ -43,6 +43,8 @@ export interface ImageRecord {
   readonly methods: Readonly<Record<string, MethodImageRecord>>
   /** Patches (row-major) with any lesion pixel; absent without a mask. For the hot-spot statistic. */
   readonly lesionPatches?: readonly number[]
+  /** Provider and graphs of the run that computed it, e.g. "cuda: gpuGraph, gpuClassifierGraph" (the report tallies them). */
+  readonly computedOn?: string
 }
 
 /** Sanity (cascading randomisation): Spearman of each method's map with the trained model's, per step. */

@@ -15,6 +15,8 @@ export interface ReportMeta {
   readonly date: string
   readonly command: string
   readonly classifier: string
+  /** Where the per-image records were computed: provider and graphs, with image counts. */
+  readonly computedOn?: string
   readonly fillNote: string
   readonly labels: Readonly<Record<string, string>>
   /** Methods that are not explanation methods (reference maps, random baseline). */
@@ -62,6 +64,7 @@ export function renderReport(meta: ReportMeta, ms: readonly MethodSummary[], ran
     `- model: \`${meta.model}\` (graph sha256 \`${meta.modelSha256.slice(0, 12)}…\`); split: ${meta.split}, ${meta.images} images`,
     '- explained class: the model\'s top-1 (ALGORITHMS.md §4.1); the class-contrast map is the other class',
     `- perturbed inputs classified by: ${meta.classifier}; deletion / insertion fill: ${meta.fillNote}`,
+    ...(meta.computedOn !== undefined ? [`- records computed on: ${meta.computedOn}`] : []),
     '- maps: each method\'s 14×14 patch relevance after the shared §3.1 post-processing (CLS dropped, clamped ≥ 0), bilinear ×16',
     '- discussion and the choice of the default method: [discussion.md](discussion.md)', '')
 
