@@ -1,6 +1,11 @@
 // Reproduces docs/eval/vim-busbra-d12/ and the default model card's evaluated methods in one command:
 //
 //   node scripts/eval-busbra.mjs [--perturbation-n 6] [--sanity-n 6] [--multi-run-n 0] [--work .work/eval-busbra]
+//                                [--provider cuda --shards 6]
+//
+// --provider cuda runs the card's GPU graphs; --shards K runs K eval processes side by side on disjoint images
+// (`--shard i/K`: on a GPU a run's time is mostly host time per node, so processes overlap), then the aggregating run.
+// The whole test fold (--perturbation-n 376 --sanity-n 376 --multi-run-n 376) is hours on a CPU, minutes on a GPU.
 //
 // With PyTorch (PYTHON=/path/to/python with torch and onnx; default python3) the gradient baselines are
 // evaluated too: the shipped graph's weights are recovered (vimlens.recover) and its `--input-gradient` variant
@@ -15,7 +20,7 @@
 // 4. the aggregates (report.md, results.json, SVG curves, marks.json, ci-subset.json; never the per-image
 //    maps or records) are copied to docs/eval/vim-busbra-d12/, and the card gets `evaluation.methods`
 //    (the trust panel's record per method) and `defaultMethod` (the best-ranked method; the app opens with it).
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -65,7 +70,15 @@ if (!existsSync(path.join(cascade, 'cascade.json'))) {
 }
 const evalArgv = ['bin/mamba-lens.mjs', 'eval', ...model, '--data', '../shared/data/busbra', '--out', path.relative(root, work),
   '--perturbation-n', opt('perturbation-n', '6'), '--multi-run-n', opt('multi-run-n', '0'),
-  '--sanity-cascade', path.relative(root, cascade), '--sanity-n', opt('sanity-n', '6'), '--resume']
+  '--sanity-cascade', path.relative(root, cascade), '--sanity-n', opt('sanity-n', '6'), '--resume', '--provider', opt('provider', 'cpu')]
+const shards = Number(opt('shards', '1'))
+if (shards > 1) {
+  console.log(`$ ${shards} × node ${evalArgv.join(' ')} --shard i/${shards}`)
+  const exits = await Promise.all(Array.from({ length: shards }, (_, i) => new Promise((done) => {
+    spawn('node', [...evalArgv, '--shard', `${i}/${shards}`], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] }).on('exit', done)
+  })))
+  if (exits.some((c) => c !== 0)) process.exit(1)
+}
 run('node', evalArgv)
 run('python3', ['-m', 'vimlens.eval_marks', work, data], tools, toolsEnv)
 run('node', evalArgv)

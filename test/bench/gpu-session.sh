@@ -3,6 +3,8 @@
 # the repository root on a machine with no network: the payload (see docs/GPU.md, "An offline GPU machine")
 # is unpacked in $PAYLOAD; logs and JSON go to $OUT.
 #   bash test/bench/gpu-session.sh unpack | setup | conformance | explain | bench | gpu-graph | bench-gpu-graph | bench-batch | profile
+#                                  | bench-d12 | eval
+# (2026-12-07, third session: unpack, setup, bench-d12, eval: the whole BUS-BRA test fold's evaluation on the GPU.)
 # (2026-12-07, little device time left: unpack, setup, gpu-graph.)
 set -uo pipefail
 # Pieces of the payload, gathered outside the repository (a call's copy of the tree keeps no carried leftovers).
@@ -25,6 +27,8 @@ link() {
   cp "$PAYLOAD"/tiny/* models/
   for f in "$PAYLOAD"/d12/*.onnx; do [ -e "$f" ] && [ ! -e "models/$(basename "$f")" ] && cp "$f" models/; done
   [ -e ../shared ] || ln -s /work/shared ../shared
+  [ -d "$PAYLOAD/grad" ] || return 0
+  for f in "$PAYLOAD"/grad/*; do [ -e "models/$(basename "$f")" ] || ln -s "$f" models/; done
 }
 tsx() { node node_modules/tsx/dist/cli.mjs "$@"; }
 
@@ -36,6 +40,10 @@ unpack)
   # The graphs travel as one archive (tiny/: the conformance graphs; bench/: batch classifiers), weights once.
   if [ -f "$PAYLOAD/models.tar.xz" ]; then xz -dc "$PAYLOAD/models.tar.xz" | tar x -C "$PAYLOAD" || exit 1; fi
   if [ -f "$PAYLOAD/d12.tar.xz" ]; then xz -T0 -dc "$PAYLOAD/d12.tar.xz" | tar x -C "$PAYLOAD" || exit 1; fi
+  # The default model's -grad copy (input-gradient outputs, its GPU graphs; vimlens.gradient_variant) for the evaluation.
+  if [ -f "$PAYLOAD/grad.tar.xz" ]; then xz -T0 -dc "$PAYLOAD/grad.tar.xz" | tar x -C "$PAYLOAD" || exit 1; fi
+  # BUS-BRA's test fold (images, masks, the CSVs, its licence) where the tools look for it: ../shared/data/busbra.
+  if [ -f "$PAYLOAD/busbra.tar" ]; then mkdir -p /work/shared/data/busbra && tar xf "$PAYLOAD/busbra.tar" -C /work/shared/data/busbra || exit 1; fi
   # The tests read ../shared/conformance (and one of them /work/shared): put the golden files at both.
   mkdir -p /work/shared/conformance/vim-official-seed1234 && cp "$PAYLOAD"/golden/* /work/shared/conformance/vim-official-seed1234/
   link
@@ -134,5 +142,40 @@ profile)
   done
   timeout 60 node node_modules/tsx/dist/cli.mjs test/bench/graph-profile.ts --graph models/vim-tiny-conformance.gpu.onnx --card models/vim-tiny-conformance.json --provider cpu --runs 3 --out "$P" 2>&1 | tail -1 | tee -a "$OUT/profile.log"
   ;;
-*) echo "usage: $0 unpack|setup|conformance|explain|bench|gpu-graph|bench-gpu-graph|bench-batch|profile" >&2; exit 2 ;;
+bench-d12)
+  link
+  # Issue 14 on the default model: the GPU batch classifier's forward throughput (its Scan build on this machine's
+  # CPU for comparison), a BUS-BRA image through explain --provider cuda (GPU graph) vs cpu, the engine bundle.
+  m=models/vim-busbra-d12
+  timeout 120 node node_modules/tsx/dist/cli.mjs test/bench/batch-forward.ts --graph $m.gpu-classifier.onnx --provider cuda --batches 1,16,64,128,256 \
+    --runs 10 --reference $m.classifier.onnx 2>&1 | tee "$OUT/bench-batch.log"
+  timeout 60 node node_modules/tsx/dist/cli.mjs test/bench/batch-forward.ts --graph $m.classifier.onnx --provider cpu --batches 1,16 --runs 5 2>&1 | tee -a "$OUT/bench-batch.log"
+  rm -rf /tmp/x && mkdir -p /tmp/x
+  img=$(ls /work/shared/data/busbra/Images/*.png | head -1)
+  for p in cuda cpu; do
+    timeout 60 node bin/mamba-lens.mjs explain "$img" --provider $p --out /tmp/x/busbra-$p --json > /tmp/x/busbra-$p.stdout 2> /tmp/x/busbra-$p.stderr || echo "busbra $p exit $?"
+  done
+  node test/bench/compare-explain.mjs /tmp/x > "$OUT/explain-cuda-vs-cpu.json"; cat "$OUT/explain-cuda-vs-cpu.json"
+  timeout 150 node node_modules/tsx/dist/cli.mjs test/bench/providers-bench.ts --model $m.json --providers cuda --runs 10 --forward-runs 10 \
+    --out "$OUT" 2>&1 | tee "$OUT/bench-d12.log"
+  ;;
+eval)
+  link
+  # mamba-lens eval of the default model's -grad copy over the whole BUS-BRA test fold, every method, perturbation and
+  # randomisation on every image, on CUDA with the card's GPU graphs; EVAL_SHARDS processes share the GPU (its time per
+  # run is mostly host time per node). Resumable: a second call goes on where the first stopped (EVAL_SECONDS each).
+  W=/root/evalwork; K=${EVAL_SHARDS:-6}; mkdir -p $W
+  [ -f $W/cascade/cascade.json ] || node node_modules/tsx/dist/cli.mjs scripts/randomise-cascade.ts models/vim-busbra-d12-grad.onnx --out $W/cascade \
+    --depth 12 --seed 0 --steps 'head,block 11,block 8,block 5,block 2,embedding' || exit 1
+  n=$(awk -F, 'NR > 1 && $3 == 1' /work/shared/data/busbra/5-fold-cv.csv | wc -l)
+  for i in $(seq 0 $((K - 1))); do
+    timeout "${EVAL_SECONDS:-420}" node bin/mamba-lens.mjs eval --models-dir models --model vim-busbra-d12-grad --data ../shared/data/busbra \
+      --out $W/run --perturbation-n $n --multi-run-n $n --sanity-cascade $W/cascade --sanity-n $n --resume --provider cuda --shard $i/$K \
+      > "$OUT/eval-shard-$i.log" 2>&1 &
+  done
+  wait
+  ls $W/run/images | wc -l; ls $W/run/sanity | wc -l; tail -2 "$OUT"/eval-shard-*.log
+  tar cJf "$OUT/eval-records.tar.xz" -C $W/run images maps sanity setup.json && ls -la "$OUT"
+  ;;
+*) echo "usage: $0 unpack|setup|conformance|explain|bench|gpu-graph|bench-gpu-graph|bench-batch|profile|bench-d12|eval" >&2; exit 2 ;;
 esac
