@@ -67,6 +67,7 @@ export function workerSpec(entry: ModelEntry, o: { preferProviders?: readonly Ex
     ...(entry.forwardPath !== undefined ? { forwardPath: entry.forwardPath } : {}),
     ...(entry.classifierPath !== undefined ? { classifierPath: entry.classifierPath } : {}),
     ...(entry.gpuPath !== undefined ? { gpuPath: entry.gpuPath } : {}),
+    ...(entry.gpuClassifierPath !== undefined ? { gpuClassifierPath: entry.gpuClassifierPath } : {}),
     ...(o.preferProviders !== undefined ? { preferProviders: o.preferProviders } : {}),
     ...(o.optimizedCacheDir !== undefined ? { optimizedCacheDir: join(o.optimizedCacheDir, 'ort-optimized') } : {}),
   }

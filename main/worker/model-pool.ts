@@ -9,7 +9,7 @@ import type { ExecutionProvider } from '../core/engine/api'
 import { AppError } from '../core/errors'
 import type { Logger } from '../core/log'
 import { makeLayout, type TokenLayout } from '../core/layout'
-import { graphFilesOf } from '../adapters/models/card'
+import { classifierGraphFor, graphFilesOf, type ClassifierGraphKey } from '../adapters/models/card'
 import { externalWeightsFor } from '../adapters/models/shared-weights'
 import { checkGraphAgainstCard, verifySha256 } from '../adapters/models/verify'
 import { fromOrt } from '../adapters/onnx/from-ort'
@@ -42,6 +42,14 @@ function readModelFile(path: string, id: string): Uint8Array {
   } catch (e) {
     throw new AppError('model/not-found', { detail: { id }, cause: e })
   }
+}
+
+/**
+ * The batch classifier graph of a model, chosen for the provider the model loaded on: every session of the
+ * model (graphSession) runs there, so a chain that fell back from a GPU to the CPU keeps the Scan classifier.
+ */
+export function classifierKey(model: LoadedModel): ClassifierGraphKey | undefined {
+  return classifierGraphFor(model.spec.card, [model.provider])
 }
 
 /** Open models of this worker. */
@@ -150,21 +158,23 @@ export class ModelPool {
   }
 
   /**
-   * The batch classifier of a model (card `classifierGraph`), opened on first use; undefined when the card has
-   * none. On a multi-core CPU its second lane starts then too, in the background (classifier-lane.ts), and
-   * this session takes its share of the cores.
+   * The batch classifier of a model (card `classifierGraph`, or `gpuClassifierGraph` on a provider it names:
+   * classifierKey), opened on first use; undefined when the card has neither. On a multi-core CPU its second
+   * lane starts then too, in the background (classifier-lane.ts), and this session takes its share of the cores.
    */
   async classifierSession(model: LoadedModel): Promise<OrtSession | undefined> {
-    const g = model.spec.card.classifierGraph
-    if (g === undefined) return undefined
+    const key = classifierKey(model)
+    if (key === undefined) return undefined
     if (model.classifier === undefined) {
       const lanes = lanesFor(model.provider)
-      model.classifier = await this.graphSession(model, 'classifierGraph', true, lanes ? laneThreads() : undefined)
-      if (lanes) {
+      model.classifier = await this.graphSession(model, key, true, lanes ? laneThreads() : undefined)
+      const g = model.spec.card[key]
+      if (lanes && g !== undefined) {
+        // Lanes are CPU-only (lanesFor), where the key is the Scan classifier's; the lane opens the same graph.
         model.classifierLane = new ClassifierLane({
           graphPath: join(dirname(model.spec.onnxPath), g.file), sha256: g.sha256, inputName: model.spec.card.input.name, intraOpNumThreads: laneThreads(),
           // Its weights are the explainer's bytes checked at load (shared weights), copied into the lane's thread once.
-          externalData: externalWeightsFor(model.spec.card, 'classifierGraph', model.explainerBytes),
+          externalData: externalWeightsFor(model.spec.card, key, model.explainerBytes),
         })
       }
     }

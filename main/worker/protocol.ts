@@ -20,6 +20,7 @@ export interface WorkerModelSpec {
   readonly forwardPath?: string
   readonly classifierPath?: string
   readonly gpuPath?: string
+  readonly gpuClassifierPath?: string
   readonly card: ModelCard
   readonly preferProviders?: readonly ExecutionProvider[]
   readonly optimizedCacheDir?: string

@@ -21,7 +21,7 @@ import { readDomainStats } from '../adapters/trust/domain-stats'
 import type { JobContext, JobOutput } from './explain-job'
 import { classifyJob } from './classify-job'
 import type { LaneOutput } from './classifier-lane'
-import type { LoadedModel } from './model-pool'
+import { classifierKey, type LoadedModel } from './model-pool'
 import type { FaithfulnessReq } from './protocol'
 
 /** Domain statistics per loaded model (read once; small). */
@@ -115,7 +115,8 @@ export async function faithfulnessJob(req: FaithfulnessReq, ctx: JobContext): Pr
   const grey = card.domain?.meanGrey ?? MID_GREY
   const plan = deletionPlan(req.patchRelevance, imageSeed(req.tensor))
   const n = plan.fractions.length
-  const key = `${model.spec.id}|${card.classifierGraph?.sha256 ?? ''}|${grey}|${req.classIndex}|${createHash('sha256').update(new Uint8Array(req.tensor.buffer, req.tensor.byteOffset, req.tensor.byteLength)).digest('hex')}`
+  const graph = classifierKey(model)
+  const key = `${model.spec.id}|${graph !== undefined ? card[graph]?.sha256 : ''}|${grey}|${req.classIndex}|${createHash('sha256').update(new Uint8Array(req.tensor.buffer, req.tensor.byteOffset, req.tensor.byteLength)).digest('hex')}`
   const known = randomControl.get(key)
   // Relevance-ordered sets first (deletionPlan), so without a known control the batch is the whole plan.
   const runSets = known === undefined ? plan.sets : plan.sets.slice(0, n)

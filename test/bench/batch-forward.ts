@@ -2,7 +2,9 @@
  * Forward-only batch throughput of a batch classifier graph (input `image` [N, 3, S, S], output `logits`
  * [N, classes]) on one provider: images per second for each batch size, median of --runs timed runs after
  * two warm-ups. With --reference GRAPH (another build of the same classifier, e.g. the Scan graph) the
- * first batch's logits of both are compared (max |Δ| / max |ref|, reference on the CPU). Not a test.
+ * first batch's logits of both are compared (max |Δ| / max |ref|, reference on the CPU). A variant graph that
+ * reads its weights from the explainer (card `weightsFrom`, e.g. models/vim-busbra-d12.gpu-classifier.onnx)
+ * gets them through the card beside it (test/helpers/variant-weights.ts). Not a test.
  *
  *   npx tsx test/bench/batch-forward.ts --graph G.onnx --provider cuda --batches 1,16,64,128 [--runs 10] [--reference R.onnx]
  */

@@ -8,9 +8,9 @@ import { basename, dirname, join } from 'node:path'
 import { externalWeightsFor } from '../../main/adapters/models/shared-weights'
 import type { ExternalWeights } from '../../main/adapters/onnx/session'
 
-/** The card beside a graph file: `<name>.json` for `<name>.onnx` and `<name>.<variant>.onnx`. */
+/** The card beside a graph file: `<name>.json` for `<name>.onnx` and `<name>.<variant>.onnx` (`gpu-classifier` too). */
 export function cardPathOf(graphPath: string): string {
-  return join(dirname(graphPath), basename(graphPath).replace(/(\.[a-z]+)?\.onnx$/, '.json'))
+  return join(dirname(graphPath), basename(graphPath).replace(/(\.[a-z-]+)?\.onnx$/, '.json'))
 }
 
 /** `externalData` for opening `graphPath` from its bytes: none for an explainer, a card-less graph or one without `weightsFrom`. */

@@ -69,6 +69,13 @@ const gpuGraph = z.looseObject({
   providers: z.array(z.enum(['cuda', 'dml', 'webgpu'])).min(1),
 })
 
+/**
+ * Optional GPU-shaped batch classifier (`add_classifier --variant gpu-classifier`): the classifier's inputs
+ * and outputs, its scans without a per-token loop; opened instead of classifierGraph where a session runs on
+ * one of its providers (classifierGraphFor).
+ */
+const gpuClassifierGraph = gpuGraph.extend({ outputs: z.array(z.string().min(1)).min(1) })
+
 const cardSchema = z.looseObject({
   id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/).optional(),
   name: z.string().min(1),
@@ -103,6 +110,7 @@ const cardSchema = z.looseObject({
   /** How a scan becomes model input (core/image/model-input.ts ScanInputPolicy); absent: the file's own window. */
   scanInput: z.enum(['file', 'full-range']).optional(),
   gpuGraph: gpuGraph.optional(),
+  gpuClassifierGraph: gpuClassifierGraph.optional(),
 })
 
 /** A parsed, checked model card. */
@@ -121,6 +129,23 @@ export function matricesGraphOf(card: ModelCard): MatricesGraphSpec | undefined 
   const m = card.matricesGraph
   if (m === undefined) return undefined
   return { file: m.file, sha256: m.sha256, order: m.order ?? 'scan', ...(m.output !== undefined ? { output: m.output } : {}) }
+}
+
+/** The card entry of a batch classifier graph. */
+export type ClassifierGraphKey = 'classifierGraph' | 'gpuClassifierGraph'
+
+/**
+ * Which batch classifier a session on `providers` (the chain, first = the one tried first) opens: the
+ * GPU-shaped one when it names that first provider (on a GPU the Scan graph's per-token loops leave it idle;
+ * on a CPU the Scan graph is the faster: docs/GPU.md), else the Scan one; the GPU-shaped one also where the
+ * card has no other; undefined when it has neither. The rule openGpuGraph applies to gpuGraph.
+ */
+export function classifierGraphFor(card: ModelCard, providers: readonly string[]): ClassifierGraphKey | undefined {
+  const gpu = card.gpuClassifierGraph
+  const first = providers[0]
+  if (gpu !== undefined && first !== undefined && (gpu.providers as readonly string[]).includes(first)) return 'gpuClassifierGraph'
+  if (card.classifierGraph !== undefined) return 'classifierGraph'
+  return gpu !== undefined ? 'gpuClassifierGraph' : undefined
 }
 
 /** One graph file a card names besides its explainer: the `*Graph` entry's key, file and sha256. */

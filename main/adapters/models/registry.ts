@@ -19,6 +19,7 @@ export interface ModelEntry {
   readonly forwardPath?: string
   readonly classifierPath?: string
   readonly gpuPath?: string
+  readonly gpuClassifierPath?: string
   readonly info: ModelInfo
 }
 
@@ -61,9 +62,11 @@ export function loadCardFile(cardPath: string): ModelEntry {
   const forwardPath = card.forwardGraph !== undefined ? join(dir, card.forwardGraph.file) : undefined
   const classifierPath = card.classifierGraph !== undefined ? join(dir, card.classifierGraph.file) : undefined
   const gpuPath = card.gpuGraph !== undefined ? join(dir, card.gpuGraph.file) : undefined
+  const gpuClassifierPath = card.gpuClassifierGraph !== undefined ? join(dir, card.gpuClassifierGraph.file) : undefined
   return {
     id, card, onnxPath, ...(matricesPath !== undefined ? { matricesPath } : {}), ...(forwardPath !== undefined ? { forwardPath } : {}),
     ...(classifierPath !== undefined ? { classifierPath } : {}), ...(gpuPath !== undefined ? { gpuPath } : {}),
+    ...(gpuClassifierPath !== undefined ? { gpuClassifierPath } : {}),
     info: toInfo(id, card, raw as Record<string, unknown>),
   }
 }

@@ -55,3 +55,19 @@ def test_classifier_matches_explainer_and_is_batch_independent(small, small_gold
     assert rel(out["features"] @ head_w.T + head_b, out["logits"]) < 1e-5
     single = ort_runner.run(cls_path, {"image": batch[4:5]})
     assert rel(single["logits"][0], out["logits"][4]) < 1e-6
+
+
+def test_parallel_scan_classifier_equals_the_scan_classifier(small, small_golden, tmp_path):
+    """The GPU-shaped classifier (no Scan; log-depth scan, time-major) gives the Scan classifier's logits and
+    features for every image of a batch, within float32 summation order."""
+    _, cfg, sd = small
+    weights = {k: v.numpy() for k, v in sd.items()}
+    par = build_classifier(weights, cfg, parallel_scan=True)
+    assert not any(n.op_type in ("Scan", "Loop") for n in par.graph.node)
+    onnx.save(build_classifier(weights, cfg), tmp_path / "scan.onnx")
+    onnx.save(par, tmp_path / "par.onnx")
+    images = small_golden["images"]
+    batch = np.concatenate([images, images[::-1] * 0.5])                 # 4 images
+    ref, got = (ort_runner.run(tmp_path / f, {"image": batch}) for f in ("scan.onnx", "par.onnx"))
+    for name in ("logits", "features"):
+        assert rel(got[name], ref[name]) < 1e-5, name

@@ -83,7 +83,7 @@ def test_shipped_variants_resolve_into_the_shipped_explainer():
     explainer_bytes = (REPO / "models" / card["file"]).read_bytes()
     spans = sorted(initializer_spans(explainer_bytes).values())
     starts = {o: n for o, n in spans}
-    for key in ("forwardGraph", "classifierGraph", "gpuGraph"):
+    for key in ("forwardGraph", "classifierGraph", "gpuGraph", "gpuClassifierGraph"):
         entry = card[key]
         assert entry["weightsFrom"]["file"] == card["file"] and entry["weightsFrom"]["sha256"] == card["sha256"], key
         variant = onnx.load(str(REPO / "models" / entry["file"]), load_external_data=False)

@@ -1,6 +1,6 @@
 """Add variant graphs (the batch classifier by default) to an already exported model, from its explainer graph.
 
-    python -m vimlens.add_classifier models/vim-busbra-d12.json [--variant classifier] [--variant forward] [--variant gpu]
+    python -m vimlens.add_classifier models/vim-busbra-d12.json [--variant classifier] [--variant forward] [--variant gpu] [--variant gpu-classifier]
 
 For models whose checkpoint is not at hand (the default model's is not in the repository): the weights are
 recovered from NAME.onnx (vimlens.recover; every weight round-trips to the same bytes), each variant is built
@@ -31,7 +31,7 @@ def check_against_explainer(explainer: Path, variant: Path, kind: str, classes: 
     x = np.random.default_rng(seed).normal(size=(2, 3, size, size)).astype(np.float32)
     target = np.zeros(classes, np.float32)
     worst = 0.0
-    if kind == "classifier":
+    if kind in ("classifier", "gpu-classifier"):
         batch = ort_runner.run(variant, {"image": x})["logits"]
         for i in range(len(x)):
             ref = ort_runner.run(explainer, {"image": x[i:i + 1], "target": target})["logits"]

@@ -5,7 +5,8 @@ a copy of its card, for evaluating the gradient baselines before the shipped gra
 
 CHECKPOINT holds the shipped weights (for the default model: `python -m vimlens.recover`). The card copy keeps
 every field of the original (input, classes, data split, …) and changes only id, name, file, sha256 and outputs;
-the matrices graph is linked into DIR, the batch classifier rebuilt there (its weights read from the new graph).
+the matrices graph is linked into DIR; the GPU graph and the batch classifiers (Scan and GPU-shaped) are rebuilt
+there, their weights read from the new graph.
 """
 from __future__ import annotations
 
@@ -35,13 +36,17 @@ def write_variant(card_path: Path, ckpt: Path, out: Path) -> Path:
     card.update({"id": name, "name": name, "file": f"{name}.onnx", "default": False,
                  "sha256": hashlib.sha256(explainer_bytes).hexdigest(),
                  "outputs": {k: {"shape": v, "meaning": MEANINGS[k]} for k, v in shapes.items()}})
-    # The original's forward and GPU graphs lack the new outputs; its classifier reads its weights from the
-    # original explainer file (variants.py), so the copy gets its own, reading them from this graph.
-    card.pop("forwardGraph", None)
-    card.pop("gpuGraph", None)
-    if "classifierGraph" in card:
-        tmp, key, entry = save_variant("classifier", {k: v.numpy() for k, v in sd.items()}, cfg, gf, True, out, name,
-                                       explainer_bytes, {"mamba_lens_model": name})
+    # The original's forward and GPU graphs lack the new outputs, and its variants read their weights from
+    # the original explainer file (variants.py): the copy gets its own GPU graph (with the input-gradient
+    # outputs) and classifiers, each reading its weights from this graph. The forward graph is dropped: it
+    # serves class-agnostic requests, which the evaluation of gradient baselines does not make.
+    kinds = [kind for kind, has in (("gpu", "gpuGraph" in card), ("classifier", "classifierGraph" in card),
+                                    ("gpu-classifier", "classifierGraph" in card or "gpuClassifierGraph" in card)) if has]
+    for key in ("forwardGraph", "gpuGraph", "classifierGraph", "gpuClassifierGraph"):
+        card.pop(key, None)
+    weights = {k: v.numpy() for k, v in sd.items()}
+    for kind in kinds:
+        tmp, key, entry = save_variant(kind, weights, cfg, gf, True, out, name, explainer_bytes, {"mamba_lens_model": name})
         os.chmod(tmp, 0o644)
         os.replace(tmp, out / entry["file"])
         card[key] = entry

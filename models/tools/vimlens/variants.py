@@ -3,6 +3,7 @@
 forward    (card `forwardGraph`): the explainer without target input, gradients and LRP (class-agnostic requests)
 classifier (card `classifierGraph`): N images -> logits, head features (perturbation, domain guard)
 gpu        (card `gpuGraph`): the explainer's inputs and outputs, scans without a per-token loop (GPU providers)
+gpu-classifier (card `gpuClassifierGraph`): the classifier's, scans without a per-token loop (GPU providers)
 
 Every variant stores the weights it shares with the explainer as external data into the explainer's .onnx
 (shared_weights.py); its card entry names that file and its sha256 under `weightsFrom`.
@@ -22,7 +23,8 @@ from .graph.classifier import build_classifier
 from .graph.explainer import build_explainer
 from .shared_weights import share_weights
 
-VARIANTS = {"forward": "forwardGraph", "classifier": "classifierGraph", "gpu": "gpuGraph"}
+VARIANTS = {"forward": "forwardGraph", "classifier": "classifierGraph", "gpu": "gpuGraph", "gpu-classifier": "gpuClassifierGraph"}
+PARALLEL = {"scan": "parallel (Hillis-Steele, log2 L steps)", "providers": ["cuda", "dml"]}
 
 
 def build_variant(kind: str, sd: dict[str, np.ndarray], cfg: VimConfig, grad_first: int, input_gradient: bool,
@@ -36,7 +38,9 @@ def build_variant(kind: str, sd: dict[str, np.ndarray], cfg: VimConfig, grad_fir
         return build_classifier(sd, cfg, metadata=meta), {"outputs": ["logits", "features"]}
     if kind == "gpu":
         proto = build_explainer(sd, cfg, grad_first, parallel_scan=True, input_gradient=input_gradient, metadata=meta)
-        return proto, {"scan": "parallel (Hillis-Steele, log2 L steps)", "providers": ["cuda", "dml"]}
+        return proto, dict(PARALLEL)
+    if kind == "gpu-classifier":
+        return build_classifier(sd, cfg, metadata=meta, parallel_scan=True), {"outputs": ["logits", "features"], **PARALLEL}
     raise ValueError(f"unknown graph variant {kind!r} (known: {', '.join(VARIANTS)})")
 
 

@@ -65,7 +65,7 @@ describe('engine.classify (default model, batch classifier graph)', () => {
     // The default model's card without its classifierGraph entry, next to the same explainer graph.
     const dir = tempDir()
     const card = JSON.parse(readFileSync(join(MODELS, 'vim-busbra-d12.json'), 'utf8')) as Record<string, unknown>
-    for (const k of ['classifierGraph', 'matricesGraph', 'forwardGraph', 'gpuGraph']) delete card[k]
+    for (const k of ['classifierGraph', 'gpuClassifierGraph', 'matricesGraph', 'forwardGraph', 'gpuGraph']) delete card[k]
     writeFileSync(join(dir, 'plain.json'), JSON.stringify({ ...card, id: 'plain', default: false }))
     symlinkSync(join(MODELS, String(card['file'])), join(dir, String(card['file'])))
     const plain = await createEngine({ modelsDir: dir, preferProviders: ['cpu'], preload: false, precomputeMatrices: 'never' })

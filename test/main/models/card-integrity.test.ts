@@ -54,6 +54,9 @@ describe('model file integrity', () => {
       [{ classifierGraph: { file: 'c.onnx' } }, 'model/manifest-invalid'],
       [{ gpuGraph: { file: '../c.onnx', sha256: 'a'.repeat(64) } }, 'model/manifest-invalid'],
       [{ gpuGraph: 'c.onnx' }, 'model/manifest-invalid'],
+      // The GPU-shaped classifier names its providers and outputs, as gpuGraph and classifierGraph do.
+      [{ gpuClassifierGraph: { file: 'c.onnx', sha256: 'a'.repeat(64), outputs: ['logits', 'features'] } }, 'model/manifest-invalid'],
+      [{ gpuClassifierGraph: { file: 'c.onnx', sha256: 'a'.repeat(64), providers: ['cuda'] } }, 'model/manifest-invalid'],
       [{ classifierGraph: { file: 'absent.onnx', sha256: 'a'.repeat(64) } }, 'model/not-found'],
     ]
     for (const [i, [patch, code]] of cases.entries()) {

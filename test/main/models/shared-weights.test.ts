@@ -13,7 +13,8 @@ import { sha256Hex } from '../../../main/adapters/models/verify'
 import { noopLogger } from '../../../main/core/log'
 import { workerSpec } from '../../../main/engine/model-specs'
 import * as ort from '../../../main/adapters/onnx/runtime'
-import { ModelPool, runExplainer } from '../../../main/worker/model-pool'
+import { classifierKey, ModelPool, runExplainer } from '../../../main/worker/model-pool'
+import { classifierGraphFor, parseCard } from '../../../main/adapters/models/card'
 import { fetchList } from '../../../main/worker/explain-job'
 import { getMethod } from '../../../main/core/explain/registry'
 import { codeOf } from '../../helpers/errors'
@@ -23,7 +24,7 @@ afterAll(cleanup)
 
 const MODELS = join(__dirname, '../../../models')
 const NAME = 'vim-busbra-d12'
-const VARIANTS = ['forwardGraph', 'classifierGraph', 'gpuGraph'] as const
+const VARIANTS = ['forwardGraph', 'classifierGraph', 'gpuGraph', 'gpuClassifierGraph'] as const
 type Card = Record<string, unknown> & { file: string; sha256: string }
 const card = JSON.parse(readFileSync(join(MODELS, `${NAME}.json`), 'utf8')) as Card
 const fileOf = (key: string): string => (card[key] as { file: string }).file
@@ -35,6 +36,26 @@ function syntheticInput(seed: number): Float32Array {
   for (let i = 0; i < x.length; i++) {
     s = (s * 1103515245 + 12345) >>> 0
     x[i] = (s / 2 ** 32) * 4 - 2
+  }
+  return x
+}
+
+/**
+ * An ultrasound-like frame, normalised as the card says: grey speckle over a depth gradient, a darker
+ * elliptical lesion with a bright rim, the same grey in the three channels (what the app feeds a grey scan).
+ */
+function ultrasoundLike(seed: number): Float32Array {
+  const n = 224 * 224
+  const x = new Float32Array(3 * n)
+  const mean = [0.485, 0.456, 0.406], std = [0.229, 0.224, 0.225]
+  let s = seed
+  for (let i = 0; i < n; i++) {
+    s = (s * 1103515245 + 12345) >>> 0
+    const row = Math.floor(i / 224), col = i % 224
+    const r = Math.hypot((col - 90 - 20 * seed) / 40, (row - 110) / 25)
+    const tissue = 0.55 - 0.3 * (row / 224), lesion = r < 1 ? 0.12 : r < 1.15 ? 0.8 : tissue
+    const grey = Math.min(1, lesion * (0.6 + 0.8 * (s / 2 ** 32)))
+    for (let c = 0; c < 3; c++) x[c * n + i] = (grey - mean[c]!) / std[c]!
   }
   return x
 }
@@ -95,6 +116,30 @@ describe('variant graphs read their weights from the explainer file', () => {
     await gpu.release()
     await pool.release()
   }, 600_000)
+
+  it('the GPU-shaped classifier gives the Scan classifier\'s logits and features; only a GPU chain opens it', async () => {
+    const pool = new ModelPool(noopLogger)
+    const { model } = await pool.ensure(workerSpec(loadCardFile(join(MODELS, `${NAME}.json`)), { preferProviders: ['cpu'] }))
+    expect(classifierKey(model)).toBe('classifierGraph')
+    const parsed = parseCard(card)
+    expect(['cuda', 'dml', 'cpu'].map((p) => classifierGraphFor(parsed, [p, 'cpu']))).toEqual(['gpuClassifierGraph', 'gpuClassifierGraph', 'classifierGraph'])
+    const { gpuClassifierGraph: _, ...scanOnly } = parsed
+    expect(classifierGraphFor(scanOnly, ['cuda'])).toBe('classifierGraph')
+    const inputs = [ultrasoundLike(1), ultrasoundLike(2), syntheticInput(3)]
+    const batch = new Float32Array(inputs.length * inputs[0]!.length)
+    inputs.forEach((x, i) => batch.set(x, i * x.length))
+    const feed = { image: new ort.Tensor('float32', batch, [inputs.length, 3, 224, 224]) }
+    const ref = await (await pool.classifierSession(model))!.run(feed, ['logits', 'features'])
+    const gpu = await pool.graphSession(model, 'gpuClassifierGraph', true)
+    const got = await gpu.run(feed, ['logits', 'features'])
+    for (const name of ['logits', 'features']) {
+      const r = ref[name]!.data as Float32Array
+      // The same maths, the parallel scan summing in another order (docs/GPU.md).
+      expect(maxAbsDiff(got[name]!.data as Float32Array, r)).toBeLessThanOrEqual(1e-5 * maxAbs(r))
+    }
+    await gpu.release()
+    await pool.release()
+  }, 300_000)
 
   const tiny = join(MODELS, 'vim-tiny-conformance.json')
   const tinyBuilt = existsSync(join(MODELS, 'vim-tiny-conformance.gpu.onnx')) ? null : 'the conformance model is not built (scripts/conformance-model.mjs)'

@@ -23,7 +23,7 @@ from onnx import helper
 from ..config import VimConfig
 from .builder import GraphBuilder, tensor_info
 from .forward import rms_norm, softplus20
-from .scan import _scan
+from .scan import _scan, linear_recurrence
 from .weights import LayerWeights, layer_weights
 
 
@@ -90,13 +90,56 @@ def _layer(g: GraphBuilder, cfg: VimConfig, lw: LayerWeights, x: str, idx: int) 
     return g.matmul(o, g.transpose(g.init(f"l{idx}_out_proj", lw.out_proj), [1, 0]))           # [N, L, D]
 
 
-def build_classifier(sd: dict[str, np.ndarray], cfg: VimConfig, metadata: dict | None = None) -> onnx.ModelProto:
+def _layer_parallel(g: GraphBuilder, cfg: VimConfig, lw: LayerWeights, x: str, idx: int) -> str:
+    """_layer for time-major x [L, N, D] with the scan as linear_recurrence (scan.py) over [L+1, 2, N, N_s, E].
+
+    Every tensor keeps the token axis first, so the scan needs no Transposes and the shifts of the recurrence
+    are Gathers along axis 0. The direction axis comes next: MatMul broadcasts the [2, ·, ·] weights over
+    leading batch axes only, and _layer's [2, 1, E] weights broadcast over [L, 2, N, E] unchanged (A_ne gets
+    a unit axis, [2, 1, N_s, E]: a shape, not a layout, so it shares the explainer's bytes). B̄u and C·h
+    are broadcast Mul/ReduceSum over the N_s axis instead of products with block-diagonal matrices (fewer
+    nodes: no blocks to build). u gets one zero row in front before x_proj, so B̄u starts with the zero row
+    that linear_recurrence(padded=True) needs, and only y, not the [L, N, 2N_s, E] state, is sliced back."""
+    L, E, K = cfg.seq_len, cfg.d_inner, cfg.d_conv
+    R, N = cfg.dt_rank, cfg.d_state
+    yn, _ = rms_norm(g, x, g.init(f"l{idx}_norm", lw.norm), cfg.rms_eps)
+    xz = g.matmul(yn, g.transpose(g.init(f"l{idx}_in_proj", lw.in_proj), [1, 0]))                 # [L, N, 2E]
+    # Both directions of X and Z at once: [xz; flip(xz)] stacked on the batch axis, viewed as [L, 2, N, 2E].
+    both = g.reshape(g.concat([xz, g.flip(xz, 0)], 1), [0, 2, -1, 2 * E])
+    X, Z = g.op("Split", [both, g.i64([E, E])], n_out=2, axis=3)
+    xp = g.pad_axis(X, 4, 0, K - 1, 0)
+    acc = g.init(f"l{idx}_conv_b", lw.conv_b[:, None, :])
+    for i in range(K):
+        acc = g.add(acc, g.mul(g.slice(xp, i, i + L, 0), g.init(f"l{idx}_conv_w{i}", lw.conv_w[:, None, :, i])))
+    u = g.silu(acc)
+    u0 = g.pad_axis(u, 4, 0, 1, 0)                                                               # [L+1, 2, N, E]
+    dbc = g.matmul(u0, g.transpose(g.init(f"l{idx}_x_proj", lw.x_proj), [0, 2, 1]))           # [L+1, 2, N, R+2N]
+    dt, B, C = g.op("Split", [dbc, g.i64([R, N, N])], n_out=3, axis=3)
+    delta = softplus20(g, g.add(g.matmul(dt, g.transpose(g.init(f"l{idx}_dt_w", lw.dt_w), [0, 2, 1])),
+                                g.init(f"l{idx}_dt_b", lw.dt_b[:, None, :])))
+    dA = g.exp(g.mul(g.unsqueeze(delta, [3]), g.init(f"l{idx}_A_ne", lw.A.transpose(0, 2, 1)[:, None])))  # [L+1, 2, N, N_s, E]
+    bu = g.mul(g.unsqueeze(B, [4]), g.unsqueeze(g.mul(delta, u0), [3]))                         # B_t ⊗ Δu_t
+    h = linear_recurrence(g, dA, bu, L, rank=5, padded=True)
+    y = g.slice(g.rsum(g.mul(g.unsqueeze(C, [4]), h), [3]), 1, L + 1, 0)                        # C_t·h_t [L, 2, N, E]
+    od = g.mul(g.add(y, g.mul(u, g.init(f"l{idx}_D", lw.Dskip[:, None, :]))), g.silu(Z))
+    fwd, bwd = g.op("Split", [od], n_out=2, axis=1)
+    o = g.squeeze(g.mul(g.add(fwd, g.flip(bwd, 0)), g.f32(0.5)), [1])
+    return g.matmul(o, g.transpose(g.init(f"l{idx}_out_proj", lw.out_proj), [1, 0]))           # [L, N, D]
+
+
+def build_classifier(sd: dict[str, np.ndarray], cfg: VimConfig, metadata: dict | None = None,
+                     parallel_scan: bool = False) -> onnx.ModelProto:
+    """With `parallel_scan`, the GPU-shaped variant: no `Scan`, each layer's recurrence a log-depth
+    Hillis–Steele scan (scan.py), and the residual stream time-major [L, N, D] from the embedding on."""
     sd = {k: np.asarray(v, dtype=np.float32) for k, v in sd.items()}
     g = GraphBuilder("mamba_lens_classifier")
     x = _embed(g, cfg, sd, "image")
+    c, tok = cfg.cls_index, 0 if parallel_scan else 1          # the token axis of the residual stream
+    if parallel_scan:
+        x = g.transpose(x, [1, 0, 2])
     for i in range(cfg.depth):
-        x = g.add(x, _layer(g, cfg, layer_weights(sd, i), x, i))
-    f, _ = rms_norm(g, g.squeeze(g.slice(x, cfg.cls_index, cfg.cls_index + 1, 1), [1]), g.init("norm_f", sd["norm_f.weight"]), cfg.rms_eps)
+        x = g.add(x, (_layer_parallel if parallel_scan else _layer)(g, cfg, layer_weights(sd, i), x, i))
+    f, _ = rms_norm(g, g.squeeze(g.slice(x, c, c + 1, tok), [tok]), g.init("norm_f", sd["norm_f.weight"]), cfg.rms_eps)
     g.output("features", f)
     g.output("logits", g.op("Gemm", [f, g.init("head_w", sd["head.weight"]), g.init("head_b", sd["head.bias"])], transB=1))
     C, S = cfg.in_chans, cfg.img_size

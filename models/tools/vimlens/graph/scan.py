@@ -63,16 +63,23 @@ def _shift(g: GraphBuilder, x: str, length: int, k: int, reverse: bool, rank: in
     return g.pad_axis(g.slice(x, k, length, 0), rank, 0, 0, k) if reverse else g.pad_axis(g.slice(x, 0, length - k, 0), rank, 0, k, 0)
 
 
-def linear_recurrence(g: GraphBuilder, a: str, x: str, length: int, reverse: bool = False, rank: int = 3) -> str:
+def linear_recurrence(g: GraphBuilder, a: str, x: str, length: int, reverse: bool = False, rank: int = 3,
+                      padded: bool = False) -> str:
     """h_t = x_t + a_t ⊙ h_{t−1} (h_{−1} = 0; with `reverse`, h_t = x_t + a_t ⊙ h_{t+1}, h_L = 0) along axis 0,
     in ⌈log2 length⌉ Hillis–Steele steps: after the step with offset k, x_t sums the 2k latest terms and
     a_t is the product of the 2k latest coefficients (zero past the sequence's start).
 
     Both run with one zero row in front of the sequence (behind it when `reverse`), so that each shift is a
     single Gather whose out-of-range rows read the zero row (a Slice + Pad pair otherwise: on a GPU every
-    node costs a launch, whatever its size). The zero row of a keeps the zero row of x at zero."""
+    node costs a launch, whatever its size). The zero row of a keeps the zero row of x at zero.
+
+    `padded` (forward only): a and x already have length + 1 rows whose row 0 is that extra row, zero in x
+    (a there may be any decay in [0, 1], as Ā is: its products stay finite and only multiply x's zero row), and h is returned with it. A caller
+    that pads a small tensor upstream (classifier.py: u before x_proj) saves two Pads and a Slice of the
+    large [L, …, 2N, E] tensors."""
     before, after = (0, 1) if reverse else (1, 0)
-    x, a = g.pad_axis(x, rank, 0, before, after), g.pad_axis(a, rank, 0, before, after)
+    if not padded:
+        x, a = g.pad_axis(x, rank, 0, before, after), g.pad_axis(a, rank, 0, before, after)
     zero_row = length if reverse else 0
     k = 1
     while k < length:
@@ -81,7 +88,7 @@ def linear_recurrence(g: GraphBuilder, a: str, x: str, length: int, reverse: boo
         if 2 * k < length:
             a = g.mul(a, g.op("Gather", [a, idx], axis=0))
         k *= 2
-    return g.slice(x, before, before + length, 0)
+    return x if padded else g.slice(x, before, before + length, 0)
 
 
 def selective_scan(g: GraphBuilder, dA: str, du: str, B_cols: str, C_rows: str, state_shape: tuple[int, int], keep_decayed: bool):
