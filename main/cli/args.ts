@@ -51,7 +51,8 @@ Figures (docs/EXPORT.md): one figure per method, instead of the plain overlay PN
                                      the source image, to be filed back into that study (other formats stay de-identified)
 Options (eval): --model, --methods <id,...> (default: all the model supports + centre-gaussian),
   --split test|val|train|all (default test), --out <dir>, --limit <n>, --resume, --reverse, --provider cuda|dml|cpu (one;
-  the card's GPU-shaped graphs where it names them), --shard <i>/<k> (records only; aggregate with --resume), --perturbation-n <n>
+  the card's GPU-shaped graphs where it names them), --shard <i>/<k> (records only; aggregate with --resume),
+  --recorded-only (perturbation images = those already recorded with it: a run stopped part way), --perturbation-n <n>
   (images that also get the perturbation tests, default 40), --multi-run-n <n> (further images that get integrated
   gradients and SmoothGrad, default 0), --sanity-cascade <dir> --sanity-n <n> (default 10)
 Exit codes: 0 ok, 1 internal (also: figure could not be written), 2 usage (also: invalid export settings),
@@ -142,7 +143,7 @@ export function parseCommand(argv: readonly string[]): Command {
         'file-to-source-study': { type: 'boolean' },
         data: { type: 'string' }, methods: { type: 'string' }, split: { type: 'string' }, limit: { type: 'string' }, resume: { type: 'boolean' }, reverse: { type: 'boolean' },
         'perturbation-n': { type: 'string' }, 'multi-run-n': { type: 'string' }, 'sanity-cascade': { type: 'string' }, 'sanity-n': { type: 'string' },
-        'skip-existing': { type: 'boolean' }, progress: { type: 'boolean' }, shard: { type: 'string' },
+        'skip-existing': { type: 'boolean' }, progress: { type: 'boolean' }, shard: { type: 'string' }, 'recorded-only': { type: 'boolean' },
       },
     })
   } catch (e) {

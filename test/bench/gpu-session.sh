@@ -59,8 +59,8 @@ setup)
     xz -dc "$PAYLOAD/cudalibs.tar.xz" | tar x -C node_modules/onnxruntime-node/bin/napi-v6/linux/x64/ 2>&1 | tee "$OUT/setup-gpu.log"
     ls -la node_modules/onnxruntime-node/bin/napi-v6/linux/x64/ | tee -a "$OUT/setup-gpu.log"
   fi
-  cli doctor --model vim-tiny-conformance 2>&1 | tee "$OUT/doctor.log"
-  cli doctor --model vim-tiny-conformance --json > "$OUT/doctor.json"
+  cli doctor --model "${DOCTOR_MODEL:-vim-tiny-conformance}" 2>&1 | tee "$OUT/doctor.log"
+  cli doctor --model "${DOCTOR_MODEL:-vim-tiny-conformance}" --json > "$OUT/doctor.json"
   ;;
 conformance)
   link
@@ -163,7 +163,7 @@ eval)
   # mamba-lens eval of the default model's -grad copy over the whole BUS-BRA test fold, every method, perturbation and
   # randomisation on every image, on CUDA with the card's GPU graphs; EVAL_SHARDS processes share the GPU (its time per
   # run is mostly host time per node). Resumable: a second call goes on where the first stopped (EVAL_SECONDS each).
-  W=/root/evalwork; K=${EVAL_SHARDS:-6}; mkdir -p $W
+  W=/root/evalwork; K=${EVAL_SHARDS:-8}; mkdir -p $W
   [ -f $W/cascade/cascade.json ] || node node_modules/tsx/dist/cli.mjs scripts/randomise-cascade.ts models/vim-busbra-d12-grad.onnx --out $W/cascade \
     --depth 12 --seed 0 --steps 'head,block 11,block 8,block 5,block 2,embedding' || exit 1
   n=$(awk -F, 'NR > 1 && $3 == 1' /work/shared/data/busbra/5-fold-cv.csv | wc -l)

@@ -16,7 +16,8 @@ import { readEvalItems, type CardSplit, type EvalItem, type SplitName } from './
 import { openEvalGraphs } from './graphs'
 import { loadModelInput } from './input'
 import { evalLabel, isMultiRun, isReferenceMap, needsInputGradient } from './maps'
-import { evaluateImages, inputSpecOf, layoutOf } from './run-eval'
+import { evaluateImages, inputSpecOf, layoutOf, recordName } from './run-eval'
+import type { ImageRecord } from '../../core/eval/records'
 import { runSanity } from './sanity'
 
 export interface EvalJob {
@@ -48,6 +49,12 @@ export interface EvalJob {
    * writes the report. Lets several processes share one GPU, whose time per run is mostly host time per node.
    */
   readonly shard?: { readonly index: number; readonly count: number }
+  /**
+   * The perturbation (and multi-run, randomisation) images are those whose records already hold perturbation results
+   * for every method, instead of an even spread of perturbationN: for reporting a run that was stopped part way
+   * (the report states their n; its fill stays the one they were scored with).
+   */
+  readonly recordedOnly?: boolean
   /** The command line, for the report. */
   readonly command: string
   readonly date: string
@@ -96,6 +103,23 @@ async function meanFill(job: EvalJob, items: readonly EvalItem[]): Promise<numbe
 
 const labelOf = evalLabel
 
+/** Items whose stored record has perturbation results for every method of the job (recordedOnly). */
+function perturbedRecords(job: EvalJob, items: readonly EvalItem[]): EvalItem[] {
+  return items.filter((it) => {
+    const file = join(job.out, 'images', recordName(it.id))
+    if (!existsSync(file)) return false
+    const rec = JSON.parse(readFileSync(file, 'utf8')) as ImageRecord
+    return job.methodIds.every((id) => rec.methods[id]?.perturbation !== undefined)
+  })
+}
+
+/** The fill the stored perturbation records were scored with (recordedOnly). */
+function savedFill(job: EvalJob): number[] {
+  const file = join(job.out, 'setup.json')
+  if (!existsSync(file)) throw new Error(`${file}: no stored fill; --recorded-only reports an earlier run's perturbation records`)
+  return (JSON.parse(readFileSync(file, 'utf8')) as { fill: number[] }).fill
+}
+
 /** "cuda: gpuGraph, gpuClassifierGraph (376 images)" per distinct value. */
 function tally(values: readonly string[]): string {
   const counts = new Map<string, number>()
@@ -127,8 +151,8 @@ export async function runEvalJob(job: EvalJob, progress: (done: number, total: n
   const raw = job.entry.info.card as { data?: { split?: CardSplit } }
   const all = readEvalItems(job.dataDir, job.split, job.entry.card.classes, raw.data?.split ?? {})
   const items = job.limit !== undefined ? all.slice(0, job.limit) : all
-  const pert = spread(items, job.perturbationN)
-  const fill = pert.length > 0 ? await meanFill(job, pert) : [0, 0, 0]
+  const pert = job.recordedOnly === true ? perturbedRecords(job, items) : spread(items, job.perturbationN)
+  const fill = job.recordedOnly === true ? savedFill(job) : pert.length > 0 ? await meanFill(job, pert) : [0, 0, 0]
   const layout = layoutOf(job.entry)
   const provider = job.provider ?? 'cpu'
   const shard = job.shard ?? { index: 0, count: 1 }
@@ -138,7 +162,7 @@ export async function runEvalJob(job: EvalJob, progress: (done: number, total: n
   try {
     records = await evaluateImages({
       entry: job.entry, graphs, methodIds: job.methodIds, out: job.out, perturbationIds: new Set(pert.map((p) => p.id)),
-      multiRunIds: new Set(spread(items, job.multiRunN ?? 0).map((p) => p.id)),
+      multiRunIds: new Set((job.recordedOnly === true ? pert : spread(items, job.multiRunN ?? 0)).map((p) => p.id)),
       setup: { grid: { rows: layout.gridRows, cols: layout.gridCols, patchSize: job.entry.card.patchSize }, norm: job.entry.card.input, fill },
       progress,
     }, job.reverse === true ? [...mine].reverse() : mine, job.resume)

@@ -82,6 +82,9 @@ describe('eval shards', () => {
     expect((a['methods'] as { perturbation: unknown; sanity: unknown }[]).every((m) => m.perturbation !== null && m.sanity !== null)).toBe(true)
     expect(a['computedOn']).toBe('cpu: explainer, forwardGraph (6 images)')
     expect(one.images).toBe(6)
+    // A stopped run reported as it stands: the perturbation images are the recorded ones, whatever --perturbation-n says.
+    await runEvalJob(job(path.join(work, 'one'), { recordedOnly: true, perturbationN: 0 }), quiet)
+    expect(strip(path.join(work, 'one', 'results.json'))).toEqual(a)
   })
 
   it('picks the GPU graphs only for the providers the card names', () => {
