@@ -1,11 +1,12 @@
 // Reproduces docs/eval/vim-busbra-d12/ and the default model card's evaluated methods in one command:
 //
 //   node scripts/eval-busbra.mjs [--perturbation-n 6] [--sanity-n 6] [--multi-run-n 0] [--work .work/eval-busbra]
-//                                [--provider cuda --shards 6]
+//                                [--provider cuda --shards 6] [--recorded-only]
 //
 // --provider cuda runs the card's GPU graphs; --shards K runs K eval processes side by side on disjoint images
 // (`--shard i/K`: on a GPU a run's time is mostly host time per node, so processes overlap), then the aggregating run.
 // The whole test fold (--perturbation-n 376 --sanity-n 376 --multi-run-n 376) is hours on a CPU, minutes on a GPU.
+// --recorded-only reports a run stopped part way: its perturbation images are those already recorded with perturbation.
 //
 // With PyTorch (PYTHON=/path/to/python with torch and onnx; default python3) the gradient baselines are
 // evaluated too: the shipped graph's weights are recovered (vimlens.recover) and its `--input-gradient` variant
@@ -70,7 +71,7 @@ if (!existsSync(path.join(cascade, 'cascade.json'))) {
 }
 const evalArgv = ['bin/mamba-lens.mjs', 'eval', ...model, '--data', '../shared/data/busbra', '--out', path.relative(root, work),
   '--perturbation-n', opt('perturbation-n', '6'), '--multi-run-n', opt('multi-run-n', '0'),
-  '--sanity-cascade', path.relative(root, cascade), '--sanity-n', opt('sanity-n', '6'), '--resume', '--provider', opt('provider', 'cpu')]
+  '--sanity-cascade', path.relative(root, cascade), '--sanity-n', opt('sanity-n', '6'), '--resume', '--provider', opt('provider', 'cpu'), ...(args.includes('--recorded-only') ? ['--recorded-only'] : [])]
 const shards = Number(opt('shards', '1'))
 if (shards > 1) {
   console.log(`$ ${shards} × node ${evalArgv.join(' ')} --shard i/${shards}`)
