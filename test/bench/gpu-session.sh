@@ -163,7 +163,9 @@ eval)
   # mamba-lens eval of the default model's -grad copy over the whole BUS-BRA test fold, every method, perturbation and
   # randomisation on every image, on CUDA with the card's GPU graphs; EVAL_SHARDS processes share the GPU (its time per
   # run is mostly host time per node). Resumable: a second call goes on where the first stopped (EVAL_SECONDS each).
-  W=/root/evalwork; K=${EVAL_SHARDS:-8}; mkdir -p $W
+  W=/root/evalwork; K=${EVAL_SHARDS:-8}; mkdir -p $W/run
+  # Records a CPU run here already finished (same graphs' maths; their records say cpu), so the GPU does the rest.
+  [ -f /root/cpu-records.tar.xz ] && [ ! -f $W/run/setup.json ] && tar xJf /root/cpu-records.tar.xz -C $W/run
   [ -f $W/cascade/cascade.json ] || node node_modules/tsx/dist/cli.mjs scripts/randomise-cascade.ts models/vim-busbra-d12-grad.onnx --out $W/cascade \
     --depth 12 --seed 0 --steps 'head,block 11,block 8,block 5,block 2,embedding' || exit 1
   n=$(awk -F, 'NR > 1 && $3 == 1' /work/shared/data/busbra/5-fold-cv.csv | wc -l)
