@@ -9,7 +9,7 @@ import type { ExecutionProvider } from '../core/engine/api'
 import { AppError } from '../core/errors'
 import type { Logger } from '../core/log'
 import { makeLayout, type TokenLayout } from '../core/layout'
-import { classifierGraphFor, graphFilesOf, type ClassifierGraphKey } from '../adapters/models/card'
+import { classifierGraphFor, graphFilesOf, usesGpuGraph, type ClassifierGraphKey } from '../adapters/models/card'
 import { externalWeightsFor } from '../adapters/models/shared-weights'
 import { checkGraphAgainstCard, verifySha256 } from '../adapters/models/verify'
 import { fromOrt } from '../adapters/onnx/from-ort'
@@ -110,7 +110,7 @@ export class ModelPool {
   private async openGpuGraph(spec: WorkerModelSpec, explainer: Uint8Array): Promise<Awaited<ReturnType<typeof openSession>> | null> {
     const gpu = spec.card.gpuGraph
     const first = candidateProviders(ortBackends(), spec.preferProviders)[0]
-    if (gpu === undefined || spec.gpuPath === undefined || first === undefined || !(gpu.providers as readonly string[]).includes(first)) return null
+    if (gpu === undefined || spec.gpuPath === undefined || first === undefined || !usesGpuGraph(spec.card, first)) return null
     const bytes = readModelFile(spec.gpuPath, spec.id)
     verifySha256(bytes, gpu.sha256, 'GPU graph')
     const externalData = externalWeightsFor(spec.card, 'gpuGraph', explainer)

@@ -9,10 +9,10 @@
  * `Scan`, which a GPU runs slower than its CPU; docs/GPU.md), on that provider alone: no silent CPU fallback.
  */
 import { readFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
 import * as ort from '../onnx/runtime'
 import type { F32Tensor } from '../../core/tensor/f32'
 import { externalWeightsFor } from '../models/shared-weights'
+import { classifierGraphFor, usesGpuGraph } from '../models/card'
 import { verifySha256 } from '../models/verify'
 import type { ExecutionProvider } from '../../core/engine/api'
 import { openSession, type ExternalWeights, type OrtSession } from '../onnx/session'
@@ -24,25 +24,24 @@ const THREADS = 2
 /** Perturbed inputs per classifier run (a GPU takes more at once: its time is per node, not per image). */
 const BATCH: Record<'cpu' | 'gpu', number> = { cpu: 16, gpu: 64 }
 
-/** A card graph entry as the evaluation reads it (raw card: variants a schema may not list yet). */
-interface GraphEntry { readonly file?: unknown; readonly sha256?: unknown; readonly providers?: unknown }
-
-function entryOf(entry: ModelEntry, key: string): GraphEntry | undefined {
-  const g = (entry.info.card as Record<string, unknown>)[key]
-  return typeof g === 'object' && g !== null && typeof (g as GraphEntry).file === 'string' ? (g as GraphEntry) : undefined
-}
-
-/** The card's graph `key` when it is meant for `provider` (GPU variants list theirs; the others run anywhere). */
-function graphFor(entry: ModelEntry, key: string, provider: ExecutionProvider): { key: string; file: string; sha256?: string } | undefined {
-  const g = entryOf(entry, key)
-  if (g === undefined) return undefined
-  if (Array.isArray(g.providers) && !g.providers.includes(provider)) return undefined
-  return { key, file: join(dirname(entry.onnxPath), g.file as string), ...(typeof g.sha256 === 'string' ? { sha256: g.sha256 } : {}) }
-}
+/** One graph file of the card: its card key (`explainer` for the main graph), path and checksum. */
+interface CardGraph { readonly key: string; readonly file: string; readonly sha256: string }
 
 /** The explainer graph that runs on `provider`: the GPU-shaped variant where the card names it for that provider. */
-export function explainerGraphFor(entry: ModelEntry, provider: ExecutionProvider): { key: string; file: string; sha256?: string } {
-  return graphFor(entry, 'gpuGraph', provider) ?? { key: 'explainer', file: entry.onnxPath, sha256: entry.card.sha256 }
+export function explainerGraphFor(entry: ModelEntry, provider: ExecutionProvider): CardGraph {
+  const gpu = entry.card.gpuGraph
+  return gpu !== undefined && entry.gpuPath !== undefined && usesGpuGraph(entry.card, provider)
+    ? { key: 'gpuGraph', file: entry.gpuPath, sha256: gpu.sha256 }
+    : { key: 'explainer', file: entry.onnxPath, sha256: entry.card.sha256 }
+}
+
+/** What classifies perturbed inputs on `provider`: the batch classifier the app would pick, else the forward graph. */
+function classifierFor(entry: ModelEntry, provider: ExecutionProvider): CardGraph | undefined {
+  const card = entry.card
+  const key = classifierGraphFor(card, [provider])
+  if (key === 'gpuClassifierGraph' && entry.gpuClassifierPath !== undefined) return { key, file: entry.gpuClassifierPath, sha256: card.gpuClassifierGraph!.sha256 }
+  if (key === 'classifierGraph' && entry.classifierPath !== undefined) return { key, file: entry.classifierPath, sha256: card.classifierGraph!.sha256 }
+  return undefined
 }
 
 /** Open sessions of one model. */
@@ -102,7 +101,7 @@ export async function openExplainer(entry: ModelEntry, file: string, provider: E
   if (randomised.length !== trained.length) throw new Error(`${file}: not a weight-randomised copy of ${entry.card.file} (length differs)`)
   const weights = externalWeightsFor(entry.card, graph.key, trained).map((w) => ({ ...w, data: new Uint8Array(randomised) }))
   const gpuBytes = readFileSync(graph.file)
-  if (graph.sha256 !== undefined) verifySha256(gpuBytes, graph.sha256, graph.key)
+  verifySha256(gpuBytes, graph.sha256, graph.key)
   const session = await open(transplantWeights(gpuBytes, trained, randomised), provider, weights)
   return { explain: explainWith(entry, session), close: () => session.release() }
 }
@@ -115,15 +114,16 @@ export async function openEvalGraphs(entry: ModelEntry, provider: ExecutionProvi
   const explainerBytes = readFileSync(entry.onnxPath)
   verifySha256(explainerBytes, card.sha256, 'graph')
   // A variant reads its shared weights from the explainer's bytes (shared-weights.ts), checked just above.
-  const variant = async (g: { key: string; file: string; sha256?: string }): Promise<OrtSession> => {
+  const variant = async (g: CardGraph): Promise<OrtSession> => {
     const bytes = readFileSync(g.file)
-    if (g.sha256 !== undefined) verifySha256(bytes, g.sha256, g.key)
+    verifySha256(bytes, g.sha256, g.key)
     return open(bytes, provider, externalWeightsFor(card, g.key, explainerBytes))
   }
   const explainerGraph = explainerGraphFor(entry, provider)
   const explainer = explainerGraph.key === 'explainer' ? await open(explainerBytes, provider) : await variant(explainerGraph)
-  const cls = graphFor(entry, 'gpuClassifierGraph', provider) ?? graphFor(entry, 'classifierGraph', provider)
-  const fwd = graphFor(entry, 'forwardGraph', provider)
+  const cls = classifierFor(entry, provider)
+  const fwd: CardGraph | undefined = entry.forwardPath !== undefined && card.forwardGraph !== undefined
+    ? { key: 'forwardGraph', file: entry.forwardPath, sha256: card.forwardGraph.sha256 } : undefined
   const kind = cls !== undefined ? 'classifier' : fwd !== undefined ? 'forward' : 'explainer'
   const classifier = cls !== undefined ? await variant(cls) : fwd !== undefined ? await variant(fwd) : explainer
   const batch = BATCH[provider === 'cpu' ? 'cpu' : 'gpu']

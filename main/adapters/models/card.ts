@@ -131,6 +131,14 @@ export function matricesGraphOf(card: ModelCard): MatricesGraphSpec | undefined 
   return { file: m.file, sha256: m.sha256, order: m.order ?? 'scan', ...(m.output !== undefined ? { output: m.output } : {}) }
 }
 
+/**
+ * Whether a session on `provider` runs the card's GPU-shaped explainer graph (gpuGraph) instead of the explainer:
+ * where the card names that provider for it (a GPU runs the Scan graph's per-token loops slower than a CPU).
+ */
+export function usesGpuGraph(card: ModelCard, provider: string | undefined): boolean {
+  return card.gpuGraph !== undefined && provider !== undefined && (card.gpuGraph.providers as readonly string[]).includes(provider)
+}
+
 /** The card entry of a batch classifier graph. */
 export type ClassifierGraphKey = 'classifierGraph' | 'gpuClassifierGraph'
 

@@ -94,11 +94,11 @@ describe('eval shards', () => {
   })
 
   it('a randomised step runs through the GPU graph with the step as its weights', { timeout: 240_000 }, async () => {
-    // The default model with its GPU graph listed for the CPU too (graphs.ts reads the raw card), so that the
-    // GPU-graph path runs here; the real entry opens the randomised Scan graph.
+    // The default model with its GPU graph listed for the CPU too (the card schema allows GPU providers only, so the
+    // parsed card is changed in memory), so that the GPU-graph path runs here; the real entry opens the randomised Scan graph.
     const real = scanModels(path.join(repoRoot, 'models')).find((e) => e.id === 'vim-busbra-d12')!
-    const raw = real.info.card as { gpuGraph: { providers: string[] } }
-    const entry = { ...real, info: { ...real.info, card: { ...raw, gpuGraph: { ...raw.gpuGraph, providers: [...raw.gpuGraph.providers, 'cpu'] } } } } as ModelEntry
+    const gpu = real.card.gpuGraph!
+    const entry = { ...real, card: { ...real.card, gpuGraph: { ...gpu, providers: [...gpu.providers, 'cpu'] } } } as unknown as ModelEntry
     expect(explainerGraphFor(entry, 'cpu').key).toBe('gpuGraph')
     const dir = path.join(work, 'd12')
     // Head and the last block re-drawn: the GPU graph's inline parameters (final norm, head bias, the block's norm
