@@ -60,6 +60,9 @@ export async function runSanity(job: SanityJob, progress: (done: number, total: 
   const fileOf = (it: EvalItem) => join(dir, recordName(it.id))
   const read = (it: EvalItem): ImageSanity => (existsSync(fileOf(it)) ? (JSON.parse(readFileSync(fileOf(it), 'utf8')) as ImageSanity) : {})
   const mine = job.items.filter((it) => job.compute.has(it.id))
+  // Each image's stored results, its trained maps and its model input are read once, not once per step.
+  const saved = new Map(mine.map((it) => [it.id, read(it)]))
+  const trained = new Map<string, { t: Trained; input: Float32Array }>()
   const card = entry.card
   const layout = layoutOf(entry)
   const [, , h, w] = card.input.shape
@@ -67,21 +70,24 @@ export async function runSanity(job: SanityJob, progress: (done: number, total: 
   for (let s = 0; s < cascade.steps.length; s++) {
     const step = cascade.steps[s]!
     progress(s, cascade.steps.length, `randomised: ${step.name}`)
-    const todo = mine.filter((it) => methodIds.some((id) => read(it)[step.name]?.[id] === undefined))
+    const todo = mine.filter((it) => methodIds.some((id) => saved.get(it.id)![step.name]?.[id] === undefined))
     if (todo.length === 0) continue
     const graph = await openExplainer(entry, resolve(job.cascadeDir, step.file), job.provider)
     try {
       for (const it of todo) {
-        const t = readTrained(out, it)
-        const outputs = await graph.explain(await loadModelInput(it.imagePath, spec), card.classes.map((_, c) => (c === t.explained ? 1 : 0)))
+        if (!trained.has(it.id)) trained.set(it.id, { t: readTrained(out, it), input: await loadModelInput(it.imagePath, spec) })
+        const { t, input } = trained.get(it.id)!
+        const outputs = await graph.explain(input, card.classes.map((_, c) => (c === t.explained ? 1 : 0)))
         const taps = tapSetOf(outputs, layout, card.layers, card.gradFirstLayer)
         const rhos: Record<string, number | null> = {}
         for (const id of methodIds) {
           const r = spearman(t.maps[id]!, mapOf(id, taps, h, w).patch)
           rhos[id] = Number.isFinite(r) ? r : null
         }
-        const saved = read(it)
-        writeFileSync(fileOf(it), JSON.stringify({ ...saved, [step.name]: { ...saved[step.name], ...rhos } }))
+        const before = saved.get(it.id)!
+        const after = { ...before, [step.name]: { ...before[step.name], ...rhos } }
+        saved.set(it.id, after)
+        writeFileSync(fileOf(it), JSON.stringify(after))
       }
     } finally {
       await graph.close()
@@ -89,7 +95,7 @@ export async function runSanity(job: SanityJob, progress: (done: number, total: 
   }
   progress(cascade.steps.length, cascade.steps.length, '')
   // A shard's run records its images only; the record over all of them is read once every shard is done.
-  const all = job.items.map(read)
+  const all = job.items.map((it) => saved.get(it.id) ?? read(it))
   if (all.some((r) => cascade.steps.some((st) => methodIds.some((id) => r[st.name]?.[id] === undefined)))) return undefined
   const spearmanById = Object.fromEntries(methodIds.map((id) => [id, cascade.steps.map((st) => all.map((r) => r[st.name]?.[id] ?? null))]))
   return { steps: cascade.steps.map((st) => st.name), spearman: spearmanById, images: job.items.length }
