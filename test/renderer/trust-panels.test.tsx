@@ -91,7 +91,7 @@ describe('trust UI', () => {
     session.set({ result: null, methods: [info('a'), info('b')], methodId: 'a', model: { card: { evaluation } } as never })
     const el = render(<MethodPicker />)
     expect(el.querySelector('[data-testid=method-evaluated]')?.textContent).toBe(
-      'Evaluated on this model: randomisation sanity FAILED (0.71); class contrast FAILED (1.00); deletion AUC 0.48 (random 0.57); pointing game 0.44.')
+      'Evaluated on this model: randomisation sanity FAILED (0.71, n = 10); class contrast FAILED (1.00, n = 245); deletion AUC 0.48 (random 0.57, n = 23); pointing game 0.44 (n = 245).')
     act(() => session.set({ methodId: 'b' }))
     expect(el.querySelector('[data-testid=method-evaluated]')?.textContent).toBe('Not evaluated on this model.')
   })

@@ -44,7 +44,8 @@ export function evaluatedRecord(evaluation: unknown, methodId: string): Evaluate
   if (num(sanity['spearmanFullyRandomised']) !== undefined) out['spearmanFullyRandomised'] = num(sanity['spearmanFullyRandomised'])
   if (typeof contrast['pass'] === 'boolean') out['classContrastPass'] = contrast['pass']
   if (num(contrast['spearman']) !== undefined) out['classContrastSpearman'] = num(contrast['spearman'])
-  for (const k of ['deletionAuc', 'randomDeletionAuc', 'pointingGame'] as const) if (num(r[k]) !== undefined) out[k] = num(r[k])
+  for (const k of ['deletionAuc', 'randomDeletionAuc', 'pointingGame', 'n', 'perturbationN'] as const) if (num(r[k]) !== undefined) out[k] = num(r[k])
+  if (num(sanity['n']) !== undefined) out['sanityN'] = num(sanity['n'])
   return out as unknown as EvaluatedRecord
 }
 

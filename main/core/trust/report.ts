@@ -43,6 +43,9 @@ export function trainedOnNameOf(card: Readonly<Record<string, unknown>>): string
 export const RESEARCH_ONLY = 'Research use only — not a medical device.'
 
 const p2 = (x: number): string => x.toFixed(2)
+/** How many images a number rests on (the costly tests ran on fewer than the localisation ones). */
+const images = (n: number | undefined): string => (n !== undefined ? `n = ${n}` : '')
+const detail = (parts: readonly string[]): string => (parts.some((x) => x !== '') ? ` (${parts.filter((x) => x !== '').join(', ')})` : '')
 
 /**
  * A method's evaluated record for this model in one sentence (the trust panel and the line under the method
@@ -51,10 +54,10 @@ const p2 = (x: number): string => x.toFixed(2)
 export function describeEvaluated(e: EvaluatedRecord): string {
   if (!e.evaluated) return 'Not evaluated on this model.'
   const parts = [
-    e.sanityPass !== undefined ? `randomisation sanity ${e.sanityPass ? 'passed' : 'FAILED'}${e.spearmanFullyRandomised !== undefined ? ` (${p2(e.spearmanFullyRandomised)})` : ''}` : '',
-    e.classContrastPass !== undefined ? `class contrast ${e.classContrastPass ? 'passed' : 'FAILED'}${e.classContrastSpearman !== undefined ? ` (${p2(e.classContrastSpearman)})` : ''}` : '',
-    e.deletionAuc !== undefined ? `deletion AUC ${p2(e.deletionAuc)}${e.randomDeletionAuc !== undefined ? ` (random ${p2(e.randomDeletionAuc)})` : ''}` : '',
-    e.pointingGame !== undefined ? `pointing game ${p2(e.pointingGame)}` : '',
+    e.sanityPass !== undefined ? `randomisation sanity ${e.sanityPass ? 'passed' : 'FAILED'}${detail([e.spearmanFullyRandomised !== undefined ? p2(e.spearmanFullyRandomised) : '', images(e.sanityN)])}` : '',
+    e.classContrastPass !== undefined ? `class contrast ${e.classContrastPass ? 'passed' : 'FAILED'}${detail([e.classContrastSpearman !== undefined ? p2(e.classContrastSpearman) : '', images(e.n)])}` : '',
+    e.deletionAuc !== undefined ? `deletion AUC ${p2(e.deletionAuc)}${detail([e.randomDeletionAuc !== undefined ? `random ${p2(e.randomDeletionAuc)}` : '', images(e.perturbationN)])}` : '',
+    e.pointingGame !== undefined ? `pointing game ${p2(e.pointingGame)}${detail([images(e.n)])}` : '',
   ].filter((x) => x !== '')
   return `${parts.join('; ')}${e.dataset !== undefined ? ` — ${e.dataset}` : ''}.`
 }

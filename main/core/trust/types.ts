@@ -82,6 +82,10 @@ export interface EvaluatedRecord {
   readonly deletionAuc?: number
   readonly randomDeletionAuc?: number
   readonly pointingGame?: number
+  /** Images behind each number (the evaluation runs the costly tests on fewer): localisation, randomisation, deletion. */
+  readonly n?: number
+  readonly sanityN?: number
+  readonly perturbationN?: number
 }
 
 export type TrustLabel = 'pass' | 'warn' | 'fail'

@@ -91,7 +91,7 @@ describe('trust label', () => {
     expect(evaluatedRecord({ threshold: 0.4 }, 'uia')).toEqual({ evaluated: false })
     const ev = { dataset: 'BUS-BRA test fold 1', methods: { uia: { n: 376, sanity: { spearmanFullyRandomised: 0.71, pass: false }, classContrast: { spearman: 0.996, pass: false }, deletionAuc: 0.5, pointingGame: 0.62 } } }
     expect(evaluatedRecord(ev, 'uia')).toEqual({
-      evaluated: true, dataset: 'BUS-BRA test fold 1', sanityPass: false, spearmanFullyRandomised: 0.71, classContrastPass: false, classContrastSpearman: 0.996, deletionAuc: 0.5, pointingGame: 0.62,
+      evaluated: true, dataset: 'BUS-BRA test fold 1', sanityPass: false, spearmanFullyRandomised: 0.71, classContrastPass: false, classContrastSpearman: 0.996, deletionAuc: 0.5, pointingGame: 0.62, n: 376,
     })
   })
 })
