@@ -165,7 +165,10 @@ eval)
   # run is mostly host time per node). Resumable: a second call goes on where the first stopped (EVAL_SECONDS each).
   W=/root/evalwork; K=${EVAL_SHARDS:-8}; mkdir -p $W/run
   # Records a CPU run here already finished (same graphs' maths; their records say cpu), so the GPU does the rest.
-  [ -f /root/cpu-records.tar.xz ] && [ ! -f $W/run/setup.json ] && tar xJf /root/cpu-records.tar.xz -C $W/run
+  # (They travel in the payload as cpu-records.tar.xz: `tar cJf cpu-records.tar.xz -C .work/eval-busbra images maps sanity setup.json`.)
+  for r in "$PAYLOAD/cpu-records.tar.xz" /root/cpu-records.tar.xz; do
+    [ -f "$r" ] && [ ! -f $W/run/setup.json ] && tar xJf "$r" -C $W/run
+  done
   [ -f $W/cascade/cascade.json ] || node node_modules/tsx/dist/cli.mjs scripts/randomise-cascade.ts models/vim-busbra-d12-grad.onnx --out $W/cascade \
     --depth 12 --seed 0 --steps 'head,block 11,block 8,block 5,block 2,embedding' || exit 1
   n=$(awk -F, 'NR > 1 && $3 == 1' /work/shared/data/busbra/5-fold-cv.csv | wc -l)

@@ -76,6 +76,16 @@ describe('trust UI', () => {
     expect(el.querySelector('[data-testid=trust-label]')?.textContent).toMatch(/^FAIL — input outside the model's domain/)
   })
 
+  it('the energy second opinion reads as a note that does not decide, not as a verdict on the domain', () => {
+    scene.setPanes([pane()])
+    const inDomain = result(true)
+    const energy = { name: 'energy', score: -0.1, threshold: -0.26, inDomain: false }
+    session.set({ result: { ...inDomain, trust: { ...inDomain.trust, domain: { ...inDomain.trust.domain, secondOpinion: energy } } } })
+    const text = render(<TrustPanel />).querySelector('[data-testid=trust-domain]')?.textContent ?? ''
+    expect(text).toMatch(/^Like the training images \(feature distance 10\.0, threshold 21\.4\); second opinion, which does not decide: the logits' energy is unusual\.$/)
+    expect(text).not.toMatch(/out of domain/i)
+  })
+
   it('the method picker shows the card\'s evaluated record of the chosen method, before any result', () => {
     // One entry of `evaluation.methods` in the evaluation's card shape (main/core/eval/card-block.ts on the eval branch).
     const evaluation = {

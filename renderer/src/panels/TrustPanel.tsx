@@ -53,7 +53,8 @@ export function TrustPanel() {
         {d.score !== null && d.threshold !== null ? ` (feature distance ${d.score.toFixed(1)}, threshold ${d.threshold.toFixed(1)}` : ''}
         {d.score !== null && d.pixels !== null ? `; pixel distance ${d.pixels.score.toFixed(1)}, threshold ${d.pixels.threshold.toFixed(1)}` : ''}
         {d.score !== null ? ')' : ''}
-        {d.secondOpinion !== null ? `; second opinion (${d.secondOpinion.name}): ${d.secondOpinion.inDomain ? 'in domain' : 'out of domain'}` : ''}.
+        {/* Worded so that it cannot read as a second verdict next to PASS (docs/TRUST.md: reported, does not decide). */}
+        {d.secondOpinion !== null ? `; second opinion, which does not decide: the logits' ${d.secondOpinion.name} is ${d.secondOpinion.inDomain ? 'usual' : 'unusual'}` : ''}.
       </p>
       <h3>Deletion check of this map</h3>
       {faith.status === 'loading' && <p className="hint">Checking…</p>}
