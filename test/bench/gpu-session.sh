@@ -146,6 +146,12 @@ bench-d12)
   # Issue 14 on the default model: the GPU batch classifier's forward throughput (its Scan build on this machine's
   # CPU for comparison), a BUS-BRA image through explain --provider cuda (GPU graph) vs cpu, the engine bundle.
   m=models/vim-busbra-d12
+  # Can CUDA graphs be had through session config entries (ep.cuda.enable_cuda_graph)? And do replays see new inputs?
+  for gr in $m.gpu.onnx $m.gpu-classifier.onnx; do
+    timeout 90 node node_modules/tsx/dist/cli.mjs test/bench/cuda-graph-probe.ts --graph $gr --card $m.json --runs 20 --out "$OUT" \
+      > /tmp/probe.log 2>&1; echo "probe exit $?"; grep -i -E "cuda graph|captur|replay|graph_capture|enable_cuda_graph" /tmp/probe.log | sort | uniq -c | head -20
+    tail -1 /tmp/probe.log
+  done 2>&1 | tee "$OUT/cuda-graph-probe.log"
   timeout 120 node node_modules/tsx/dist/cli.mjs test/bench/batch-forward.ts --graph $m.gpu-classifier.onnx --provider cuda --batches 1,16,64,128,256 \
     --runs 10 --reference $m.classifier.onnx 2>&1 | tee "$OUT/bench-batch.log"
   timeout 60 node node_modules/tsx/dist/cli.mjs test/bench/batch-forward.ts --graph $m.classifier.onnx --provider cpu --batches 1,16 --runs 5 2>&1 | tee -a "$OUT/bench-batch.log"
