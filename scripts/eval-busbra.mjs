@@ -6,7 +6,7 @@
 // --provider cuda runs the card's GPU graphs; --shards K runs K eval processes side by side on disjoint images
 // (`--shard i/K`: on a GPU a run's time is mostly host time per node, so processes overlap), then the aggregating run.
 // The whole test fold (--perturbation-n 376 --sanity-n 376 --multi-run-n 376) is hours on a CPU, minutes on a GPU.
-// --recorded-only reports a run stopped part way: its perturbation images are those already recorded with perturbation.
+// --recorded-only reports a run stopped part way: its perturbation and randomisation images are those already recorded with them.
 //
 // With PyTorch (PYTHON=/path/to/python with torch and onnx; default python3) the gradient baselines are
 // evaluated too: the shipped graph's weights are recovered (vimlens.recover) and its `--input-gradient` variant

@@ -52,7 +52,7 @@ Figures (docs/EXPORT.md): one figure per method, instead of the plain overlay PN
 Options (eval): --model, --methods <id,...> (default: all the model supports + centre-gaussian),
   --split test|val|train|all (default test), --out <dir>, --limit <n>, --resume, --reverse, --provider cuda|dml|cpu (one;
   the card's GPU-shaped graphs where it names them), --shard <i>/<k> (records only; aggregate with --resume),
-  --recorded-only (perturbation images = those already recorded with it: a run stopped part way), --perturbation-n <n>
+  --recorded-only (a run stopped part way: perturbation and randomisation images = those already recorded), --perturbation-n <n>
   (images that also get the perturbation tests, default 40), --multi-run-n <n> (further images that get integrated
   gradients and SmoothGrad, default 0), --sanity-cascade <dir> --sanity-n <n> (default 10)
 Exit codes: 0 ok, 1 internal (also: figure could not be written), 2 usage (also: invalid export settings),

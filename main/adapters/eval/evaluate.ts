@@ -50,9 +50,10 @@ export interface EvalJob {
    */
   readonly shard?: { readonly index: number; readonly count: number }
   /**
-   * The perturbation (and multi-run, randomisation) images are those whose records already hold perturbation results
+   * The perturbation (and multi-run) images are those whose records already hold perturbation results
    * for every method, instead of an even spread of perturbationN: for reporting a run that was stopped part way
-   * (the report states their n; its fill stays the one they were scored with).
+   * (the report states their n; its fill stays the one they were scored with). Likewise the randomisation images: those
+   * of them whose randomisation records are complete (sanityN is not used); nothing is computed for them.
    */
   readonly recordedOnly?: boolean
   /** The command line, for the report. */
@@ -113,6 +114,17 @@ function perturbedRecords(job: EvalJob, items: readonly EvalItem[]): EvalItem[] 
   })
 }
 
+/** Those of `items` whose randomisation file holds every step of the cascade for every method (recordedOnly). */
+function sanityRecords(out: string, cascadeDir: string, items: readonly EvalItem[], methodIds: readonly string[]): EvalItem[] {
+  const steps = (JSON.parse(readFileSync(join(cascadeDir, 'cascade.json'), 'utf8')) as { steps: { name: string }[] }).steps
+  return items.filter((it) => {
+    const file = join(out, 'sanity', recordName(it.id))
+    if (!existsSync(file)) return false
+    const rec = JSON.parse(readFileSync(file, 'utf8')) as Record<string, Record<string, number | null> | undefined>
+    return steps.every((st) => methodIds.every((id) => rec[st.name]?.[id] !== undefined))
+  })
+}
+
 /** The fill the stored perturbation records were scored with (recordedOnly). */
 function savedFill(job: EvalJob): number[] {
   const file = join(job.out, 'setup.json')
@@ -170,13 +182,16 @@ export async function runEvalJob(job: EvalJob, progress: (done: number, total: n
   } finally {
     await graphs.close()
   }
-  const sanityItems = spread(pert.length > 0 ? pert : items, job.sanityN)
+  const sanityMethods = job.methodIds.filter((id) => !isMultiRun(id))
+  // A stopped run's report uses the randomisation records it has, wherever they are, and computes none.
+  const sanityItems = job.recordedOnly === true && job.sanityCascade !== undefined
+    ? sanityRecords(job.out, job.sanityCascade, pert, sanityMethods) : spread(pert.length > 0 ? pert : items, job.sanityN)
   const sanity = job.sanityCascade !== undefined
     // Multi-run methods would need 2·m runs per step and image: left out of the randomisation test (CPU budget).
     // The cascade must be re-drawn from the evaluated graph (for gradient × input: from the --input-gradient variant).
     ? await runSanity({
-      entry: job.entry, cascadeDir: job.sanityCascade, items: sanityItems, compute: new Set(mine.map((it) => it.id)),
-      methodIds: job.methodIds.filter((id) => !isMultiRun(id)), out: job.out, provider,
+      entry: job.entry, cascadeDir: job.sanityCascade, items: sanityItems,
+      compute: new Set(job.recordedOnly === true ? [] : mine.map((it) => it.id)), methodIds: sanityMethods, out: job.out, provider,
     }, progress)
     : undefined
   if (shard.count > 1) return { summaries: [], defaultMethod: undefined, images: mine.length, shard: true }

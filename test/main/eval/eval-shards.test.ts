@@ -8,7 +8,7 @@
  * GPU graph with the step's bytes as its weights (checked on the CPU with the default model's GPU graph: the same
  * logits as the randomised Scan graph, not the trained ones).
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -85,6 +85,16 @@ describe('eval shards', () => {
     // A stopped run reported as it stands: the perturbation images are the recorded ones, whatever --perturbation-n says.
     await runEvalJob(job(path.join(work, 'one'), { recordedOnly: true, perturbationN: 0 }), quiet)
     expect(strip(path.join(work, 'one', 'results.json'))).toEqual(a)
+    // Its randomisation images are those with complete randomisation records, whatever --sanity-n says, and none is computed.
+    const sanityDir = path.join(work, 'one', 'sanity')
+    const sanityFiles = readdirSync(sanityDir).sort()
+    expect(sanityFiles.length).toBe(2)
+    rmSync(path.join(sanityDir, sanityFiles[0]!))
+    await runEvalJob(job(path.join(work, 'one'), { recordedOnly: true, perturbationN: 0, sanityN: 3 }), quiet)
+    expect(readdirSync(sanityDir).sort()).toEqual(sanityFiles.slice(1))
+    const stopped = strip(path.join(work, 'one', 'results.json'))
+    expect(stopped['sanityImages']).toBe(1)
+    expect((stopped['methods'] as { sanity: { n: number } }[]).every((m) => m.sanity.n === 1)).toBe(true)
   })
 
   it('picks the GPU graphs only for the providers the card names', () => {
