@@ -125,11 +125,11 @@ function sanityRecords(out: string, cascadeDir: string, items: readonly EvalItem
   })
 }
 
-/** The fill the stored perturbation records were scored with (recordedOnly). */
-function savedFill(job: EvalJob): number[] {
+/** The fill the stored perturbation records were scored with, and of how many images it is the mean (recordedOnly). */
+function savedFill(job: EvalJob): { fill: number[]; images?: number } {
   const file = join(job.out, 'setup.json')
   if (!existsSync(file)) throw new Error(`${file}: no stored fill; --recorded-only reports an earlier run's perturbation records`)
-  return (JSON.parse(readFileSync(file, 'utf8')) as { fill: number[] }).fill
+  return JSON.parse(readFileSync(file, 'utf8')) as { fill: number[]; images?: number }
 }
 
 /** "cuda: gpuGraph, gpuClassifierGraph (376 images)" per distinct value. */
@@ -164,7 +164,10 @@ export async function runEvalJob(job: EvalJob, progress: (done: number, total: n
   const all = readEvalItems(job.dataDir, job.split, job.entry.card.classes, raw.data?.split ?? {})
   const items = job.limit !== undefined ? all.slice(0, job.limit) : all
   const pert = job.recordedOnly === true ? perturbedRecords(job, items) : spread(items, job.perturbationN)
-  const fill = job.recordedOnly === true ? savedFill(job) : pert.length > 0 ? await meanFill(job, pert) : [0, 0, 0]
+  const saved = job.recordedOnly === true ? savedFill(job) : undefined
+  const fill = saved !== undefined ? saved.fill : pert.length > 0 ? await meanFill(job, pert) : [0, 0, 0]
+  // A stopped run's fill is the mean of the images its run was started over, not of those it finished.
+  const fillImages = saved?.images ?? pert.length
   const layout = layoutOf(job.entry)
   const provider = job.provider ?? 'cpu'
   const shard = job.shard ?? { index: 0, count: 1 }
@@ -205,7 +208,7 @@ export async function runEvalJob(job: EvalJob, progress: (done: number, total: n
     model: job.entry.id, modelSha256: job.entry.card.sha256, dataset: job.datasetName, split: job.split, images: items.length, date: job.date,
     command: job.command, computedOn: tally(records.map((r) => r.computedOn ?? 'cpu: explainer, classifierGraph (before records named it)')),
     classifier: graphs.classifierKind === 'classifier' ? 'the batch-dynamic classifier graph' : `the ${graphs.classifierKind} graph, one image per run`,
-    fillNote: pert.length > 0 ? `the mean of the ${pert.length} perturbation images (normalised ${fill.map((v) => v.toFixed(3)).join(', ')})` : 'not used',
+    fillNote: pert.length > 0 ? `the mean of the ${fillImages} images the perturbation run was started over (normalised ${fill.map((v) => v.toFixed(3)).join(', ')})` : 'not used',
     labels: Object.fromEntries(job.methodIds.map((id) => [id, labelOf(id)])), references,
   }
   writeFileSync(join(job.out, 'results.json'), `${JSON.stringify({
