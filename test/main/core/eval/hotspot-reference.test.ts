@@ -46,6 +46,11 @@ describe('CI subset', () => {
     expect(JSON.stringify(s)).not.toContain('lesionPatches')
     expect(s.excluded).toBeUndefined()
   })
+  it('takes only records computed on the CPU, which CI can reproduce (a GPU record\'s random baseline is another draw)', () => {
+    const gpu = (r: ImageRecord): ImageRecord => ({ ...r, computedOn: 'cuda: gpuGraph, gpuClassifierGraph' })
+    const s = ciSubset([gpu(rec('a', true)), { ...rec('b', false), computedOn: 'cpu: explainer' }, rec('c', false), gpu(rec('d', true)), rec('e', true)], [0, 0, 0])
+    expect(s.images.map((i) => i.id)).toEqual(['b', 'c', 'e'])
+  })
   it('leaves out the excluded methods (CI cannot recompute them) and lists each with its reason', () => {
     const two = (id: string): ImageRecord => { const r = rec(id, false); return { ...r, methods: { ...r.methods, g: r.methods['m']! } } }
     const s = ciSubset([two('a'), two('b')], [0, 0, 0], { g: 'needs grad_input' })
