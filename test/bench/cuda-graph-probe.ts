@@ -16,6 +16,7 @@ import { basename, join } from 'node:path'
 import { parseArgs } from 'node:util'
 import * as ort from '../../main/adapters/onnx/runtime'
 import { exactGpuArithmetic } from '../../main/adapters/onnx/gpu-env'
+import { relErr } from '../conformance/tolerance'
 import { externalWeightsOf } from '../helpers/variant-weights'
 import { syntheticFeeds } from './taps'
 
@@ -50,18 +51,9 @@ async function run(session: ort.InferenceSession, feeds: Feeds): Promise<{ ms: n
   return { ms, out: Object.fromEntries(Object.entries(res).filter(([, v]) => v.type === 'float32').map(([k, v]) => [k, Float32Array.from(v.data as Float32Array)])) }
 }
 
-/** Largest |a − b| over all outputs, relative to each output's largest |b|. */
+/** Largest relative error over all outputs (the conformance metric); a missing output counts as infinitely wrong. */
 function relDiff(a: Outputs, b: Outputs): number {
-  let worst = 0
-  for (const [k, ref] of Object.entries(b)) {
-    const got = a[k]
-    if (got === undefined || got.length !== ref.length) return Number.POSITIVE_INFINITY
-    let scale = 0
-    let diff = 0
-    for (let i = 0; i < ref.length; i++) { scale = Math.max(scale, Math.abs(ref[i]!)); diff = Math.max(diff, Math.abs(got[i]! - ref[i]!)) }
-    worst = Math.max(worst, scale > 0 ? diff / scale : diff)
-  }
-  return worst
+  return Math.max(0, ...Object.entries(b).map(([k, ref]) => (a[k]?.length === ref.length ? relErr(a[k]!, ref) : Number.POSITIVE_INFINITY)))
 }
 
 const median = (xs: number[]): number => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)] ?? Number.NaN
