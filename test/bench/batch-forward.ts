@@ -2,13 +2,14 @@
  * Forward-only batch throughput of a batch classifier graph (input `image` [N, 3, S, S], output `logits`
  * [N, classes]) on one provider: images per second for each batch size, median of --runs timed runs after
  * two warm-ups. With --reference GRAPH (another build of the same classifier, e.g. the Scan graph) the
- * first batch's logits of both are compared (max |Δ| / max |ref|, reference on the CPU). A variant graph that
+ * first batch's logits of both are compared (max |Δ| / max |ref|, reference on the CPU). With --out FILE the result
+ * JSON is written there after every batch size (a batch that runs out of GPU memory keeps the ones before it). A variant graph that
  * reads its weights from the explainer (card `weightsFrom`, e.g. models/vim-busbra-d12.gpu-classifier.onnx)
  * gets them through the card beside it (test/helpers/variant-weights.ts). Not a test.
  *
- *   npx tsx test/bench/batch-forward.ts --graph G.onnx --provider cuda --batches 1,16,64,128 [--runs 10] [--reference R.onnx]
+ *   npx tsx test/bench/batch-forward.ts --graph G.onnx --provider cuda --batches 1,16,64,128 [--runs 10] [--reference R.onnx] [--out F.json]
  */
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import * as ort from '../../main/adapters/onnx/runtime'
 import { openSession } from '../../main/adapters/onnx/session'
@@ -16,7 +17,7 @@ import { isExecutionProvider } from '../../main/adapters/onnx/providers'
 import { externalWeightsOf } from '../helpers/variant-weights'
 
 const { values } = parseArgs({ options: {
-  graph: { type: 'string' }, provider: { type: 'string' }, batches: { type: 'string' }, runs: { type: 'string' }, reference: { type: 'string' },
+  graph: { type: 'string' }, provider: { type: 'string' }, batches: { type: 'string' }, runs: { type: 'string' }, reference: { type: 'string' }, out: { type: 'string' },
 } })
 const provider = values.provider ?? 'cpu'
 if (values.graph === undefined || !isExecutionProvider(provider)) throw new Error('usage: --graph G.onnx --provider cuda|cpu --batches 1,64')
@@ -42,6 +43,7 @@ for (const n of batches) {
   }
   result[`batch${n}`] = { medianMs: Math.round(median(ms) * 100) / 100, imagesPerSecond: Math.round((n * 1000) / median(ms)) }
   console.log(provider, 'batch', n, JSON.stringify(result[`batch${n}`]))
+  if (values.out !== undefined) writeFileSync(values.out, JSON.stringify(result, null, 1) + '\n')
 }
 if (values.reference !== undefined) {
   const n = batches[0]!
@@ -55,4 +57,5 @@ if (values.reference !== undefined) {
   await ref.session.release()
 }
 await session.release()
+if (values.out !== undefined) writeFileSync(values.out, JSON.stringify(result, null, 1) + '\n')
 console.log(JSON.stringify(result))
