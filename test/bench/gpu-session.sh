@@ -3,7 +3,7 @@
 # the repository root on a machine with no network: the payload (see docs/GPU.md, "An offline GPU machine")
 # is unpacked in $PAYLOAD; logs and JSON go to $OUT.
 #   bash test/bench/gpu-session.sh unpack | setup | conformance | explain | bench | gpu-graph | bench-gpu-graph | bench-batch | profile
-#                                  | bench-d12 | bench-chunked | eval
+#                                  | bench-d12 | bench-classifiers | eval
 # (2026-12-07, third session: unpack, setup, bench-d12, eval: the whole BUS-BRA test fold's evaluation on the GPU.)
 # (2026-12-07, little device time left: unpack, setup, gpu-graph.)
 set -uo pipefail
@@ -164,25 +164,21 @@ bench-d12)
   timeout 150 node node_modules/tsx/dist/cli.mjs test/bench/providers-bench.ts --model $m.json --providers cuda --runs 10 --forward-runs 10 \
     --out "$OUT" 2>&1 | tee "$OUT/bench-d12.log"
   ;;
-bench-chunked)
+bench-classifiers)
   link
-  # Issue 14, items 2 and 4: the batch classifier's forward throughput on CUDA up to batch 1024 for the Scan classifier,
-  # the log-depth GPU classifier (card gpuClassifierGraph) and chunked builds (graph/chunked_scan.py, built here by
-  # test/bench/build-chunked-classifier.py with this machine's Python, checked against the Scan classifier); the GPU
-  # memory in use sampled by nvidia-smi every 100 ms while each graph runs (peak, MiB, whole device).
-  # The log-depth classifier keeps ≈ 10 MB of decays per image and layer alive at once: it stops at HS_BATCHES.
-  m=models/vim-busbra-d12; C=/root/chunked; B=${BATCHES:-1,16,64,256,512,1024}
-  [ -f "$C/done" ] || { ${PY:-/opt/torch/.venv/bin/python} test/bench/build-chunked-classifier.py $m.json $C "${CHUNKS:-11,18,33}" 2>&1 \
-    | tee "$OUT/chunked-build.log" && touch "$C/done"; }
-  [ -n "${BUILD_ONLY:-}" ] && exit 0
-  # Chunk lengths in --chunks order after the first two, so that a call that runs out of time has one of each kind.
-  for gr in $m.classifier.onnx $(ls $C/chunk-q*.onnx | head -1) $m.gpu-classifier.onnx $(ls $C/chunk-q*.onnx | tail -n +2); do
-    name=$(basename "$gr" .onnx); b=$B
+  # Issue 14: the batch classifiers' forward throughput on CUDA up to batch 2048 — the Scan classifier (what the eval
+  # runs on a GPU from SCAN_CLASSIFIER_GPU_MIN_BATCH images per run on, main/adapters/models/card.ts) and the log-depth
+  # GPU classifier (card gpuClassifierGraph: small batches) — with the GPU memory in use sampled by nvidia-smi every
+  # 100 ms while each runs (peak, MiB, whole device). The log-depth one keeps ≈ 10 MB of decays per image and layer
+  # alive at once: it stops at HS_BATCHES. (2026-12-07, fifth session, with the chunked builds of commit 511f22d.)
+  m=models/vim-busbra-d12
+  for gr in $m.classifier.onnx $m.gpu-classifier.onnx; do
+    name=$(basename "$gr" .onnx); b=${BATCHES:-1,16,32,64,128,256,512,1024,2048}
     case $name in *gpu-classifier) b=${HS_BATCHES:-1,16,64,256,512} ;; esac
     nvidia-smi --query-gpu=memory.used --format=csv,noheader,nounits -lms 100 > /tmp/mem-$name.log & smi=$!
-    timeout "${GRAPH_SECONDS:-120}" node node_modules/tsx/dist/cli.mjs test/bench/batch-forward.ts --graph "$gr" --provider cuda --batches "$b" \
-      --runs "${RUNS:-5}" --reference $m.classifier.onnx --out "$OUT/batch-$name.json" 2>&1 | grep -v "^\s*at " | tail -8 | tee -a "$OUT/bench-chunked.log"
-    kill $smi; echo "$name: peak GPU memory in use $(sort -n /tmp/mem-$name.log | tail -1) MiB" | tee -a "$OUT/bench-chunked.log"
+    timeout "${GRAPH_SECONDS:-150}" node node_modules/tsx/dist/cli.mjs test/bench/batch-forward.ts --graph "$gr" --provider cuda --batches "$b" \
+      --runs "${RUNS:-5}" --reference $m.classifier.onnx --out "$OUT/batch-$name.json" 2>&1 | grep -v "^\s*at " | tail -12 | tee -a "$OUT/bench-classifiers.log"
+    kill $smi; echo "$name: peak GPU memory in use $(sort -n /tmp/mem-$name.log | tail -1) MiB" | tee -a "$OUT/bench-classifiers.log"
   done
   ;;
 eval)
@@ -208,5 +204,5 @@ eval)
   ls $W/run/images | wc -l; ls $W/run/sanity | wc -l; tail -2 "$OUT"/eval-shard-*.log
   tar cJf "$OUT/eval-records.tar.xz" -C $W/run images maps sanity setup.json && ls -la "$OUT"
   ;;
-*) echo "usage: $0 unpack|setup|conformance|explain|bench|gpu-graph|bench-gpu-graph|bench-batch|profile|bench-d12|bench-chunked|eval" >&2; exit 2 ;;
+*) echo "usage: $0 unpack|setup|conformance|explain|bench|gpu-graph|bench-gpu-graph|bench-batch|profile|bench-d12|bench-classifiers|eval" >&2; exit 2 ;;
 esac

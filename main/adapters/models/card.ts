@@ -143,15 +143,25 @@ export function usesGpuGraph(card: ModelCard, provider: string | undefined): boo
 export type ClassifierGraphKey = 'classifierGraph' | 'gpuClassifierGraph'
 
 /**
- * Which batch classifier a session on `providers` (the chain, first = the one tried first) opens: the
- * GPU-shaped one when it names that first provider (on a GPU the Scan graph's per-token loops leave it idle;
- * on a CPU the Scan graph is the faster: docs/GPU.md), else the Scan one; the GPU-shaped one also where the
- * card has no other; undefined when it has neither. The rule openGpuGraph applies to gpuGraph.
+ * From this many images per run on, the Scan classifier beats the GPU-shaped one on a GPU: the Scan graph's
+ * cost there is host time per scan step (≈ 170 ms a run, whatever the batch up to 64), which the batch shares,
+ * while the log-depth scans cost ≈ 5.5 ms per image. H100, default model: batch 16 Scan 178 ms vs GPU-shaped
+ * 94 ms; 32: 182 vs ≈ 190; 128: 137 vs ≈ 700; 256: 988 vs 182 images/s (docs/GPU.md, docs/bench/gpu-h100-2026-12-07c).
  */
-export function classifierGraphFor(card: ModelCard, providers: readonly string[]): ClassifierGraphKey | undefined {
+export const SCAN_CLASSIFIER_GPU_MIN_BATCH = 32
+
+/**
+ * Which batch classifier a session on `providers` (the chain, first = the one tried first) opens for runs of
+ * `batch` images: the GPU-shaped one when it names that first provider and the batch is below
+ * SCAN_CLASSIFIER_GPU_MIN_BATCH (on a GPU the Scan graph's per-token loops leave it idle for small batches;
+ * on a CPU the Scan graph is the faster at any batch: docs/GPU.md), else the Scan one; the GPU-shaped one also
+ * where the card has no other; undefined when it has neither. The rule openGpuGraph applies to gpuGraph.
+ */
+export function classifierGraphFor(card: ModelCard, providers: readonly string[], batch = 1): ClassifierGraphKey | undefined {
   const gpu = card.gpuClassifierGraph
   const first = providers[0]
-  if (gpu !== undefined && first !== undefined && (gpu.providers as readonly string[]).includes(first)) return 'gpuClassifierGraph'
+  const small = batch < SCAN_CLASSIFIER_GPU_MIN_BATCH || card.classifierGraph === undefined
+  if (gpu !== undefined && first !== undefined && (gpu.providers as readonly string[]).includes(first) && small) return 'gpuClassifierGraph'
   if (card.classifierGraph !== undefined) return 'classifierGraph'
   return gpu !== undefined ? 'gpuClassifierGraph' : undefined
 }

@@ -71,19 +71,3 @@ def test_parallel_scan_classifier_equals_the_scan_classifier(small, small_golden
     ref, got = (ort_runner.run(tmp_path / f, {"image": batch}) for f in ("scan.onnx", "par.onnx"))
     for name in ("logits", "features"):
         assert rel(got[name], ref[name]) < 1e-5, name
-
-
-@pytest.mark.parametrize("chunk", [1, 5, 8, 200])
-def test_chunked_scan_classifier_equals_the_scan_classifier(small, small_golden, tmp_path, chunk):
-    """The chunked classifier (graph/chunked_scan.py: two Scans over one chunk's positions, log-depth carries
-    between chunks) gives the Scan classifier's logits and features, whether the chunks divide the L+1 rows or
-    not, and with one chunk (no carries) or one row per chunk (carries only)."""
-    _, cfg, sd = small
-    weights = {k: v.numpy() for k, v in sd.items()}
-    onnx.save(build_classifier(weights, cfg), tmp_path / "scan.onnx")
-    onnx.save(build_classifier(weights, cfg, parallel_scan=True, chunk=chunk), tmp_path / "chunked.onnx")
-    images = small_golden["images"]
-    batch = np.concatenate([images, images[::-1] * 0.5, images[:1] * -1.5])  # 5 images
-    ref, got = (ort_runner.run(tmp_path / f, {"image": batch}) for f in ("scan.onnx", "chunked.onnx"))
-    for name in ("logits", "features"):
-        assert rel(got[name], ref[name]) < 1e-5, name

@@ -14,7 +14,7 @@ import { noopLogger } from '../../../main/core/log'
 import { workerSpec } from '../../../main/engine/model-specs'
 import * as ort from '../../../main/adapters/onnx/runtime'
 import { classifierKey, ModelPool, runExplainer } from '../../../main/worker/model-pool'
-import { classifierGraphFor, parseCard } from '../../../main/adapters/models/card'
+import { classifierGraphFor, parseCard, SCAN_CLASSIFIER_GPU_MIN_BATCH } from '../../../main/adapters/models/card'
 import { fetchList } from '../../../main/worker/explain-job'
 import { getMethod } from '../../../main/core/explain/registry'
 import { codeOf } from '../../helpers/errors'
@@ -125,6 +125,13 @@ describe('variant graphs read their weights from the explainer file', () => {
     expect(['cuda', 'dml', 'cpu'].map((p) => classifierGraphFor(parsed, [p, 'cpu']))).toEqual(['gpuClassifierGraph', 'gpuClassifierGraph', 'classifierGraph'])
     const { gpuClassifierGraph: _, ...scanOnly } = parsed
     expect(classifierGraphFor(scanOnly, ['cuda'])).toBe('classifierGraph')
+    // Large batches on a GPU go to the Scan classifier (its per-step cost is shared by the batch); not on a CPU, and
+    // not where the card has no Scan classifier.
+    const atBatch = (b: number, p: string) => classifierGraphFor(parsed, [p], b)
+    expect([atBatch(SCAN_CLASSIFIER_GPU_MIN_BATCH - 1, 'cuda'), atBatch(SCAN_CLASSIFIER_GPU_MIN_BATCH, 'cuda'), atBatch(256, 'dml'), atBatch(256, 'cpu')])
+      .toEqual(['gpuClassifierGraph', 'classifierGraph', 'classifierGraph', 'classifierGraph'])
+    const { classifierGraph: __, ...gpuOnly } = parsed
+    expect(classifierGraphFor(gpuOnly, ['cuda'], 256)).toBe('gpuClassifierGraph')
     const inputs = [ultrasoundLike(1), ultrasoundLike(2), syntheticInput(3)]
     const batch = new Float32Array(inputs.length * inputs[0]!.length)
     inputs.forEach((x, i) => batch.set(x, i * x.length))

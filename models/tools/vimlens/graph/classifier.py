@@ -23,14 +23,13 @@ from onnx import helper
 from ..config import VimConfig
 from .builder import GraphBuilder, tensor_info
 from .forward import rms_norm, softplus20
-from .chunked_scan import chunked_scan
 from .scan import _scan, linear_recurrence
 from .weights import LayerWeights, layer_weights
 
 
-def _batch_dim(g: GraphBuilder, x: str, axis: int = 0) -> str:
-    """[1] int64 tensor holding N (axis `axis` of x), for shapes that must be built at run time (zeros, Expand)."""
-    return g.slice(g.op("Shape", [x]), axis, axis + 1, 0)
+def _batch_dim(g: GraphBuilder, x: str) -> str:
+    """[1] int64 tensor holding N, for shapes that must be built at run time (zeros, Expand)."""
+    return g.slice(g.op("Shape", [x]), 0, 1, 0)
 
 
 def _embed(g: GraphBuilder, cfg: VimConfig, sd: dict[str, np.ndarray], image: str) -> str:
@@ -91,9 +90,8 @@ def _layer(g: GraphBuilder, cfg: VimConfig, lw: LayerWeights, x: str, idx: int) 
     return g.matmul(o, g.transpose(g.init(f"l{idx}_out_proj", lw.out_proj), [1, 0]))           # [N, L, D]
 
 
-def _layer_parallel(g: GraphBuilder, cfg: VimConfig, lw: LayerWeights, x: str, idx: int, chunk: int | None = None) -> str:
-    """_layer for time-major x [L, N, D] with the scan as linear_recurrence (scan.py) over [L+1, 2, N, N_s, E],
-    or, with `chunk`, as chunked_scan (below).
+def _layer_parallel(g: GraphBuilder, cfg: VimConfig, lw: LayerWeights, x: str, idx: int) -> str:
+    """_layer for time-major x [L, N, D] with the scan as linear_recurrence (scan.py) over [L+1, 2, N, N_s, E].
 
     Every tensor keeps the token axis first, so the scan needs no Transposes and the shifts of the recurrence
     are Gathers along axis 0. The direction axis comes next: MatMul broadcasts the [2, ·, ·] weights over
@@ -119,15 +117,10 @@ def _layer_parallel(g: GraphBuilder, cfg: VimConfig, lw: LayerWeights, x: str, i
     dt, B, C = g.op("Split", [dbc, g.i64([R, N, N])], n_out=3, axis=3)
     delta = softplus20(g, g.add(g.matmul(dt, g.transpose(g.init(f"l{idx}_dt_w", lw.dt_w), [0, 2, 1])),
                                 g.init(f"l{idx}_dt_b", lw.dt_b[:, None, :])))
-    A_ne = lambda: g.init(f"l{idx}_A_ne", lw.A.transpose(0, 2, 1)[:, None])  # noqa: E731  [2, 1, N_s, E]
-    if chunk is None:
-        dA = g.exp(g.mul(g.unsqueeze(delta, [3]), A_ne()))                                       # [L+1, 2, N, N_s, E]
-        bu = g.mul(g.unsqueeze(B, [4]), g.unsqueeze(g.mul(delta, u0), [3]))                     # B_t ⊗ Δu_t
-        h = linear_recurrence(g, dA, bu, L, rank=5, padded=True)
-        y = g.slice(g.rsum(g.mul(g.unsqueeze(C, [4]), h), [3]), 1, L + 1, 0)                    # C_t·h_t [L, 2, N, E]
-    else:
-        y = g.slice(chunked_scan(g, A_ne(), delta, g.mul(delta, u0), B, C, L + 1, chunk,
-                                   _batch_dim(g, x, axis=1), N, E), 1, L + 1, 0)
+    dA = g.exp(g.mul(g.unsqueeze(delta, [3]), g.init(f"l{idx}_A_ne", lw.A.transpose(0, 2, 1)[:, None])))  # [L+1, 2, N, N_s, E]
+    bu = g.mul(g.unsqueeze(B, [4]), g.unsqueeze(g.mul(delta, u0), [3]))                         # B_t ⊗ Δu_t
+    h = linear_recurrence(g, dA, bu, L, rank=5, padded=True)
+    y = g.slice(g.rsum(g.mul(g.unsqueeze(C, [4]), h), [3]), 1, L + 1, 0)                        # C_t·h_t [L, 2, N, E]
     od = g.mul(g.add(y, g.mul(u, g.init(f"l{idx}_D", lw.Dskip[:, None, :]))), g.silu(Z))
     fwd, bwd = g.op("Split", [od], n_out=2, axis=1)
     o = g.squeeze(g.mul(g.add(fwd, g.flip(bwd, 0)), g.f32(0.5)), [1])
@@ -135,10 +128,9 @@ def _layer_parallel(g: GraphBuilder, cfg: VimConfig, lw: LayerWeights, x: str, i
 
 
 def build_classifier(sd: dict[str, np.ndarray], cfg: VimConfig, metadata: dict | None = None,
-                     parallel_scan: bool = False, chunk: int | None = None) -> onnx.ModelProto:
+                     parallel_scan: bool = False) -> onnx.ModelProto:
     """With `parallel_scan`, the GPU-shaped variant: no `Scan`, each layer's recurrence a log-depth
-    Hillis–Steele scan (scan.py), and the residual stream time-major [L, N, D] from the embedding on.
-    With `chunk` (and parallel_scan), the same layout with chunked_scan's recurrence of `chunk`-token chunks."""
+    Hillis–Steele scan (scan.py), and the residual stream time-major [L, N, D] from the embedding on."""
     sd = {k: np.asarray(v, dtype=np.float32) for k, v in sd.items()}
     g = GraphBuilder("mamba_lens_classifier")
     x = _embed(g, cfg, sd, "image")
@@ -146,8 +138,7 @@ def build_classifier(sd: dict[str, np.ndarray], cfg: VimConfig, metadata: dict |
     if parallel_scan:
         x = g.transpose(x, [1, 0, 2])
     for i in range(cfg.depth):
-        lw = layer_weights(sd, i)
-        x = g.add(x, _layer_parallel(g, cfg, lw, x, i, chunk) if parallel_scan else _layer(g, cfg, lw, x, i))
+        x = g.add(x, (_layer_parallel if parallel_scan else _layer)(g, cfg, layer_weights(sd, i), x, i))
     f, _ = rms_norm(g, g.squeeze(g.slice(x, c, c + 1, tok), [tok]), g.init("norm_f", sd["norm_f.weight"]), cfg.rms_eps)
     g.output("features", f)
     g.output("logits", g.op("Gemm", [f, g.init("head_w", sd["head.weight"]), g.init("head_b", sd["head.bias"])], transB=1))
