@@ -1,6 +1,6 @@
 // Reproduces docs/eval/vim-busbra-d12/ and the default model card's evaluated methods in one command:
 //
-//   node scripts/eval-busbra.mjs [--perturbation-n 6] [--sanity-n 6] [--multi-run-n 0] [--work .work/eval-busbra]
+//   node scripts/eval-busbra.mjs [--perturbation-n 6] [--sanity-n 6] [--multi-run-n 0] [--sanity-multi-run-n 0] [--work .work/eval-busbra]
 //                                [--provider cuda --shards 6] [--recorded-only]
 //
 // --provider cuda runs the card's GPU graphs; --shards K runs K eval processes side by side on disjoint images
@@ -71,7 +71,8 @@ if (!existsSync(path.join(cascade, 'cascade.json'))) {
 }
 const evalArgv = ['bin/mamba-lens.mjs', 'eval', ...model, '--data', '../shared/data/busbra', '--out', path.relative(root, work),
   '--perturbation-n', opt('perturbation-n', '6'), '--multi-run-n', opt('multi-run-n', '0'),
-  '--sanity-cascade', path.relative(root, cascade), '--sanity-n', opt('sanity-n', '6'), '--resume', '--provider', opt('provider', 'cpu'), ...(args.includes('--recorded-only') ? ['--recorded-only'] : [])]
+  '--sanity-cascade', path.relative(root, cascade), '--sanity-n', opt('sanity-n', '6'),
+  '--sanity-multi-run-n', opt('sanity-multi-run-n', '0'), '--resume', '--provider', opt('provider', 'cpu'), ...(args.includes('--recorded-only') ? ['--recorded-only'] : [])]
 const shards = Number(opt('shards', '1'))
 if (shards > 1) {
   console.log(`$ ${shards} × node ${evalArgv.join(' ')} --shard i/${shards}`)

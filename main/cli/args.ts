@@ -54,7 +54,8 @@ Options (eval): --model, --methods <id,...> (default: all the model supports + c
   the card's GPU-shaped graphs where it names them), --shard <i>/<k> (records only; aggregate with --resume),
   --recorded-only (a run stopped part way: perturbation and randomisation images = those already recorded), --perturbation-n <n>
   (images that also get the perturbation tests, default 40), --multi-run-n <n> (further images that get integrated
-  gradients and SmoothGrad, default 0), --sanity-cascade <dir> --sanity-n <n> (default 10)
+  gradients and SmoothGrad, default 0), --sanity-cascade <dir> --sanity-n <n> (default 10), --sanity-multi-run-n <n> (of
+  those, images where integrated gradients and SmoothGrad go through the cascade too, default 0)
 Exit codes: 0 ok, 1 internal (also: figure could not be written), 2 usage (also: invalid export settings),
 3 input (also: patient data in the figure, burned-in annotation), 4 model, 5 cancelled.`
 
@@ -143,6 +144,7 @@ export function parseCommand(argv: readonly string[]): Command {
         'file-to-source-study': { type: 'boolean' },
         data: { type: 'string' }, methods: { type: 'string' }, split: { type: 'string' }, limit: { type: 'string' }, resume: { type: 'boolean' }, reverse: { type: 'boolean' },
         'perturbation-n': { type: 'string' }, 'multi-run-n': { type: 'string' }, 'sanity-cascade': { type: 'string' }, 'sanity-n': { type: 'string' },
+        'sanity-multi-run-n': { type: 'string' },
         'skip-existing': { type: 'boolean' }, progress: { type: 'boolean' }, shard: { type: 'string' }, 'recorded-only': { type: 'boolean' },
       },
     })

@@ -35,6 +35,8 @@ export interface EvalArgs {
   readonly multiRunN: number
   readonly sanityCascade?: string
   readonly sanityN: number
+  /** Of the sanity images, how many also put integrated gradients and SmoothGrad through the cascade. */
+  readonly sanityMultiRunN: number
   /** One provider, no fallback (the evaluated graphs are named in the report). */
   readonly provider: ExecutionProvider
   readonly shard?: { readonly index: number; readonly count: number }
@@ -43,7 +45,7 @@ export interface EvalArgs {
   readonly argv: readonly string[]
 }
 
-type EvalValues = Readonly<Partial<Record<'model' | 'method' | 'methods' | 'data' | 'split' | 'out' | 'limit' | 'perturbation-n' | 'multi-run-n' | 'sanity-cascade' | 'sanity-n' | 'provider' | 'shard', string> & Record<'resume' | 'reverse' | 'recorded-only', boolean>>>
+type EvalValues = Readonly<Partial<Record<'model' | 'method' | 'methods' | 'data' | 'split' | 'out' | 'limit' | 'perturbation-n' | 'multi-run-n' | 'sanity-cascade' | 'sanity-n' | 'sanity-multi-run-n' | 'provider' | 'shard', string> & Record<'resume' | 'reverse' | 'recorded-only', boolean>>>
 
 function count(name: string, v: string | undefined, fallback: number | undefined): number | undefined {
   if (v === undefined) return fallback
@@ -75,7 +77,8 @@ export function evalArgs(v: EvalValues, modelsDir: string | undefined, argv: rea
   const shard = shardArg(v.shard)
   return {
     command: 'eval', data: v.data, split: split as SplitName, out: v.out ?? 'mamba-lens-eval', resume: v.resume === true, reverse: v.reverse === true,
-    perturbationN: count('perturbation-n', v['perturbation-n'], 40)!, multiRunN: count('multi-run-n', v['multi-run-n'], 0)!, sanityN: count('sanity-n', v['sanity-n'], 10)!, argv, provider, recordedOnly: v['recorded-only'] === true,
+    perturbationN: count('perturbation-n', v['perturbation-n'], 40)!, multiRunN: count('multi-run-n', v['multi-run-n'], 0)!, sanityN: count('sanity-n', v['sanity-n'], 10)!,
+    sanityMultiRunN: count('sanity-multi-run-n', v['sanity-multi-run-n'], 0)!, argv, provider, recordedOnly: v['recorded-only'] === true,
     ...(shard !== undefined ? { shard } : {}),
     ...(v.model !== undefined ? { model: v.model } : {}),
     ...(modelsDir !== undefined ? { modelsDir } : {}),
@@ -117,7 +120,7 @@ export async function evalCommand(args: EvalArgs, modelsDir: string, io: { stdou
   try {
     const outcome = await runEvalJob({
       entry, dataDir: args.data, datasetName: basename(args.data.replace(/[/\\]+$/, '')), split: args.split, methodIds, out: args.out,
-      resume: args.resume, reverse: args.reverse, provider: args.provider, recordedOnly: args.recordedOnly, ...(args.shard !== undefined ? { shard: args.shard } : {}), perturbationN: args.perturbationN, multiRunN: args.multiRunN, sanityN: args.sanityN, command: `mamba-lens ${args.argv.join(' ')}`,
+      resume: args.resume, reverse: args.reverse, provider: args.provider, recordedOnly: args.recordedOnly, ...(args.shard !== undefined ? { shard: args.shard } : {}), perturbationN: args.perturbationN, multiRunN: args.multiRunN, sanityN: args.sanityN, sanityMultiRunN: args.sanityMultiRunN, command: `mamba-lens ${args.argv.join(' ')}`,
       date: new Date().toISOString().slice(0, 10),
       ...(args.limit !== undefined ? { limit: args.limit } : {}),
       ...(args.sanityCascade !== undefined ? { sanityCascade: args.sanityCascade } : {}),

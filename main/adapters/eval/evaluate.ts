@@ -41,6 +41,8 @@ export interface EvalJob {
   /** Folder with `cascade.json` of randomised graphs; absent = no randomisation test. */
   readonly sanityCascade?: string
   readonly sanityN: number
+  /** Of the sanity images (evenly spread), how many also put integrated gradients and SmoothGrad through the cascade. */
+  readonly sanityMultiRunN?: number
   /** Execution provider (its GPU-shaped graphs where the card has them: graphs.ts). Default cpu. */
   readonly provider?: ExecutionProvider
   /**
@@ -114,7 +116,7 @@ function perturbedRecords(job: EvalJob, items: readonly EvalItem[]): EvalItem[] 
   })
 }
 
-/** Those of `items` whose randomisation file holds every step of the cascade for every method (recordedOnly). */
+/** Those of `items` whose randomisation file holds every step of the cascade for every method of `methodIds` (recordedOnly). */
 function sanityRecords(out: string, cascadeDir: string, items: readonly EvalItem[], methodIds: readonly string[]): EvalItem[] {
   const steps = (JSON.parse(readFileSync(join(cascadeDir, 'cascade.json'), 'utf8')) as { steps: { name: string }[] }).steps
   return items.filter((it) => {
@@ -173,11 +175,12 @@ export async function runEvalJob(job: EvalJob, progress: (done: number, total: n
   const shard = job.shard ?? { index: 0, count: 1 }
   const mine = items.filter((_, i) => i % shard.count === shard.index)
   const graphs = await openEvalGraphs(job.entry, provider)
+  const multiRunIds = new Set((job.recordedOnly === true ? pert : spread(items, job.multiRunN ?? 0)).map((p) => p.id))
   let records
   try {
     records = await evaluateImages({
       entry: job.entry, graphs, methodIds: job.methodIds, out: job.out, perturbationIds: new Set(pert.map((p) => p.id)),
-      multiRunIds: new Set((job.recordedOnly === true ? pert : spread(items, job.multiRunN ?? 0)).map((p) => p.id)),
+      multiRunIds,
       setup: { grid: { rows: layout.gridRows, cols: layout.gridCols, patchSize: job.entry.card.patchSize }, norm: job.entry.card.input, fill },
       progress,
     }, job.reverse === true ? [...mine].reverse() : mine, job.resume)
@@ -186,15 +189,20 @@ export async function runEvalJob(job: EvalJob, progress: (done: number, total: n
     await graphs.close()
   }
   const sanityMethods = job.methodIds.filter((id) => !isMultiRun(id))
+  const multiRunMethods = job.methodIds.filter(isMultiRun)
   // A stopped run's report uses the randomisation records it has, wherever they are, and computes none.
-  const sanityItems = job.recordedOnly === true && job.sanityCascade !== undefined
-    ? sanityRecords(job.out, job.sanityCascade, pert, sanityMethods) : spread(pert.length > 0 ? pert : items, job.sanityN)
+  const recorded = job.recordedOnly === true && job.sanityCascade !== undefined
+  const sanityItems = recorded ? sanityRecords(job.out, job.sanityCascade!, pert, sanityMethods) : spread(pert.length > 0 ? pert : items, job.sanityN)
+  // Multi-run methods need 8 runs per map, step and image: they go through the cascade on a subset (CPU budget).
+  // ... and only on images whose trained multi-run maps exist (the perturbation and multi-run images).
+  const multiRunSanity = recorded ? sanityRecords(job.out, job.sanityCascade!, sanityItems, multiRunMethods)
+    : spread(sanityItems.filter((it) => multiRunIds.has(it.id) || pert.some((p) => p.id === it.id)), job.sanityMultiRunN ?? 0)
   const sanity = job.sanityCascade !== undefined
-    // Multi-run methods would need 2·m runs per step and image: left out of the randomisation test (CPU budget).
     // The cascade must be re-drawn from the evaluated graph (for gradient × input: from the --input-gradient variant).
     ? await runSanity({
       entry: job.entry, cascadeDir: job.sanityCascade, items: sanityItems,
       compute: new Set(job.recordedOnly === true ? [] : mine.map((it) => it.id)), methodIds: sanityMethods, out: job.out, provider,
+      ...(multiRunMethods.length > 0 && multiRunSanity.length > 0 ? { multiRunMethods, multiRunItems: new Set(multiRunSanity.map((it) => it.id)) } : {}),
     }, progress)
     : undefined
   if (shard.count > 1) return { summaries: [], defaultMethod: undefined, images: mine.length, shard: true }

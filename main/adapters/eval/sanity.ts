@@ -4,6 +4,8 @@
  * embedding), written by `python -m vimlens.randomise` with a `cascade.json` that lists the steps in order.
  * For each step and method, the Spearman correlation of the 14×14 map with the trained model's map for
  * the same image and explained class. One JSON per step under `<out>/sanity/` makes it resumable.
+ * The multi-run methods (integrated gradients, SmoothGrad: 8 runs per map) go through the cascade only on the
+ * job's `multiRunItems`; on the other images their value is absent, and the summary's n says on how many they rest.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
@@ -14,7 +16,7 @@ import type { ModelEntry } from '../models/registry'
 import type { EvalItem } from './dataset'
 import { openExplainer } from './graphs'
 import { loadModelInput } from './input'
-import { mapOf, tapSetOf } from './maps'
+import { isMultiRun, mapOf, multiRunMap, tapSetOf } from './maps'
 import { inputSpecOf, layoutOf, recordName, type PatchMaps } from './run-eval'
 
 /** `cascade.json` written by the randomisation exporter. */
@@ -46,7 +48,11 @@ export interface SanityJob {
   readonly items: readonly EvalItem[]
   /** The ones this process computes (its shard); the others' files must exist when the record is read. */
   readonly compute: ReadonlySet<string>
+  /** Single-run methods: on every image. */
   readonly methodIds: readonly string[]
+  /** Multi-run methods (isMultiRun): on `multiRunItems` only. */
+  readonly multiRunMethods?: readonly string[]
+  readonly multiRunItems?: ReadonlySet<string>
   readonly out: string
   readonly provider: ExecutionProvider
 }
@@ -60,6 +66,8 @@ export async function runSanity(job: SanityJob, progress: (done: number, total: 
   const fileOf = (it: EvalItem) => join(dir, recordName(it.id))
   const read = (it: EvalItem): ImageSanity => (existsSync(fileOf(it)) ? (JSON.parse(readFileSync(fileOf(it), 'utf8')) as ImageSanity) : {})
   const mine = job.items.filter((it) => job.compute.has(it.id))
+  const multi = job.multiRunMethods ?? []
+  const wanted = (it: EvalItem): readonly string[] => (job.multiRunItems?.has(it.id) === true ? [...methodIds, ...multi] : methodIds)
   // Each image's stored results, its trained maps and its model input are read once, not once per step.
   const saved = new Map(mine.map((it) => [it.id, read(it)]))
   const trained = new Map<string, { t: Trained; input: Float32Array }>()
@@ -70,7 +78,7 @@ export async function runSanity(job: SanityJob, progress: (done: number, total: 
   for (let s = 0; s < cascade.steps.length; s++) {
     const step = cascade.steps[s]!
     progress(s, cascade.steps.length, `randomised: ${step.name}`)
-    const todo = mine.filter((it) => methodIds.some((id) => saved.get(it.id)![step.name]?.[id] === undefined))
+    const todo = mine.filter((it) => wanted(it).some((id) => saved.get(it.id)![step.name]?.[id] === undefined))
     if (todo.length === 0) continue
     const graph = await openExplainer(entry, resolve(job.cascadeDir, step.file), job.provider)
     try {
@@ -80,8 +88,9 @@ export async function runSanity(job: SanityJob, progress: (done: number, total: 
         const outputs = await graph.explain(input, card.classes.map((_, c) => (c === t.explained ? 1 : 0)))
         const taps = tapSetOf(outputs, layout, card.layers, card.gradFirstLayer)
         const rhos: Record<string, number | null> = {}
-        for (const id of methodIds) {
-          const r = spearman(t.maps[id]!, mapOf(id, taps, h, w).patch)
+        for (const id of wanted(it)) {
+          const map = isMultiRun(id) ? await multiRunMap(id, it.id, input, t.explained, entry, graph.explain) : mapOf(id, taps, h, w)
+          const r = spearman(t.maps[id]!, map.patch)
           rhos[id] = Number.isFinite(r) ? r : null
         }
         const before = saved.get(it.id)!
@@ -96,7 +105,8 @@ export async function runSanity(job: SanityJob, progress: (done: number, total: 
   progress(cascade.steps.length, cascade.steps.length, '')
   // A shard's run records its images only; the record over all of them is read once every shard is done.
   const all = job.items.map((it) => saved.get(it.id) ?? read(it))
-  if (all.some((r) => cascade.steps.some((st) => methodIds.some((id) => r[st.name]?.[id] === undefined)))) return undefined
-  const spearmanById = Object.fromEntries(methodIds.map((id) => [id, cascade.steps.map((st) => all.map((r) => r[st.name]?.[id] ?? null))]))
+  if (all.some((r, i) => cascade.steps.some((st) => wanted(job.items[i]!).some((id) => r[st.name]?.[id] === undefined)))) return undefined
+  const ids = [...methodIds, ...(job.multiRunItems !== undefined && job.multiRunItems.size > 0 ? multi : [])]
+  const spearmanById = Object.fromEntries(ids.map((id) => [id, cascade.steps.map((st) => all.map((r) => r[st.name]?.[id] ?? null))]))
   return { steps: cascade.steps.map((st) => st.name), spearman: spearmanById, images: job.items.length }
 }

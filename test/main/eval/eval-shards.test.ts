@@ -6,8 +6,10 @@
  * model (64×64, 4 layers; a generated labelled folder, no data set needed), a few seconds.
  * Also: on a GPU provider the card's GPU-shaped graphs are chosen, and a randomised cascade step runs through the
  * GPU graph with the step's bytes as its weights (checked on the CPU with the default model's GPU graph: the same
- * logits as the randomised Scan graph, not the trained ones).
+ * logits as the randomised Scan graph, not the trained ones). And: integrated gradients and SmoothGrad go through
+ * the cascade on --sanity-multi-run-n of the sanity images (the small model's --input-gradient variant, built here).
  */
+import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -18,6 +20,7 @@ import { runEvalJob, type EvalJob } from '../../../main/adapters/eval/evaluate'
 import { explainerGraphFor, openExplainer } from '../../../main/adapters/eval/graphs'
 import { writeRandomisedCascade } from '../../../main/adapters/eval/randomise-graph'
 import { scanModels, type ModelEntry } from '../../../main/adapters/models/registry'
+import { GOLDEN_DIR } from '../../conformance/golden'
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
 const work = mkdtempSync(path.join(tmpdir(), 'eval-shards-'))
@@ -95,6 +98,48 @@ describe('eval shards', () => {
     const stopped = strip(path.join(work, 'one', 'results.json'))
     expect(stopped['sanityImages']).toBe(1)
     expect((stopped['methods'] as { sanity: { n: number } }[]).every((m) => m.sanity.n === 1)).toBe(true)
+  })
+
+  // Integrated gradients and SmoothGrad through the randomisation cascade on --sanity-multi-run-n of the sanity images, on the
+  // small model's --input-gradient variant (written here by `python -m vimlens.gradient_variant`, ≈ 2 s; needs torch).
+  const ckpt = path.join(GOLDEN_DIR, 'vim_small_tokens_ckpt.pth')
+  const python = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import torch, onnx'], { stdio: 'ignore' }).status === 0)
+  const noVariant = !existsSync(ckpt) ? `${ckpt} is absent (../shared/conformance)` : python === undefined ? 'no python3 with torch and onnx' : undefined
+  it.skipIf(noVariant !== undefined)(`multi-run methods go through the cascade on --sanity-multi-run-n images${noVariant !== undefined ? ` (skipped: ${noVariant})` : ''}`, { timeout: 240_000 }, async () => {
+    const gradDir = path.join(work, 'grad')
+    const card = path.join(repoRoot, 'test/fixtures/models/vim-small-tokens-conformance.json')
+    const built = spawnSync(python!, ['-m', 'vimlens.gradient_variant', card, ckpt, '--out', gradDir], {
+      cwd: path.join(repoRoot, 'models/tools'), encoding: 'utf8', env: { ...process.env, PYTHONPATH: '.', PYTHONDONTWRITEBYTECODE: '1' },
+    })
+    expect(built.status, built.stderr).toBe(0)
+    const entry = scanModels(gradDir).find((e) => e.id === 'vim-small-tokens-conformance-grad')!
+    const data = path.join(work, 'data-multi')
+    await labelledFolder(data)
+    const cascade = path.join(work, 'cascade-grad')
+    writeRandomisedCascade(entry.onnxPath, entry.card.layers, cascade, 0, ['head', 'embedding'])
+    const out = path.join(work, 'multi')
+    const job: EvalJob = {
+      entry, dataDir: data, datasetName: 'generated', split: 'test', methodIds: ['mamba-attribution', 'integrated-gradients', 'smoothgrad'],
+      out, resume: true, perturbationN: 0, multiRunN: 6, sanityCascade: cascade, sanityN: 3, sanityMultiRunN: 2, command: 'test', date: '2026-12-07',
+    }
+    await runEvalJob(job, () => undefined)
+    const results = JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')) as { methods: { id: string; sanity: { steps: { spearman: { n: number; value: number } }[] } | null }[] }
+    const nOf = (id: string) => results.methods.find((m) => m.id === id)!.sanity!.steps.map((s) => s.spearman.n)
+    expect(nOf('mamba-attribution')).toEqual([3, 3])
+    expect(nOf('integrated-gradients')).toEqual([2, 2])
+    expect(nOf('smoothgrad')).toEqual([2, 2])
+    // With only the head re-drawn the gradients already change; each value is a real Spearman ρ.
+    for (const id of ['integrated-gradients', 'smoothgrad']) {
+      for (const s of results.methods.find((m) => m.id === id)!.sanity!.steps) expect(Math.abs(s.spearman.value)).toBeLessThanOrEqual(1)
+    }
+    const files = readdirSync(path.join(out, 'sanity')).map((f) => JSON.parse(readFileSync(path.join(out, 'sanity', f), 'utf8')) as Record<string, Record<string, unknown>>)
+    expect(files.filter((r) => r['embedding']!['smoothgrad'] !== undefined)).toHaveLength(2)
+    // Resumed with more multi-run sanity images: only the missing ones are computed, the others are read back.
+    const before = files.map((r) => JSON.stringify(r)).sort()
+    await runEvalJob({ ...job, sanityMultiRunN: 3 }, () => undefined)
+    const after = readdirSync(path.join(out, 'sanity')).map((f) => JSON.parse(readFileSync(path.join(out, 'sanity', f), 'utf8')) as Record<string, Record<string, unknown>>)
+    expect(after.filter((r) => r['embedding']!['integrated-gradients'] !== undefined)).toHaveLength(3)
+    expect(after.filter((r) => before.includes(JSON.stringify(r)))).toHaveLength(2)
   })
 
   it('picks the GPU graphs only for the providers the card names', () => {
