@@ -178,7 +178,8 @@ export async function runEvalJob(job: EvalJob, progress: (done: number, total: n
   const shard = job.shard ?? { index: 0, count: 1 }
   const mine = items.filter((_, i) => i % shard.count === shard.index)
   const graphs = await openEvalGraphs(job.entry, provider)
-  const multiRunIds = new Set((job.recordedOnly === true ? pert : spread(items, job.multiRunN ?? 0)).map((p) => p.id))
+  // Images with integrated gradients and SmoothGrad: the perturbation images and multiRunN more (CPU budget).
+  const multiRunIds = new Set([...pert, ...(job.recordedOnly === true ? [] : spread(items, job.multiRunN ?? 0))].map((p) => p.id))
   let records
   try {
     records = await evaluateImages({
@@ -196,10 +197,10 @@ export async function runEvalJob(job: EvalJob, progress: (done: number, total: n
   // A stopped run's report uses the randomisation records it has, wherever they are, and computes none.
   const recorded = job.recordedOnly === true && job.sanityCascade !== undefined
   const sanityItems = recorded ? sanityRecords(job.out, job.sanityCascade!, pert, sanityMethods) : spread(pert.length > 0 ? pert : items, job.sanityN)
-  // Multi-run methods need 8 runs per map, step and image: they go through the cascade on a subset (CPU budget).
-  // ... and only on images whose trained multi-run maps exist (the perturbation and multi-run images).
+  // Multi-run methods need 8 runs per map, step and image: they go through the cascade on a subset (CPU budget) of
+  // the images whose trained multi-run maps exist.
   const multiRunSanity = recorded ? sanityRecords(job.out, job.sanityCascade!, sanityItems, multiRunMethods)
-    : spread(sanityItems.filter((it) => multiRunIds.has(it.id) || pert.some((p) => p.id === it.id)), job.sanityMultiRunN ?? 0)
+    : spread(sanityItems.filter((it) => multiRunIds.has(it.id)), job.sanityMultiRunN ?? 0)
   const sanity = job.sanityCascade !== undefined
     // The cascade must be re-drawn from the evaluated graph (for gradient × input: from the --input-gradient variant).
     ? await runSanity({

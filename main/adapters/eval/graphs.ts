@@ -26,7 +26,7 @@ const THREADS = 2
  * Perturbed inputs per classifier run. On a GPU the Scan classifier runs them (classifierGraphFor): its time is
  * per scan step, shared by the batch (H100: 988 images/s at 256, 1,036 at 512; the GPU-shaped one 182).
  */
-const BATCH: Record<'cpu' | 'gpu', number> = { cpu: 16, gpu: 256 }
+const batchFor = (provider: ExecutionProvider): number => (provider === 'cpu' ? 16 : 256)
 
 /** One graph file of the card: its card key (`explainer` for the main graph), path and checksum. */
 interface CardGraph { readonly key: string; readonly file: string; readonly sha256: string }
@@ -42,7 +42,7 @@ export function explainerGraphFor(entry: ModelEntry, provider: ExecutionProvider
 /** What classifies perturbed inputs on `provider`: the batch classifier for the run's batch size, else the forward graph. */
 function classifierFor(entry: ModelEntry, provider: ExecutionProvider): CardGraph | undefined {
   const card = entry.card
-  const key = classifierGraphFor(card, [provider], BATCH[provider === 'cpu' ? 'cpu' : 'gpu'])
+  const key = classifierGraphFor(card, [provider], batchFor(provider))
   if (key === 'gpuClassifierGraph' && entry.gpuClassifierPath !== undefined) return { key, file: entry.gpuClassifierPath, sha256: card.gpuClassifierGraph!.sha256 }
   if (key === 'classifierGraph' && entry.classifierPath !== undefined) return { key, file: entry.classifierPath, sha256: card.classifierGraph!.sha256 }
   return undefined
@@ -130,7 +130,7 @@ export async function openEvalGraphs(entry: ModelEntry, provider: ExecutionProvi
     ? { key: 'forwardGraph', file: entry.forwardPath, sha256: card.forwardGraph.sha256 } : undefined
   const kind = cls !== undefined ? 'classifier' : fwd !== undefined ? 'forward' : 'explainer'
   const classifier = cls !== undefined ? await variant(cls) : fwd !== undefined ? await variant(fwd) : explainer
-  const batch = BATCH[provider === 'cpu' ? 'cpu' : 'gpu']
+  const batch = batchFor(provider)
   const classes = card.classes.length
   const zeroTarget = new ort.Tensor('float32', new Float32Array(classes), [classes])
   const size = 3 * h * w

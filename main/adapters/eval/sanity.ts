@@ -85,11 +85,14 @@ export async function runSanity(job: SanityJob, progress: (done: number, total: 
       for (const it of todo) {
         if (!trained.has(it.id)) trained.set(it.id, { t: readTrained(out, it), input: await loadModelInput(it.imagePath, spec) })
         const { t, input } = trained.get(it.id)!
-        const outputs = await graph.explain(input, card.classes.map((_, c) => (c === t.explained ? 1 : 0)))
-        const taps = tapSetOf(outputs, layout, card.layers, card.gradFirstLayer)
+        // Only what this step lacks (a resumed run may add multi-run images to finished ones); one run gives every single-run map.
+        const missing = wanted(it).filter((id) => saved.get(it.id)![step.name]?.[id] === undefined)
+        const taps = missing.some((id) => !isMultiRun(id))
+          ? tapSetOf(await graph.explain(input, card.classes.map((_, c) => (c === t.explained ? 1 : 0))), layout, card.layers, card.gradFirstLayer)
+          : undefined
         const rhos: Record<string, number | null> = {}
-        for (const id of wanted(it)) {
-          const map = isMultiRun(id) ? await multiRunMap(id, it.id, input, t.explained, entry, graph.explain) : mapOf(id, taps, h, w)
+        for (const id of missing) {
+          const map = isMultiRun(id) ? await multiRunMap(id, it.id, input, t.explained, entry, graph.explain) : mapOf(id, taps!, h, w)
           const r = spearman(t.maps[id]!, map.patch)
           rhos[id] = Number.isFinite(r) ? r : null
         }

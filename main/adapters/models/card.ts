@@ -160,8 +160,7 @@ export const SCAN_CLASSIFIER_GPU_MIN_BATCH = 32
 export function classifierGraphFor(card: ModelCard, providers: readonly string[], batch = 1): ClassifierGraphKey | undefined {
   const gpu = card.gpuClassifierGraph
   const first = providers[0]
-  const small = batch < SCAN_CLASSIFIER_GPU_MIN_BATCH || card.classifierGraph === undefined
-  if (gpu !== undefined && first !== undefined && (gpu.providers as readonly string[]).includes(first) && small) return 'gpuClassifierGraph'
+  if (gpu !== undefined && first !== undefined && (gpu.providers as readonly string[]).includes(first) && batch < SCAN_CLASSIFIER_GPU_MIN_BATCH) return 'gpuClassifierGraph'
   if (card.classifierGraph !== undefined) return 'classifierGraph'
   return gpu !== undefined ? 'gpuClassifierGraph' : undefined
 }
