@@ -153,12 +153,13 @@ function writeCharts(out: string, ms: readonly MethodSummary[], sanitySteps: rea
   }
   const san = ms.filter((m) => m.sanity !== null)
   if (san.length > 0) {
-    const xs = sanitySteps.map((_, i) => (sanitySteps.length === 1 ? 1 : i / (sanitySteps.length - 1)))
+    // Step k of K at k/K: the first point already has the head re-drawn (0 would read as "nothing randomised").
+    const xs = sanitySteps.map((_, i) => (i + 1) / sanitySteps.length)
     // A method on fewer images than the others (the multi-run ones: --sanity-multi-run-n) says so in its label.
     const n = san[0]!.sanity!.n
     const label = (m: MethodSummary) => (m.sanity!.spearmanFullyRandomised.n < n ? `${labelOf(m.id)} (n = ${m.sanity!.spearmanFullyRandomised.n})` : labelOf(m.id))
     writeFileSync(join(out, 'sanity.svg'), lineChart(`Cascading randomisation (${sanitySteps[0]} … ${sanitySteps[sanitySteps.length - 1]}), n = ${n}`,
-      '% of the cascade randomised', 'Spearman ρ with the trained map', xs, san.map((m) => ({ label: label(m), ys: m.sanity!.steps.map((s) => Math.max(0, s.spearman.value)) }))))
+      `% of the cascade's steps re-drawn (${sanitySteps.join(', ')})`, 'Spearman ρ with the trained map (below 0 drawn at 0)', xs, san.map((m) => ({ label: label(m), ys: m.sanity!.steps.map((s) => Math.max(0, s.spearman.value)) }))))
   }
 }
 

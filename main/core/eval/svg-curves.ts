@@ -15,10 +15,11 @@ const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;'
 
 /** One chart: `xs` shared by every series, y in [0, 1]. */
 export function lineChart(title: string, xLabel: string, yLabel: string, xs: readonly number[], series: readonly Series[]): string {
-  const W = 640
+  // The legend column is as wide as its longest label (≈ 6.2 px per character at 11 px), so no label is cut off.
+  const right = Math.max(200, 40 + Math.ceil(Math.max(0, ...series.map((s) => s.label.length)) * 6.2))
+  const W = 440 + right
   const H = 360
   const left = 56
-  const right = 200
   const top = 32
   const bottom = 44
   const pw = W - left - right
